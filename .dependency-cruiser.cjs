@@ -1,0 +1,70 @@
+// The package DAG of docs/architecture.md, enforced in CI (`pnpm check:deps`).
+// Libraries (noise, models, trainer, scaling-fit, data) never import a TensorFlow.js backend,
+// never import apps (cli, study, backends), and follow the arrows below.
+const lib = (name) => `^packages/${name}/src`;
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'noise-is-a-leaf',
+      comment: '@difflm/noise depends only on @tensorflow/tfjs-core.',
+      severity: 'error',
+      from: { path: lib('noise') },
+      to: { path: ['^packages/(models|trainer|scaling-fit|data|cli|study|backends|backend-native)/', '@difflm/(models|trainer|scaling-fit|data|cli|study|backends|backend-native)'] },
+    },
+    {
+      name: 'models-is-a-leaf',
+      severity: 'error',
+      from: { path: lib('models') },
+      to: { path: ['^packages/(noise|trainer|scaling-fit|data|cli|study|backends|backend-native)/', '@difflm/(noise|trainer|scaling-fit|data|cli|study|backends|backend-native)'] },
+    },
+    {
+      name: 'trainer-uses-a-model-port',
+      comment: 'The trainer sees models through a structural port; @difflm/models is only a devDependency (tests).',
+      severity: 'error',
+      from: { path: lib('trainer'), pathNot: '\\.test\\.ts$' },
+      to: { path: ['^packages/(models|scaling-fit|cli|study|backends|backend-native)/', '@difflm/(models|scaling-fit|cli|study|backends|backend-native)'] },
+    },
+    {
+      name: 'scaling-fit-is-pure',
+      comment: '@difflm/scaling-fit is pure TypeScript: no tfjs, no other difflm package.',
+      severity: 'error',
+      from: { path: lib('scaling-fit') },
+      to: { path: ['@tensorflow', '^packages/(noise|models|trainer|data|cli|study|backends|backend-native)/', '@difflm/'] },
+    },
+    {
+      name: 'data-is-a-leaf',
+      severity: 'error',
+      from: { path: lib('data') },
+      to: { path: ['@tensorflow', '^packages/(noise|models|trainer|scaling-fit|cli|study|backends|backend-native)/', '@difflm/(noise|models|trainer|scaling-fit|cli|study|backends|backend-native)'] },
+    },
+    {
+      name: 'libraries-pick-no-backend',
+      comment: 'Only apps (cli, study workers, backends, examples) choose a TensorFlow.js backend or import the umbrella package.',
+      severity: 'error',
+      from: { path: '^packages/(noise|models|trainer|scaling-fit|data)/src', pathNot: '\\.test\\.ts$' },
+      to: { path: ['@tensorflow/tfjs-backend-', '@tensorflow/tfjs-node', 'node_modules/@tensorflow/tfjs/', '@difflm/backend-native'] },
+    },
+    {
+      name: 'nothing-depends-on-examples-or-test-utils',
+      severity: 'error',
+      from: { path: '^packages/', pathNot: ['^packages/(test-utils|integration)/', '\\.test\\.ts$'] },
+      to: { path: ['^examples/', '^packages/(test-utils|integration)/', '@difflm/(test-utils|integration)'] },
+    },
+    {
+      name: 'no-app-imports-into-libraries',
+      severity: 'error',
+      from: { path: '^packages/(noise|models|trainer|scaling-fit|data|backends)/src' },
+      to: { path: ['^packages/(cli|study)/', '@difflm/(cli|study)'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['dist/', 'node_modules/\\.pnpm/.*/node_modules/(?!@difflm)'] },
+    tsPreCompilationDeps: true,
+    combinedDependencies: false,
+    enhancedResolveOptions: { conditionNames: ['@difflm/source', 'import', 'node', 'default'], exportsFields: ['exports'] },
+    tsConfig: { fileName: 'tsconfig.base.json' },
+  },
+};

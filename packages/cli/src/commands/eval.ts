@@ -1,0 +1,9 @@
+import { defineCommand } from 'citty';
+
+// Placeholder until its issue lands: it says so and exits non-zero.
+export default defineCommand({
+  meta: { name: 'eval', description: '(not yet available)' },
+  run() {
+    throw new Error('difflm eval is not available in this build yet');
+  },
+});

@@ -1,0 +1,1 @@
+export type { TrainableModel, ModelShape, NamedVariable, ParamGroup } from './model-port.js';
