@@ -22,7 +22,7 @@ const pkg = {
   scripts: {
     build: 'tsup',
     typecheck: 'tsc --noEmit -p tsconfig.json',
-    lint: priv ? 'echo private' : 'publint --strict',
+    lint: priv ? 'echo private' : 'publint --strict && attw --pack . --profile esm-only --quiet',
     test: 'vitest run --root ../.. --project ' + name,
   },
   ...(priv ? {} : { publishConfig: { access: 'public' }, repository: { type: 'git', url: 'git+https://github.com/difflm/difflm.git', directory: dir } }),
