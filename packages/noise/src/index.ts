@@ -1,2 +1,27 @@
 export type { NoiseSpec, TokenSpace, CorruptedBatch, DiffusionLoss, DiffusionObjective } from './objective.js';
 export { createRng, type Rng, type RngState } from './random.js';
+export {
+  defineNoise, isNoisePlugin, assertNoisePlugin,
+  type BaseDistribution, type LossWeighting, type NoiseProcess, type NoisePlugin, type NoiseTypes, type TokenWeightContext,
+} from './noise-type.js';
+export { createNoiseRegistry, builtinNoiseTypes, noiseSpec, checkSpec, type NoiseRegistry, type NoiseRegistryOptions, type NoiseId } from './registry.js';
+export { maskBase, uniformBase, vectorBase } from './process/base-distributions.js';
+export { hybridNoise, hybridPresets, type HybridNoiseOptions, type HybridPreset } from './process/hybrid-noise.js';
+export { maskedNoise, type MaskedNoiseOptions } from './process/masked-noise.js';
+export { uniformNoise, type UniformNoiseOptions } from './process/uniform-noise.js';
+export { giddNoise, giddSchedule, giddLogB, giddAt, giddTimeFromLogSnr, type GiddNoiseOptions } from './process/gidd-noise.js';
+export { timeRange, logSnrFromUniform, type LogSnrSchedule, type LogSnrRangeOptions } from './schedule/log-snr-schedule.js';
+export { linearSchedule } from './schedule/linear-schedule.js';
+export { cosineSchedule } from './schedule/cosine-schedule.js';
+export { logLinearSchedule, mdlmSigma, mdlmDSigma, type LogLinearScheduleOptions } from './schedule/log-linear-schedule.js';
+export { stratifiedUniforms } from './schedule/stratified.js';
+export { sigmoid, logit } from './scalar-math.js';
+export {
+  mixingAt, piVector, dPiVector, marginalVector, alphaAt, giddWeight, tokenWeights, denoisedProbs, klAndIs, type WeightSettings,
+} from './token-math.js';
+export { mdlmLogitsAtT } from './process/mdlm-logits.js';
+export { createObjective, type ObjectiveOptions, type NoiseObjective } from './create-objective.js';
+export { tokenTerms, aggregateTerms, marginalProbs, type LossSettings, type TokenTerms, type LossInputs } from './loss/diffusion-loss.js';
+export { corruptBatch, corruptAtLogSnr, sampleToken, type CorruptionSettings } from './corruption/corrupt.js';
+export { insertEmptyTokens } from './corruption/empty-tokens.js';
+export { samplePromptLength, attentionFromLevels } from './corruption/prompt-conditioning.js';

@@ -1,1 +1,17 @@
 export type { TrainableModel, ModelShape, NamedVariable, ParamGroup } from './model-port.js';
+export type { TokenBatchSource } from './token-batch-source.js';
+export type { Optimizer, OptimizerHyper, OptimizerState, GroupSettings, GroupSchedule } from './optimizer.js';
+export { createLaProp, biasCorrectedBeta } from './laprop.js';
+export { createAdamW } from './adamw.js';
+export { completePGroups, defaultBeta2, defaultEpsilon, type CompletePOptions } from './param-groups.js';
+export { wsdSchedule, type WsdScheduleOptions, type LrSchedule } from './schedule.js';
+export { stepsForBudget, type Budget } from './budget.js';
+export type { TrainingObjective, ObjectiveTerms, HeldOutEstimate } from './training-objective.js';
+export { diffusionObjective, type DiffusionTrainingOptions } from './diffusion-objective.js';
+export { autoregressiveObjective, nextTokenCrossEntropy } from './autoregressive-objective.js';
+export { elboGrid, type ElboGrid, type ElboGridOptions } from './elbo-grid.js';
+export { evaluateHeldOut, type EvaluateOptions, type EvalMetrics } from './evaluate.js';
+export type { TrainerState, TensorData } from './trainer-state.js';
+export { createTrainer, type Trainer, type TrainerOptions, type OptimizerOptions, type ScheduleOptions, type StepMetrics } from './trainer.js';
+export { train, type TrainOptions, type TrainResult } from './train.js';
+export { sampleAutoregressive, sampleFromLogits, type AutoregressiveSampleOptions } from './autoregressive-sampler.js';

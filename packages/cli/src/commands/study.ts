@@ -1,9 +1,77 @@
 import { defineCommand } from 'citty';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
-// Placeholder until its issue lands: it says so and exits non-zero.
+// `difflm study`: run a scaling study (a preset or a JSON file) locally or through Redis, then write
+// its report. `--dry-run` prints the grid, each run's FLOPs and tokens and estimated wall times.
 export default defineCommand({
-  meta: { name: 'study', description: '(not yet available)' },
-  run() {
-    throw new Error('difflm study is not available in this build yet');
+  meta: { name: 'study', description: 'Run a scaling study (noise types × sizes × IsoFLOP budgets) and write its report.' },
+  args: {
+    preset: { type: 'string', description: 'Built-in study: quick (minutes on 2 cores), micro (hours), paper (SPEC §4, GPUs)' },
+    file: { type: 'string', description: 'Study definition (JSON); see examples/study/studies/' },
+    'dry-run': { type: 'boolean', description: 'Print the grid, FLOPs, tokens and estimated wall time; run nothing' },
+    dir: { type: 'string', description: 'Study directory (default ./studies/<name>)' },
+    workers: { type: 'string', description: 'Local run processes (default: one per core)' },
+    redis: { type: 'string', description: 'Distributed mode: enqueue on this Redis (redis://[:password@]host:port, rediss:// for TLS) for `difflm worker`s' },
+    queue: { type: 'string', description: 'BullMQ queue name (default difflm-runs)' },
+    backend: { type: 'string', description: 'TensorFlow.js backend of local runs (auto|wasm|cpu|tensorflow|tensorflow-gpu)', default: 'auto' },
+    'max-attempts': { type: 'string', description: 'Attempts per run before it is marked failed (default 3)' },
+    report: { type: 'boolean', description: 'Write the report when the study finishes (--no-report to skip)', default: true },
+    json: { type: 'boolean', description: 'Print a JSON summary on stdout' },
+    executor: { type: 'string', description: 'Run executor: trainer (default); fake is for tests only', default: 'trainer' },
+  },
+  async run({ args }) {
+    try {
+      const s = await import('@difflm/study');
+      if (!args.preset === !args.file) throw new Error('give exactly one of --preset <quick|micro|paper> or --file <study.json>');
+      const definition = args.file
+        ? s.parseStudyJson(readFileSync(args.file, 'utf8'), args.file)
+        : s.parseStudyDefinition(s.studyPreset(args.preset!), `preset ${args.preset}`);
+      const workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
+      const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : { name: definition.name }) });
+      if (args['dry-run']) {
+        const plan = s.planStudy(definition);
+        const summary = s.summarizeDryRun(plan, s.STORED_THROUGHPUT, workers);
+        process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${s.formatDryRun(summary)}\n`);
+        return;
+      }
+      const executor = args.executor === 'fake'
+        ? { name: 'fake', options: { ...s.fakeOptionsFromEnv(process.env) } }
+        : { name: args.executor, options: { backend: args.backend } };
+      const { createStudyProgress } = await import('./study-progress.js');
+      const progress = createStudyProgress(!args.json);
+      const t0 = Date.now();
+      let outcome;
+      try {
+        outcome = await s.runStudy({
+          definition, dir, executor, workers,
+          ...(args.redis ? { redisUrl: args.redis } : {}),
+          ...(args.queue ? { queue: args.queue } : {}),
+          ...(args['max-attempts'] ? { maxAttempts: positiveInt(args['max-attempts'], '--max-attempts') } : {}),
+          onEvent: progress.onEvent,
+        });
+      } finally {
+        progress.stop();
+      }
+      const wallSeconds = (Date.now() - t0) / 1000;
+      let report: { markdown: string } | undefined;
+      if (args.report && outcome.done + outcome.skipped > 0) report = await s.writeStudyReport({ dir });
+      const summary = { study: definition.name, dir, db: outcome.dbPath, runs: outcome.plan.runs.length, skipped: outcome.skipped, done: outcome.done, failed: outcome.failed, wallSeconds, report: report?.markdown ?? null };
+      if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else {
+        process.stdout.write(`study ${definition.name}: ${outcome.done} runs done, ${outcome.skipped} already done, ${outcome.failed} failed in ${s.formatDuration(wallSeconds)}\n`);
+        process.stdout.write(`results: ${outcome.dbPath}\n${report ? `report: ${report.markdown}\n` : ''}`);
+      }
+      if (outcome.failed > 0) process.exitCode = 1;
+    } catch (e) {
+      process.stderr.write(`difflm study: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    }
   },
 });
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${v}"`);
+  return n;
+}

@@ -1,9 +1,104 @@
+// `difflm train`: train a diffusion LM (any noise type) or the autoregressive baseline into a run
+// directory, with a progress bar on stderr; `--resume` continues a killed run from its last checkpoint.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
+import cliProgress from 'cli-progress';
+import { selectBackend } from '@difflm/backends';
+import { openShards } from '@difflm/data';
+import { runTraining, type ProgressEvent } from '@difflm/trainer/node';
+import { defaultRunComponents, loadPlugins, preparedCorpusDir } from '../run-components.js';
+import { buildTrainConfig, type TrainFlags } from '../train-config.js';
 
-// Placeholder until its issue lands: it says so and exits non-zero.
 export default defineCommand({
-  meta: { name: 'train', description: '(not yet available)' },
-  run() {
-    throw new Error('difflm train is not available in this build yet');
+  meta: { name: 'train', description: 'Train a diffusion LM or the autoregressive baseline (resumable run directory).' },
+  args: {
+    config: { type: 'string', description: 'a TrainRunConfig JSON file (flags override it)' },
+    preset: { type: 'string', description: 'tiny | small (~1M parameters) | reference (2 layers, d=128); default tiny without --config' },
+    noise: { type: 'string', description: 'noise id (masked, uniform, hybrid, gidd, or a plug-in id like acme/foo) or "ar" for the autoregressive baseline' },
+    'noise-options': { type: 'string', description: 'noise options as JSON, e.g. \'{"shift": 0}\'' },
+    depth: { type: 'string', description: 'size dial: L layers, d = 64·L, H = L' },
+    steps: { type: 'string', description: 'budget in optimizer steps' },
+    tokens: { type: 'string', description: 'budget in training tokens' },
+    flops: { type: 'string', description: 'budget in non-embedding FLOPs' },
+    batch: { type: 'string', description: 'sequences per batch' },
+    'seq-len': { type: 'string', description: 'tokens per sequence' },
+    lr: { type: 'string', description: 'base learning rate η (bulk η/d, aux 0.02·η)' },
+    warmup: { type: 'string', description: 'warmup steps' },
+    cooldown: { type: 'string', description: 'sqrt cooldown: steps, or a fraction of the run when < 1' },
+    optimizer: { type: 'string', description: 'laprop | adamw' },
+    seed: { type: 'string', description: 'random seed' },
+    'eval-every': { type: 'string', description: 'held-out ELBO every N steps (0 = only at the end)' },
+    'checkpoint-every': { type: 'string', description: 'checkpoint every N steps' },
+    data: { type: 'string', description: 'a prepared shard directory (difflm data prepare)' },
+    corpus: { type: 'string', description: 'without --data: a text/JSONL file or directory to prepare (byte tokenizer); default the embedded corpus' },
+    backend: { type: 'string', description: 'auto | wasm | cpu | native | tensorflow | tensorflow-gpu', default: 'auto' },
+    'run-dir': { type: 'string', description: 'the run directory', required: true },
+    resume: { type: 'boolean', description: 'continue the run in --run-dir from its last checkpoint' },
+    plugins: { type: 'string', description: 'comma-separated noise plug-in module names' },
+    json: { type: 'boolean', description: 'print the final result as JSON on stdout (no progress bar)' },
+  },
+  async run({ args }) {
+    const runDir = args['run-dir'];
+    const status = (line: string): void => { if (!args.json) process.stderr.write(`${line}\n`); };
+    const plugins = await loadPlugins(args.plugins ? args.plugins.split(',').map((s) => s.trim()).filter(Boolean) : []);
+    const components = defaultRunComponents({ plugins });
+    const resumingExisting = args.resume && existsSync(join(runDir, 'config.json'));
+    let config: unknown;
+    if (!resumingExisting || args.config) {
+      let fileConfig: Record<string, unknown> = {};
+      if (args.config) {
+        if (!existsSync(args.config)) throw new Error(`--config: ${args.config} does not exist`);
+        try { fileConfig = JSON.parse(readFileSync(args.config, 'utf8')) as Record<string, unknown>; } catch (e) { throw new Error(`--config: ${args.config} is not valid JSON (${(e as Error).message})`); }
+      }
+      const fileData = (fileConfig.data as { dir?: string } | undefined)?.dir;
+      const dataDir = args.data ?? fileData ?? (await preparedCorpusDir(args.corpus ?? 'sotu', status));
+      if (!existsSync(dataDir)) throw new Error(`--data: ${dataDir} does not exist; prepare it with \`difflm data prepare --out ${dataDir}\` or omit --data to use the embedded corpus`);
+      const vocabSize = openShards(dataDir).metadata.vocabSize;
+      const flags: TrainFlags = {
+        preset: args.preset, noise: args.noise, noiseOptions: args['noise-options'], depth: args.depth, steps: args.steps, tokens: args.tokens,
+        flops: args.flops, batch: args.batch, seqLen: args['seq-len'], lr: args.lr, warmup: args.warmup, cooldown: args.cooldown,
+        optimizer: args.optimizer, seed: args.seed, evalEvery: args['eval-every'], checkpointEvery: args['checkpoint-every'],
+      };
+      config = buildTrainConfig(flags, fileConfig, { dir: dataDir, vocabSize });
+    }
+    const backend = await selectBackend(args.backend);
+    status(`backend: ${typeof backend === 'object' && backend && 'name' in backend ? String((backend as { name: unknown }).name) : args.backend}`);
+    const bar = args.json ? null : new cliProgress.SingleBar({
+      stream: process.stderr,
+      format: 'train |{bar}| {value}/{total} steps | loss {loss} | elbo {elbo} | {tps} tok/s | ETA {eta_formatted}',
+      etaBuffer: 50,
+      hideCursor: true,
+    }, cliProgress.Presets.shades_classic);
+    let started = false;
+    const onProgress = (e: ProgressEvent): void => {
+      if (!bar) return;
+      if (e.type === 'step') {
+        const payload = { loss: e.metrics.loss.toFixed(4), elbo: e.metrics.elbo.toFixed(4), tps: Math.round(e.metrics.tokensPerSec) };
+        if (!started) { bar.start(e.totalSteps, e.metrics.step - 1, payload); started = true; }
+        bar.update(e.metrics.step, payload);
+      } else if (e.type === 'eval') {
+        bar.stop(); started = false;
+        status(`step ${e.step}: held-out ELBO ${e.metrics.elbo.toFixed(4)} nats/token, PPL ≤ ${e.metrics.pplBound.toFixed(2)}, ${e.metrics.bitsPerByte.toFixed(4)} bits/byte`);
+      }
+    };
+    const ctl = new AbortController();
+    const onSignal = (): void => ctl.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const result = await runTraining({ runDir, config, components, resume: Boolean(args.resume), onProgress, signal: ctl.signal });
+      bar?.stop();
+      if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else {
+        process.stdout.write(`${result.stopped ? 'stopped' : 'finished'} at step ${result.steps}/${result.totalSteps} in ${runDir}${result.resumedFrom !== null ? ` (resumed from step ${result.resumedFrom})` : ''}\n`);
+        if (result.last) process.stdout.write(`last loss ${result.last.loss.toFixed(4)}, train ELBO ${result.last.elbo.toFixed(4)} nats/token\n`);
+        if (result.eval) process.stdout.write(`held-out ELBO ${result.eval.elbo.toFixed(4)} nats/token, PPL ≤ ${result.eval.pplBound.toFixed(2)}, ${result.eval.bitsPerByte.toFixed(4)} bits/byte\n`);
+      }
+    } finally {
+      bar?.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   },
 });

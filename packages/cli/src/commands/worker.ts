@@ -1,9 +1,47 @@
 import { defineCommand } from 'citty';
+import { availableParallelism, hostname } from 'node:os';
+import { resolve } from 'node:path';
 
-// Placeholder until its issue lands: it says so and exits non-zero.
+// `difflm worker --redis URL`: take runs from a study's queue on this machine until stopped (Ctrl-C).
 export default defineCommand({
-  meta: { name: 'worker', description: '(not yet available)' },
-  run() {
-    throw new Error('difflm worker is not available in this build yet');
+  meta: { name: 'worker', description: 'Train study runs from a Redis queue (start any number, on any machines).' },
+  args: {
+    redis: { type: 'string', description: 'Redis URL: redis://[user:password@]host[:port][/db], rediss:// for TLS', required: true },
+    queue: { type: 'string', description: 'BullMQ queue name (default difflm-runs)' },
+    slots: { type: 'string', description: 'Runs trained at once on this machine (default: one per core)' },
+    'work-dir': { type: 'string', description: 'Run directories on this machine (default ./studies/.worker)', default: 'studies/.worker' },
+    backend: { type: 'string', description: 'TensorFlow.js backend (auto|wasm|cpu|tensorflow|tensorflow-gpu)', default: 'auto' },
+    'lock-ms': { type: 'string', description: "Job lock; a dead worker's run is taken over after about this long (default 30000)" },
+    executor: { type: 'string', description: 'Run executor: trainer (default); fake is for tests only', default: 'trainer' },
+  },
+  async run({ args }) {
+    try {
+      const s = await import('@difflm/study');
+      const slots = args.slots ? Number(args.slots) : availableParallelism();
+      if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots must be a positive integer, got "${args.slots}"`);
+      const lockMs = args['lock-ms'] ? Number(args['lock-ms']) : undefined;
+      if (lockMs !== undefined && !(lockMs >= 500)) throw new Error(`--lock-ms must be a number ≥ 500, got "${args['lock-ms']}"`);
+      await s.checkRedis(args.redis);
+      const executor = args.executor === 'fake'
+        ? { name: 'fake', options: { ...s.fakeOptionsFromEnv(process.env) } }
+        : { name: args.executor, options: { backend: args.backend } };
+      const worker = await s.startStudyWorker({
+        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']),
+        ...(args.queue ? { queue: args.queue } : {}),
+        ...(lockMs !== undefined ? { lockMs } : {}),
+        onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type} ${e.runId}${e.error ? `: ${e.error.split('\n')[0]}` : ''}\n`),
+      });
+      process.stderr.write(`worker ${hostname()}:${process.pid} ready: ${slots} slot(s) on queue ${args.queue ?? s.DEFAULT_QUEUE}\n`);
+      await new Promise<void>((res) => {
+        const stop = () => res();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stderr.write('worker stopping: finishing active runs\n');
+      await worker.close();
+    } catch (e) {
+      process.stderr.write(`difflm worker: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    }
   },
 });

@@ -1,0 +1,120 @@
+"""PyTorch reference of the training-speed benchmark: the same transformer (SPEC §3) and masked-diffusion loss
+as bench/train-worker.ts, trained with Adam; prints one JSON line (median tokens/s, step times, peak RSS).
+
+    OPENBLAS_NUM_THREADS=<cores> python3 pytorch_ref.py <a|b> <steps> <warmup>
+
+torch runs with one intra-op thread while OpenBLAS (its GEMM) uses all cores: the fastest mix measured here.
+"""
+import json
+import math
+import resource
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+CONFIGS = {
+    "a": dict(n_layers=2, d=128, heads=4, vocab=256, batch=16, seq=128),
+    "b": dict(n_layers=6, d=384, heads=6, vocab=256, batch=16, seq=256),
+}
+T_MIN = 1e-3  # lower end of t, bounds the 1/t weight (same as masked-diffusion-loss.ts)
+RMS_EPS = 1e-6  # SPEC §3 RMSNorm epsilon
+
+
+def rms_norm(x, w):
+    return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + RMS_EPS) * (1 + w)
+
+
+class Model(torch.nn.Module):
+    def __init__(self, n_layers, d, heads, vocab, seq):
+        super().__init__()
+        self.L, self.d, self.H, self.V = n_layers, d, heads, vocab
+        dh = d // heads
+        g = torch.Generator().manual_seed(1)
+        bulk = lambda *s: torch.nn.Parameter(torch.randn(*s, generator=g) * (0.4 / math.sqrt(d)))
+        zeros = lambda *s: torch.nn.Parameter(torch.zeros(*s))
+        self.embed = torch.nn.Parameter(torch.randn(vocab, d, generator=g) * 0.02)
+        self.layers = torch.nn.ModuleList()
+        for _ in range(n_layers):
+            m = torch.nn.Module()
+            m.attn_norm, m.wqkv, m.qk_norm = zeros(d), bulk(d, 3 * d), zeros(2, d)
+            m.sink_k, m.sink_v, m.wo = zeros(heads, dh), zeros(heads, dh), bulk(d, d)
+            m.mlp_norm, m.w_up, m.b_up = zeros(d), bulk(d, 4 * d), zeros(4 * d)
+            m.w_down, m.b_down = bulk(4 * d, d), zeros(d)
+            self.layers.append(m)
+        self.final_norm, self.lm_head = zeros(d), zeros(d, vocab)
+        half = dh // 2
+        pos = torch.arange(seq, dtype=torch.float64)[:, None]
+        freq = 10000.0 ** (-2 * torch.arange(half, dtype=torch.float64) / dh)
+        ang = pos * freq
+        self.register_buffer("cos", torch.cat([ang.cos(), ang.cos()], -1).float())
+        self.register_buffer("sin", torch.cat([-ang.sin(), ang.sin()], -1).float())
+
+    def attention(self, x, p, B, N):
+        d, H = self.d, self.H
+        dh = d // H
+        qkv = x @ p.wqkv
+        qk, v = qkv[:, : 2 * d], qkv[:, 2 * d :]
+        qk = rms_norm(qk.reshape(B * N, 2, d), p.qk_norm).reshape(B, N, 2 * H, dh)
+        x1, x2 = qk[..., : dh // 2], qk[..., dh // 2 :]
+        qk = qk * self.cos[:N, None, :] + torch.cat([x2, x1], -1) * self.sin[:N, None, :]
+        q, k = qk[:, :, :H].transpose(1, 2), qk[:, :, H:].transpose(1, 2)  # [B, H, N, dh]
+        v = v.reshape(B, N, H, dh).transpose(1, 2)
+        scores = q @ k.transpose(-1, -2)
+        sink = (q * p.sink_k[None, :, None, :]).sum(-1, keepdim=True)
+        raw = torch.cat([sink, scores], -1)
+        logits = torch.tanh(raw / (30.0 * math.sqrt(dh))) * 30.0  # soft-cap 30 with 1/sqrt(dh) folded in
+        probs = torch.softmax(logits, -1)
+        out = probs[..., 1:] @ v + probs[..., :1] * p.sink_v[None, :, None, :]
+        return out.transpose(1, 2).reshape(B * N, d) @ p.wo
+
+    def forward(self, tokens):
+        B, N = tokens.shape
+        h = self.embed[tokens.reshape(-1)]
+        r = 4.0 / self.L
+        for p in self.layers:
+            h = h + r * self.attention(rms_norm(h, p.attn_norm), p, B, N)
+            m = rms_norm(h, p.mlp_norm)
+            h = h + r * (torch.relu(m @ p.w_up + p.b_up).square() @ p.w_down + p.b_down)
+        return ((rms_norm(h, self.final_norm) * (512.0 / self.d)) @ self.lm_head).reshape(B, N, self.V)
+
+
+def main():
+    name, steps, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    c = CONFIGS[name]
+    torch.set_num_threads(1)
+    torch.manual_seed(7)
+    model = Model(c["n_layers"], c["d"], c["heads"], c["vocab"], c["seq"])
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    B, N, V = c["batch"], c["seq"], c["vocab"]
+    mask_id = V - 1
+    step_ms, losses = [], []
+    for s in range(warmup + steps):
+        x = torch.randint(0, mask_id, (B, N))
+        t0 = time.perf_counter()
+        t = T_MIN + (1 - T_MIN) * torch.rand(B, 1)
+        masked = torch.rand(B, N) < t
+        zt = torch.where(masked, torch.full_like(x, mask_id), x)
+        weight = masked.float() / t
+        logits = model(zt)
+        nll = F.cross_entropy(logits.reshape(B * N, V), x.reshape(-1), reduction="none")
+        loss = (nll * weight.reshape(-1)).sum() / (B * N)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        value = loss.item()
+        ms = (time.perf_counter() - t0) * 1000
+        losses.append(value)
+        if s >= warmup:
+            step_ms.append(ms)
+    med = sorted(step_ms)[len(step_ms) // 2]
+    print(json.dumps({
+        "config": name, "tokensPerSec": B * N / (med / 1000), "stepMs": step_ms, "losses": losses,
+        "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "torch": torch.__version__, "threads": torch.get_num_threads(),
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+// The two reference training configs of the training-speed benchmark and their model FLOPs per token.
+
+export interface TrainConfig {
+  readonly name: 'a' | 'b';
+  readonly nLayers: number;
+  readonly dModel: number;
+  readonly nHeads: number;
+  readonly vocabSize: number;
+  readonly batch: number;
+  readonly seqLen: number;
+}
+
+export const referenceConfigs: Record<'a' | 'b', TrainConfig> = {
+  a: { name: 'a', nLayers: 2, dModel: 128, nHeads: 4, vocabSize: 256, batch: 16, seqLen: 128 },
+  b: { name: 'b', nLayers: 6, dModel: 384, nHeads: 6, vocabSize: 256, batch: 16, seqLen: 256 },
+};
+
+/**
+ * Training FLOPs per token of the model's matrix products (forward + backward = 3x forward):
+ * 12·L·d² weights (qkv 3d², out d², MLP 8d²) and the d·V output head at 2 FLOPs per weight, plus attention
+ * scores and mixing (4·N·d per layer). The same count is used for difflm and PyTorch.
+ */
+export function trainFlopsPerToken(c: TrainConfig): number {
+  const weights = 12 * c.nLayers * c.dModel * c.dModel + c.dModel * c.vocabSize;
+  return 3 * (2 * weights + 4 * c.nLayers * c.seqLen * c.dModel);
+}

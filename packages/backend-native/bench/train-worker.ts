@@ -1,0 +1,48 @@
+// One training-speed measurement in its own process (so peak RSS is per config):
+//   node --conditions=@difflm/source --import tsx train-worker.ts <a|b> <native|cpu|wasm> <steps> <warmup>
+// Prints one JSON line: median tokens/s, step times, losses, peak RSS.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { createTransformer } from '@difflm/models';
+import { createRng } from '@difflm/noise';
+import { nativeInfo, registerNativeKernels } from '@difflm/backend-native';
+import { maskedCorrupt, maskedDiffusionLoss } from './masked-diffusion-loss.js';
+import { referenceConfigs, trainFlopsPerToken } from './reference-configs.js';
+
+const [name = 'a', backend = 'native', stepsArg = '6', warmupArg = '2'] = process.argv.slice(2);
+const cfg = referenceConfigs[name as 'a' | 'b'];
+if (!cfg) throw new Error(`config must be 'a' or 'b', got '${name}'`);
+if (backend === 'native' && !registerNativeKernels(tf)) throw new Error(`native backend unavailable: ${JSON.stringify(nativeInfo())}`);
+if (!(await tf.setBackend(backend))) throw new Error(`backend '${backend}' failed to initialise`);
+await tf.ready();
+
+const model = createTransformer({ vocabSize: cfg.vocabSize, seqLen: cfg.seqLen, dModel: cfg.dModel, nLayers: cfg.nLayers, nHeads: cfg.nHeads }, { seed: 1 });
+const vars = model.params.map((p) => p.variable);
+const optimizer = tf.train.adam(1e-3);
+const rng = createRng(7);
+const maskId = cfg.vocabSize - 1;
+const steps = Number(stepsArg);
+const warmup = Number(warmupArg);
+const stepMs: number[] = [];
+const losses: number[] = [];
+for (let s = 0; s < warmup + steps; s++) {
+  const x = new Int32Array(cfg.batch * cfg.seqLen);
+  for (let i = 0; i < x.length; i++) x[i] = rng.int(maskId);
+  const t0 = performance.now();
+  const batch = maskedCorrupt(x, cfg.batch, cfg.seqLen, maskId, rng);
+  const loss = optimizer.minimize(() => maskedDiffusionLoss(model.apply(batch.zt, null), batch), true, vars);
+  const value = loss!.dataSync()[0]!;
+  loss!.dispose();
+  tf.dispose([batch.zt, batch.x0, batch.weight]);
+  const ms = performance.now() - t0;
+  losses.push(value);
+  if (s >= warmup) stepMs.push(ms);
+}
+const sorted = [...stepMs].sort((p, q) => p - q);
+const medianMs = sorted[Math.floor(sorted.length / 2)]!;
+const tokens = cfg.batch * cfg.seqLen;
+const tokensPerSec = tokens / (medianMs / 1000);
+console.log(JSON.stringify({
+  config: name, backend, tokensPerSec, gflops: (tokensPerSec * trainFlopsPerToken(cfg)) / 1e9, stepMs, losses,
+  peakRssMb: process.resourceUsage().maxRSS / 1024, numTensors: tf.memory().numTensors,
+}));

@@ -1,0 +1,42 @@
+// Module entry: registers the kernels and reports which OpenBLAS build and kernel are in use.
+#include <cblas.h>
+#include "args.h"
+
+namespace difflm {
+
+static Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("corename", openblas_get_corename());
+  o.Set("config", openblas_get_config());
+  o.Set("threads", openblas_get_num_threads());
+  // 0 = sequential, 1 = pthreads, 2 = OpenMP (openblas_get_parallel's codes).
+  int p = openblas_get_parallel();
+  o.Set("parallel", p == 0 ? "sequential" : p == 1 ? "pthreads" : "openmp");
+  return o;
+}
+
+static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  openblas_set_num_threads(static_cast<int>(i64(info, 0)));
+  return info.Env().Undefined();
+}
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("reduceInner", Napi::Function::New(env, ReduceInner));
+  exports.Set("reduceOuter", Napi::Function::New(env, ReduceOuter));
+  exports.Set("transpose", Napi::Function::New(env, Transpose));
+  exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("stridedCopy", Napi::Function::New(env, StridedCopy));
+  return exports;
+}
+
+}  // namespace difflm
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return difflm::Init(env, exports); }
+
+NODE_API_MODULE(difflm_native, InitModule)

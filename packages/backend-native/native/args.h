@@ -1,0 +1,33 @@
+// Argument helpers shared by the addon's entry points: typed-array views and small shape vectors.
+#pragma once
+#include <napi.h>
+#include <cstdint>
+#include <vector>
+
+namespace difflm {
+
+inline float* f32(const Napi::CallbackInfo& info, size_t i) {
+  return info[i].As<Napi::Float32Array>().Data();
+}
+
+inline int64_t i64(const Napi::CallbackInfo& info, size_t i) {
+  return info[i].As<Napi::Number>().Int64Value();
+}
+
+inline std::vector<int64_t> shape(const Napi::CallbackInfo& info, size_t i) {
+  Napi::Int32Array a = info[i].As<Napi::Int32Array>();
+  std::vector<int64_t> out(a.ElementLength());
+  for (size_t k = 0; k < out.size(); k++) out[k] = a[k];
+  return out;
+}
+
+Napi::Value Gemm(const Napi::CallbackInfo& info);
+Napi::Value Binary(const Napi::CallbackInfo& info);
+Napi::Value Unary(const Napi::CallbackInfo& info);
+Napi::Value ReduceInner(const Napi::CallbackInfo& info);
+Napi::Value ReduceOuter(const Napi::CallbackInfo& info);
+Napi::Value Transpose(const Napi::CallbackInfo& info);
+Napi::Value Softmax(const Napi::CallbackInfo& info);
+Napi::Value StridedCopy(const Napi::CallbackInfo& info);
+
+}  // namespace difflm

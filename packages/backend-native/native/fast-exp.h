@@ -1,0 +1,36 @@
+// Branch-free float exp (Cephes expf: range reduction by ln 2, degree-5 polynomial, ~1 ulp) written so the
+// compiler vectorises loops over it; exp of x < −87.3 is exactly 0, as a softmax over −1e9 logit biases needs.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <cmath>
+
+namespace difflm {
+
+inline float fastExp(float x) {
+  const float xc = std::fmin(std::fmax(x, -87.3f), 88.7f);
+  const float n = std::floor(xc * 1.44269504088896341f + 0.5f);
+  float r = xc - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float y = p * r * r + r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  const float out = x < -87.3f ? 0.0f : y * scale;
+  return x != x ? x : out;
+}
+
+/** tanh via exp(−2|x|): sign(x)·(1 − t)/(1 + t); absolute error ~1e-7. */
+inline float fastTanh(float x) {
+  const float t = fastExp(-2.0f * std::fabs(x));
+  const float y = (1.0f - t) / (1.0f + t);
+  return x < 0.0f ? -y : y;
+}
+
+}  // namespace difflm

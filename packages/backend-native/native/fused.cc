@@ -1,0 +1,28 @@
+// Softmax over the last axis, one row at a time (max-subtracted, so exp never overflows).
+#include <cmath>
+#include "args.h"
+#include "fast-exp.h"
+
+namespace difflm {
+
+// softmax(x, out, rows, cols)
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  const float* x = f32(info, 0);
+  float* o = f32(info, 1);
+  const int64_t rows = i64(info, 2), cols = i64(info, 3);
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    float* orow = o + r * cols;
+    float m = xr[0];
+    for (int64_t i = 1; i < cols; i++) m = xr[i] > m ? xr[i] : m;
+    float s = 0.0f;
+    for (int64_t i = 0; i < cols; i++) orow[i] = fastExp(xr[i] - m);
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = 0; i < cols; i++) s += orow[i];
+    const float inv = 1.0f / s;
+    for (int64_t i = 0; i < cols; i++) orow[i] *= inv;
+  }
+  return info.Env().Undefined();
+}
+
+}  // namespace difflm

@@ -1,0 +1,55 @@
+// Loads the compiled Node-API addon (build/Release/difflm_native.node, built by the install script).
+// Loading never throws: a missing or broken build is reported as a reason string instead.
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** OpenBLAS build facts reported by the addon. */
+export interface OpenBlasInfo {
+  /** The sgemm kernel (core type) OpenBLAS selected at load time, e.g. "Haswell", "SkylakeX". */
+  corename: string;
+  /** OpenBLAS's build configuration string. */
+  config: string;
+  /** Threads OpenBLAS uses for one sgemm. */
+  threads: number;
+  /** How OpenBLAS was built to run in parallel. */
+  parallel: 'sequential' | 'pthreads' | 'openmp';
+}
+
+/** The addon's raw entry points; all arrays are borrowed, outputs are written in place. */
+export interface NativeAddon {
+  info(): OpenBlasInfo;
+  setThreads(n: number): void;
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean, aIdx: Int32Array | null, bIdx: Int32Array | null): void;
+  binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
+  unary(op: number, x: Float32Array, out: Float32Array, n: number, alpha: number): void;
+  reduceInner(op: number, x: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  reduceOuter(op: number, x: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  transpose(x: Float32Array, shape: Int32Array, perm: Int32Array, out: Float32Array): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  stridedCopy(src: Float32Array, srcBase: number, srcStrides: Int32Array, dst: Float32Array, dstBase: number, dstStrides: Int32Array, dims: Int32Array): void;
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const addonPath = join(packageRoot, 'build', 'Release', 'difflm_native.node');
+
+let cached: { addon: NativeAddon | null; reason: string } | undefined;
+
+/** The addon, or null with the reason it is unavailable. Loaded once. */
+export function loadAddon(): { addon: NativeAddon | null; reason: string } {
+  if (cached) return cached;
+  if (!existsSync(addonPath)) {
+    const notePath = join(packageRoot, 'build', 'INSTALL_NOTE');
+    const note = existsSync(notePath) ? readFileSync(notePath, 'utf8').trim() : 'the install script has not run';
+    cached = { addon: null, reason: `native addon not built: ${note}` };
+    return cached;
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    cached = { addon: require(addonPath) as NativeAddon, reason: 'loaded' };
+  } catch (error) {
+    cached = { addon: null, reason: `native addon failed to load: ${(error as Error).message.split('\n')[0]}` };
+  }
+  return cached;
+}

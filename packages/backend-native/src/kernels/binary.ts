@@ -1,0 +1,48 @@
+// Broadcasting binary ops (Add, Sub, Multiply, RealDiv, Maximum, Minimum, SquaredDifference) and AddN on float32.
+import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { alloc, f32, output, sizeOf, type NativeKernel } from './native-kernel.js';
+
+/** Op codes of native/elementwise.cc's binary(). */
+const binaryOps = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6 } as const;
+
+function binaryKernel(kernelName: keyof typeof binaryOps): NativeKernel {
+  const op = binaryOps[kernelName];
+  return {
+    kernelName,
+    make: (addon, fallback): KernelFunc => (args) => {
+      const backend = args.backend as MathBackendCPU;
+      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+      const av = f32(backend, a);
+      const bv = f32(backend, b);
+      if (!av || !bv) return fallback(args);
+      const shape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      const out = alloc(backend, sizeOf(shape));
+      if (out.length > 0) addon.binary(op, av, Int32Array.from(a.shape), bv, Int32Array.from(b.shape), out, Int32Array.from(shape));
+      return output(backend, shape, out);
+    },
+  };
+}
+
+const addNKernel: NativeKernel = {
+  kernelName: 'AddN',
+  make: (addon, fallback): KernelFunc => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const tensors = args.inputs as unknown as TensorInfo[];
+    const values = tensors.map((t) => f32(backend, t));
+    const first = tensors[0];
+    if (!first || values.some((v) => v === null) || tensors.some((t) => t.shape.join() !== first.shape.join())) return fallback(args);
+    const shape = Int32Array.from(first.shape);
+    const out = alloc(backend, sizeOf(first.shape));
+    if (tensors.length === 1) out.set(values[0]!);
+    else addon.binary(binaryOps.Add, values[0]!, shape, values[1]!, shape, out, shape);
+    // `out` is ours, so later terms accumulate into it in place.
+    for (let i = 2; i < values.length; i++) addon.binary(binaryOps.Add, out, shape, values[i]!, shape, out, shape);
+    return output(backend, first.shape, out);
+  },
+};
+
+export const binaryKernels: NativeKernel[] = [
+  ...(Object.keys(binaryOps) as (keyof typeof binaryOps)[]).map(binaryKernel),
+  addNKernel,
+];

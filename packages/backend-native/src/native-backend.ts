@@ -1,0 +1,80 @@
+// The native backend: the cpu backend's storage and kernels, plus a pool of output arrays. A fresh Float32Array
+// per kernel output costs page faults and Mark-Compact GCs; the pool recycles arrays the native kernels allocated
+// once their tensor is disposed. Rules that keep recycling safe:
+//  - only arrays this backend allocated are recycled (never user arrays or cpu-kernel outputs);
+//  - readSync/read hand out copies of pooled arrays, since user code may keep them after dispose;
+//  - an array that a cpu kernel re-used or viewed (Slice's subarray, a shared values array) is pinned: never
+//    recycled (the registration wraps every cpu kernel with `pinShared`).
+import type { DataType, TensorInfo, backend_util } from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+
+/** Pooled bytes above which disposed arrays are left to the GC instead (bounds the memory the pool may hold). */
+const maxPooledBytes = 512 * 1024 * 1024;
+
+type DataId = object;
+
+export class NativeBackend extends MathBackendCPU {
+  private readonly owned = new WeakSet<ArrayBufferLike>();
+  private readonly pool = new Map<number, Float32Array[]>();
+  private pooledBytes = 0;
+
+  constructor() {
+    super();
+    // The cpu backend's first write prints a hint to install tfjs-node; this backend is the fast path itself.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  /** An output array of `size` elements, recycled when possible. Contents are arbitrary: kernels overwrite all of it. */
+  alloc(size: number): Float32Array {
+    const free = this.pool.get(size);
+    const reused = free?.pop();
+    if (reused) {
+      this.pooledBytes -= reused.byteLength;
+      return reused;
+    }
+    const fresh = new Float32Array(size);
+    if (size > 0) this.owned.add(fresh.buffer);
+    return fresh;
+  }
+
+  /** Pin (exclude from recycling) any pooled storage a cpu kernel's outputs share. */
+  pinShared(outputs: TensorInfo | TensorInfo[]): void {
+    for (const t of Array.isArray(outputs) ? outputs : [outputs]) {
+      const values = this.data.get(t.dataId)?.values;
+      if (values && ArrayBuffer.isView(values)) this.owned.delete(values.buffer);
+    }
+  }
+
+  override readSync(dataId: DataId): backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    return values instanceof Float32Array && this.owned.has(values.buffer) ? values.slice() : values;
+  }
+
+  override async read(dataId: DataId): Promise<backend_util.BackendValues> {
+    return this.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const released = super.disposeData(dataId, force);
+    if (released && values instanceof Float32Array && this.owned.has(values.buffer) && values.byteOffset === 0
+      && values.byteLength === values.buffer.byteLength && this.pooledBytes + values.byteLength <= maxPooledBytes) {
+      const free = this.pool.get(values.length) ?? [];
+      free.push(values);
+      this.pool.set(values.length, free);
+      this.pooledBytes += values.byteLength;
+    }
+    return released;
+  }
+
+  override dispose(): void {
+    this.pool.clear();
+    this.pooledBytes = 0;
+    super.dispose();
+  }
+
+  /** The output tensor for `values` (which must come from `alloc`). */
+  output(shape: number[], values: Float32Array, dtype: DataType = 'float32'): TensorInfo {
+    return this.makeTensorInfo(shape, dtype, values);
+  }
+}

@@ -1,0 +1,62 @@
+// Registers the 'native' TensorFlow.js backend: a cpu backend (same storage, same kernels) whose hot kernels
+// run in the OpenBLAS addon. The plain 'cpu' backend is left untouched, so both can be compared in one process.
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { loadAddon } from './addon.js';
+import { NativeBackend } from './native-backend.js';
+import { batchMatMulKernel } from './kernels/batch-matmul.js';
+import { binaryKernels } from './kernels/binary.js';
+import { copyKernels } from './kernels/copy-kernels.js';
+import type { NativeKernel } from './kernels/native-kernel.js';
+import { reduceKernels } from './kernels/reduce.js';
+import { softmaxKernel } from './kernels/softmax.js';
+import { transposeKernel } from './kernels/transpose.js';
+import { unaryKernels } from './kernels/unary.js';
+
+/** Every kernel the native backend overrides. */
+export const nativeKernels: readonly NativeKernel[] = [batchMatMulKernel, ...binaryKernels, ...unaryKernels, ...reduceKernels, transposeKernel, softmaxKernel, ...copyKernels];
+
+export interface RegisterNativeOptions {
+  /** Backend name to register (default 'native'). */
+  backendName?: string;
+  /** Registration priority (default 1: below wasm, so selecting it is explicit with tf.setBackend). */
+  priority?: number;
+}
+
+/** Wrap a cpu kernel so outputs that share a pooled input's storage (other than by dataId) pin it. */
+function pinningShared(kernelFunc: KernelFunc): KernelFunc {
+  return (args) => {
+    const out = kernelFunc(args);
+    const backend = args.backend;
+    if (backend instanceof NativeBackend) {
+      const inputIds = new Set(Object.values(args.inputs).map((t) => (t as TensorInfo | undefined)?.dataId));
+      const outs = (Array.isArray(out) ? out : [out]).filter((t) => !inputIds.has(t.dataId));
+      if (outs.length > 0) backend.pinShared(outs);
+    }
+    return out;
+  };
+}
+
+type TfCore = Pick<typeof tfc, 'registerBackend' | 'registerKernel' | 'getKernelsForBackend' | 'findBackendFactory'>;
+
+/**
+ * Register the native backend on `tf` (the app's @tensorflow/tfjs-core namespace). Returns false, registering
+ * nothing, when the addon is not available (see nativeInfo() for why). Safe to call more than once.
+ */
+export function registerNativeKernels(tf: TfCore, options: RegisterNativeOptions = {}): boolean {
+  const { addon } = loadAddon();
+  if (!addon) return false;
+  const backendName = options.backendName ?? 'native';
+  if (tf.findBackendFactory(backendName)) return true;
+  const cpuKernels = tf.getKernelsForBackend('cpu');
+  if (cpuKernels.length === 0) throw new Error(`registerNativeKernels: the 'cpu' backend's kernels are not registered on this tf; pass the namespace of the @tensorflow/tfjs-core instance your app uses`);
+  const overrides = new Map(nativeKernels.map((k) => [k.kernelName, k]));
+  for (const config of cpuKernels) {
+    const native = overrides.get(config.kernelName);
+    const cpuKernel = pinningShared(config.kernelFunc);
+    const kernelFunc = native ? native.make(addon, cpuKernel) : cpuKernel;
+    tf.registerKernel({ ...config, backendName, kernelFunc });
+  }
+  tf.registerBackend(backendName, () => new NativeBackend(), options.priority ?? 1);
+  return true;
+}

@@ -1,0 +1,47 @@
+// Build a directory under a temporary sibling name and rename it into place only when complete, so an
+// interrupted or failed writer leaves either nothing or the previous complete directory behind.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export interface AtomicDirectoryOptions {
+  /** Replace an existing non-empty directory. Default false (an error). */
+  readonly overwrite?: boolean;
+}
+
+/** Throws unless `outDir` can be written (absent, empty, or overwrite). Call before any slow work. */
+export function checkOutputDirectory(outDir: string, options: AtomicDirectoryOptions = {}): string {
+  if (typeof outDir !== 'string' || outDir.length === 0) throw new Error('outDir: an output directory is required (--out <dir>)');
+  const abs = resolve(outDir);
+  if (existsSync(abs)) {
+    if (!statSync(abs).isDirectory()) throw new Error(`outDir: ${abs} exists and is not a directory`);
+    if (readdirSync(abs).length > 0 && !options.overwrite) {
+      throw new Error(`outDir: ${abs} already exists and is not empty; choose another --out or pass --force (option overwrite)`);
+    }
+  }
+  return abs;
+}
+
+/** Run `build` on a fresh temporary directory and move it to `outDir` once `build` resolves. */
+export async function writeDirectoryAtomically<T>(outDir: string, options: AtomicDirectoryOptions, build: (tmpDir: string) => Promise<T>): Promise<T> {
+  const abs = checkOutputDirectory(outDir, options);
+  const tag = `${process.pid}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+  const tmp = join(dirname(abs), `.${basename(abs)}.partial-${tag}`);
+  await mkdir(dirname(abs), { recursive: true });
+  await mkdir(tmp);
+  try {
+    const result = await build(tmp);
+    if (existsSync(abs)) {
+      const old = join(dirname(abs), `.${basename(abs)}.old-${tag}`);
+      await rename(abs, old);
+      await rename(tmp, abs);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(tmp, abs);
+    }
+    return result;
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}

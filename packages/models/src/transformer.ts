@@ -1,0 +1,150 @@
+// The paper's transformer (SPEC §3): pre-norm blocks h ← h + (4/L)·Attn(RMSNorm(h)),
+// h ← h + (4/L)·MLP(RMSNorm(h)), final RMSNorm, logits = (512/d)·h·W_outᵀ, untied embeddings, no time
+// conditioning, CompleteP initialisation. `causal: true` gives the autoregressive baseline.
+// Structurally a TrainableModel of @difflm/trainer (params with CompleteP groups, apply, flopsPerToken).
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
+import { attention, attentionBias, type AttentionParams } from './attention.js';
+import { resolveModelConfig, type ModelConfig, type ModelConfigInput } from './config.js';
+import { exactParamCount, flopsPerToken } from './counts.js';
+import { embed } from './embedding.js';
+import { matMul } from './matmul.js';
+import { rmsNorm } from './rms-norm.js';
+import { ropeTables, type RopeTables } from './rope.js';
+import { parameterLayout, type ParamSpec } from './parameter-layout.js';
+import { seededNormal } from './seeded-normal.js';
+
+/** CompleteP parameter groups (SPEC §4): bulk matrices get η/d, aux parameters 0.02·η. */
+export type ParamGroup = 'bulk' | 'aux';
+
+export interface NamedVariable {
+  readonly name: string;
+  readonly group: ParamGroup;
+  readonly variable: Variable;
+}
+
+export interface Transformer {
+  readonly config: ModelConfig;
+  readonly shape: Pick<ModelConfig, 'vocabSize' | 'seqLen' | 'dModel' | 'nLayers' | 'nHeads' | 'causal'>;
+  /** Every variable, in the stable order of `parameterLayout(config)`. */
+  readonly params: readonly NamedVariable[];
+  /**
+   * Logits for tokens (int32 [B, N], N ≤ seqLen) → float32 [B, N, V]. attentionMask (float32 [B, N, N],
+   * 1 = may attend) is combined with the causal rule when the model is causal. Inputs are borrowed; the
+   * output belongs to the caller. Differentiable w.r.t. params (inside tf.variableGrads).
+   */
+  apply(tokens: Tensor2D, attentionMask?: Tensor3D | null): Tensor3D;
+  /** Non-embedding training FLOPs per token, SPEC §3 Method 1 at the configured context. */
+  flopsPerToken(): number;
+  /** Exact number of parameters (embeddings included). */
+  paramCount(): number;
+  dispose(): void;
+}
+
+export interface CreateTransformerOptions {
+  /** Seed of the initial weights; the same seed gives identical weights on every backend. */
+  readonly seed: number;
+}
+
+/** CompleteP initial values (SPEC §3): bulk N(0,(0.4/√d)²), embedding N(0,0.02²), lm_head and norms/biases 0. */
+function completePInit(config: ModelConfig, seed: number): (spec: ParamSpec) => Float32Array {
+  return (spec) => {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.init === 'bulk') return seededNormal(seed, spec.name, size, 0.4 / Math.sqrt(config.dModel));
+    if (spec.init === 'embedding') return seededNormal(seed, spec.name, size, 0.02);
+    return new Float32Array(size);
+  };
+}
+
+/** Build a transformer with CompleteP initial weights. */
+export function createTransformer(config: ModelConfigInput, opts: CreateTransformerOptions): Transformer {
+  if (!opts || typeof opts.seed !== 'number' || !Number.isFinite(opts.seed)) {
+    throw new Error(`createTransformer: opts.seed must be a finite number, got ${JSON.stringify(opts?.seed)}`);
+  }
+  const resolved = resolveModelConfig(config);
+  return buildTransformer(resolved, completePInit(resolved, opts.seed));
+}
+
+/** Build a transformer whose parameter values come from `values(spec)` (used by deserialisation). */
+export function buildTransformer(config: ModelConfig, values: (spec: ParamSpec) => Float32Array): Transformer {
+  const layout = parameterLayout(config);
+  const params: NamedVariable[] = layout.map((spec) => ({
+    name: spec.name,
+    group: spec.group,
+    // Unnamed tf variables: tfjs names must be globally unique, and several models may coexist.
+    variable: tf.variable(tf.tensor(values(spec), [...spec.shape], 'float32'), true),
+  }));
+  const byName = new Map(params.map((p) => [p.name, p.variable]));
+  const v = (name: string): Variable => byName.get(name) as Variable;
+  const { vocabSize: V, seqLen, dModel: d, nLayers: L, nHeads: H, causal } = config;
+  const layers = Array.from({ length: L }, (_, i) => ({
+    attnNorm: v(`layers.${i}.attn_norm`),
+    attn: {
+      wqkv: v(`layers.${i}.attn.wqkv`),
+      qkNorm: v(`layers.${i}.attn.qk_norm`),
+      sinkK: v(`layers.${i}.attn.sink_k`),
+      sinkV: v(`layers.${i}.attn.sink_v`),
+      wo: v(`layers.${i}.attn.wo`),
+    } satisfies AttentionParams,
+    mlpNorm: v(`layers.${i}.mlp_norm`),
+    wUp: v(`layers.${i}.mlp.w_up`),
+    bUp: v(`layers.${i}.mlp.b_up`),
+    wDown: v(`layers.${i}.mlp.w_down`),
+    bDown: v(`layers.${i}.mlp.b_down`),
+  }));
+  const embedding = v('embed');
+  const finalNorm = v('final_norm');
+  const lmHead = v('lm_head');
+  const rope: RopeTables = ropeTables(seqLen, d / H, config.ropeTheta);
+  const residualScale = 4 / L; // SPEC §3
+  const outputScale = 512 / d; // SPEC §3
+  let disposed = false;
+
+  function apply(tokens: Tensor2D, attentionMask?: Tensor3D | null): Tensor3D {
+    if (disposed) throw new Error('transformer: apply() after dispose()');
+    if (tokens.rank !== 2 || tokens.dtype !== 'int32') {
+      throw new Error(`transformer.apply: tokens must be int32 [B, N], got ${tokens.dtype} [${tokens.shape.join(', ')}]`);
+    }
+    const [B, N] = tokens.shape;
+    if (N > seqLen) throw new Error(`transformer.apply: sequence length ${N} exceeds the model's seqLen ${seqLen}; use shorter sequences or a larger seqLen`);
+    if (attentionMask && (attentionMask.rank !== 3 || attentionMask.shape[0] !== B || attentionMask.shape[1] !== N || attentionMask.shape[2] !== N)) {
+      throw new Error(`transformer.apply: attentionMask must be float32 [${B}, ${N}, ${N}], got [${attentionMask.shape.join(', ')}]`);
+    }
+    return tf.tidy(() => {
+      const cos = tf.reshape(tf.slice(rope.cos, [0, 0], [N, -1]), [N, 1, d / H]); // [N, 1, dh]
+      const sin = tf.reshape(tf.slice(rope.sin, [0, 0], [N, -1]), [N, 1, d / H]); // [N, 1, dh]
+      const bias = attentionBias(N, causal, attentionMask); // [B|1, 1, N, N+1] | null
+      const ctx = { batch: B, seqLen: N, nHeads: H, softCap: config.attnSoftCap, cos, sin, bias };
+      let h: Tensor2D = embed(embedding as Tensor2D, tf.reshape(tokens, [B * N]) as Tensor1D); // [B·N, d]
+      for (const layer of layers) {
+        const a = attention(rmsNorm(h, layer.attnNorm), layer.attn, ctx); // [B·N, d]
+        h = tf.add(h, tf.mul(a, residualScale));
+        const m = rmsNorm(h, layer.mlpNorm); // [B·N, d]
+        const up = tf.square(tf.relu(tf.add(matMul<Tensor2D>(m, layer.wUp), layer.bUp))); // [B·N, 4d], squared ReLU
+        const down = tf.add(matMul<Tensor2D>(up, layer.wDown), layer.bDown); // [B·N, d]
+        h = tf.add(h, tf.mul(down, residualScale));
+      }
+      // (512/d) applied to h [B·N, d] rather than to the logits [B·N, V]: same product, fewer flops.
+      const hf = tf.mul(rmsNorm(h, finalNorm), outputScale); // [B·N, d]
+      const logits = matMul<Tensor2D>(hf, lmHead); // [B·N, V]
+      return tf.reshape(logits, [B, N, V]) as Tensor3D;
+    });
+  }
+
+  return {
+    config,
+    shape: { vocabSize: V, seqLen, dModel: d, nLayers: L, nHeads: H, causal },
+    params,
+    apply,
+    flopsPerToken: () => flopsPerToken(config),
+    paramCount: () => exactParamCount(config),
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      for (const p of params) p.variable.dispose();
+      rope.cos.dispose();
+      rope.sin.dispose();
+    },
+  };
+}
+

@@ -1,0 +1,125 @@
+// The GIDD loss on tensors (SPEC §1.1, §1.4): per noisy token
+//   ℓ = w·(KL(q_λ(x) ‖ q_λ(x̂)) + β_IS·D_IS(q_λ(x)_z ‖ q_λ(x̂)_z)),  elbo = (w/p(λ))·(KL + D_IS),
+// with q_λ(x̂) = σ(λ)·x̂ + σ(−λ)·π_λ and x̂ = softmax(logits), mask logit forced to −1e6.
+// Differentiable w.r.t. the logits on every backend: no gather (one-hot products instead), no matMul
+// transpose flags.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import type { NoiseProcess } from '../noise-type.js';
+import type { WeightSettings } from '../token-math.js';
+import { hostTokenWeights, type HostTokenWeights } from './host-token-weights.js';
+
+/** float32 tiny: the floor of [E] `safe_log` (SPEC §1.4) so that 0·log 0 terms stay 0. */
+const TINY_F32 = 1.1754943508222875e-38;
+
+export interface LossSettings extends WeightSettings {
+  readonly betaIS: number;
+  readonly aggregation: 'sum' | 'mean';
+  /** ε in the IS ratio q/(p + ε) (SPEC §1.4: 1e−12, [E] `loss.py`). */
+  readonly isEpsilon: number;
+  /** Throw when a token's loss is not finite (NaN/Inf logits). Costs one [B, N] read-back. */
+  readonly checkFinite: boolean;
+}
+
+export interface LossInputs {
+  readonly x0: Tensor2D;
+  readonly zt: Tensor2D;
+  readonly logSnr: Tensor2D;
+}
+
+/** Per-token terms, all [B, N]; the caller owns them. */
+export interface TokenTerms {
+  readonly loss: Tensor2D;
+  readonly elbo: Tensor2D;
+  /** Surrogate-weighted KL and IS parts (w·KL, w·IS). */
+  readonly kl: Tensor2D;
+  readonly is: Tensor2D;
+}
+
+/** log q − log p given r = (p − q)/q: log1p where it is accurate, direct logs elsewhere (both finite for gradients). */
+function logRatio(q: tf.Tensor, p: tf.Tensor, d: tf.Tensor): tf.Tensor {
+  const r = tf.div(d, tf.maximum(q, TINY_F32));
+  const near = tf.less(tf.abs(r), 0.5);
+  const viaLog1p = tf.neg(tf.log1p(tf.clipByValue(r, -0.5, 0.5)));
+  const direct = tf.sub(tf.log(tf.maximum(q, TINY_F32)), tf.log(tf.maximum(p, TINY_F32)));
+  return tf.where(near, viaLog1p, direct);
+}
+
+/** One-hot as float32: int32 one-hot then cast (float32 oneHot is wrong on wasm). */
+function oneHotF32(ids: Tensor2D, V: number): tf.Tensor3D {
+  return tf.cast(tf.oneHot(tf.cast(ids, 'int32'), V, 1, 0, 'int32'), 'float32') as tf.Tensor3D;
+}
+
+/** q_λ(x) = σ(λ)·onehot(x) + σ(−λ)·Σ_k c_k(λ)·base_k as tensors (SPEC §1.2); π via one [B·N, K]×[K, V] matMul. */
+function marginalParts(process: NoiseProcess, host: HostTokenWeights, x0: Tensor2D, B: number, N: number): { alpha: tf.Tensor3D; ex: tf.Tensor3D; q: tf.Tensor3D } {
+  const V = process.vocabSize, K = process.bases.length;
+  const baseData = new Float32Array(K * V);
+  process.bases.forEach((b, k) => baseData.set(b.probs, k * V));
+  const alpha = tf.tensor3d(host.alpha, [B, N, 1]), beta = tf.tensor3d(host.beta, [B, N, 1]); // [B, N, 1]
+  const pi = tf.reshape(tf.matMul(tf.tensor2d(host.coefficients, [B * N, K]), tf.tensor2d(baseData, [K, V])), [B, N, V]); // [B, N, V]
+  const ex = oneHotF32(x0, V); // [B, N, V]
+  const q = tf.add(tf.mul(alpha, ex), tf.mul(beta, pi)) as tf.Tensor3D; // [B, N, V]
+  return { alpha, ex, q };
+}
+
+/** The marginal q_λ(·|x) per token, float32 [B, N, V] (caller owns it). z is not needed; pass x for it. */
+export function marginalProbs(process: NoiseProcess, settings: WeightSettings, x0: Tensor2D, logSnr: Tensor2D): tf.Tensor3D {
+  const [B, N] = x0.shape;
+  const xs = x0.dataSync();
+  const host = hostTokenWeights(process, settings, xs, xs, logSnr.dataSync(), null);
+  return tf.tidy(() => marginalParts(process, host, x0, B, N).q);
+}
+
+/** Per-token loss terms of logits [B, N, V] on a corrupted batch. */
+export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId: number | null, logits: Tensor3D, batch: LossInputs): TokenTerms {
+  const [B, N, V] = logits.shape;
+  if (V !== process.vocabSize) throw new Error(`loss: logits have V = ${V} but the noise process has vocabSize ${process.vocabSize}`);
+  if (batch.zt.shape[0] !== B || batch.zt.shape[1] !== N) throw new Error(`loss: logits [${B}, ${N}, ${V}] do not match the batch [${batch.zt.shape.join(', ')}]`);
+  const host = hostTokenWeights(process, settings, batch.x0.dataSync(), batch.zt.dataSync(), batch.logSnr.dataSync(), maskId);
+  const maskBias = new Float32Array(V);
+  if (maskId !== null) maskBias[maskId] = -1e6; // SPEC §1.1: the model never predicts the mask as data
+  return tf.tidy(() => {
+    const { alpha, ex, q } = marginalParts(process, host, batch.x0, B, N); // [B, N, 1], [B, N, V], [B, N, V]
+    const logp = tf.logSoftmax(tf.add(logits, tf.tensor1d(maskBias))); // [B, N, V]
+    const xhat = tf.exp(logp); // [B, N, V]
+    const d = tf.mul(alpha, tf.sub(xhat, ex)); // p − q, exact without cancellation, [B, N, V]
+    const p = tf.add(q, d); // q_λ(x̂), [B, N, V]
+    const kl = tf.sum(tf.mul(q, logRatio(q, p, d)), -1); // [B, N]
+    const ez = oneHotF32(batch.zt, V); // [B, N, V]
+    const pz = tf.sum(tf.mul(p, ez), -1); // [B, N]
+    const dz = tf.sum(tf.mul(d, ez), -1); // [B, N]
+    const qz = tf.tensor2d(host.qAtZ, [B, N]); // [B, N]
+    // D_IS = ratio − log ratio − 1 with ratio − 1 = (q − p − ε)/(p + ε) (SPEC §1.4; ε from [E], fixtures README D3)
+    const ratioMinus1 = tf.div(tf.sub(tf.neg(dz), settings.isEpsilon), tf.add(pz, settings.isEpsilon));
+    const is = tf.sub(ratioMinus1, logRatio(qz, pz, dz)); // [B, N]
+    const wl = tf.tensor2d(host.lossWeight, [B, N]), we = tf.tensor2d(host.elboWeight, [B, N]);
+    const terms = {
+      loss: tf.mul(wl, tf.add(kl, tf.mul(is, settings.betaIS))) as Tensor2D,
+      elbo: tf.mul(we, tf.add(kl, is)) as Tensor2D,
+      kl: tf.mul(wl, kl) as Tensor2D,
+      is: tf.mul(wl, is) as Tensor2D,
+    };
+    if (settings.checkFinite) {
+      const bad = tf.any(tf.logicalNot(tf.isFinite(tf.add(kl, is)))).dataSync()[0];
+      if (bad) throw new Error('loss: logits contain NaN or Inf (the KL/IS terms are not finite); check the model output and the learning rate');
+    }
+    return terms;
+  });
+}
+
+/** Aggregate per-token terms over the noisy tokens (SPEC §1.4: sum or mean; metrics in nats per noisy token). */
+export function aggregateTerms(terms: TokenTerms, noiseMask: Tensor2D, aggregation: 'sum' | 'mean'): { loss: tf.Scalar; elbo: tf.Scalar; kl: tf.Scalar; is: tf.Scalar; numNoisy: tf.Scalar } {
+  return tf.tidy(() => {
+    const numNoisy = tf.sum(noiseMask);
+    const denom = tf.maximum(numNoisy, 1); // max(Σmask, 1): an all-prompt batch gives 0, not NaN (SPEC §1.4)
+    const total = (t: Tensor2D): tf.Scalar => tf.sum(tf.mul(t, noiseMask));
+    const lossSum = total(terms.loss);
+    return {
+      loss: (aggregation === 'sum' ? lossSum : tf.div(lossSum, denom)) as tf.Scalar,
+      elbo: tf.div(total(terms.elbo), denom) as tf.Scalar,
+      kl: tf.div(total(terms.kl), denom) as tf.Scalar,
+      is: tf.div(total(terms.is), denom) as tf.Scalar,
+      numNoisy: numNoisy as tf.Scalar,
+    };
+  });
+}

@@ -1,0 +1,44 @@
+// Host side of the loss: per-token quantities that do not depend on the logits (weights, α/β, mixing
+// coefficients, q_λ(x)(z)) are computed in float64 with token-math.ts and uploaded as float32.
+import type { NoiseProcess } from '../noise-type.js';
+import { clamp, sigmoid } from '../scalar-math.js';
+import { mixAt, mixingAt, tokenWeights, type WeightSettings } from '../token-math.js';
+
+export interface HostTokenWeights {
+  /** σ(λ) and σ(−λ) with λ clipped to the schedule range (fixtures README D1), [B·N]. */
+  readonly alpha: Float32Array;
+  readonly beta: Float32Array;
+  /** Mixing coefficients c_k(λ), row-major [B·N, K]. */
+  readonly coefficients: Float32Array;
+  /** q_λ(x)(z_t) per token, [B·N]. */
+  readonly qAtZ: Float32Array;
+  /** Surrogate and ELBO weights, [B·N]. */
+  readonly lossWeight: Float32Array;
+  readonly elboWeight: Float32Array;
+}
+
+export function hostTokenWeights(process: NoiseProcess, settings: WeightSettings, x: ArrayLike<number>, z: ArrayLike<number>, logSnr: ArrayLike<number>, maskId: number | null): HostTokenWeights {
+  const n = x.length, K = process.bases.length;
+  const [lo, hi] = [settings.schedule.minLogSnr, settings.schedule.maxLogSnr];
+  const out = {
+    alpha: new Float32Array(n), beta: new Float32Array(n), coefficients: new Float32Array(n * K),
+    qAtZ: new Float32Array(n), lossWeight: new Float32Array(n), elboWeight: new Float32Array(n),
+  };
+  const cache = new Map<number, { c: Float64Array; w: Map<string, { loss: number; elbo: number }> }>();
+  for (let i = 0; i < n; i++) {
+    const l = logSnr[i]!, xi = x[i]!, zi = z[i]!;
+    if (!Number.isFinite(l)) throw new Error(`loss: logSnr[${i}] is ${l}; λ must be finite (corrupt() writes it)`);
+    let entry = cache.get(l); // λ is shared across a sequence most of the time: evaluate c_k(λ) once per value
+    if (!entry) { entry = { c: mixingAt(process, l).c, w: new Map() }; cache.set(l, entry); }
+    const lc = clamp(l, lo, hi);
+    const a = sigmoid(lc), b = sigmoid(-lc);
+    out.alpha[i] = a; out.beta[i] = b;
+    for (let k = 0; k < K; k++) out.coefficients[i * K + k] = entry.c[k]!;
+    out.qAtZ[i] = (zi === xi ? a : 0) + b * mixAt(process, entry.c, zi);
+    const key = `${xi},${zi}`;
+    let w = entry.w.get(key);
+    if (!w) { w = tokenWeights(process, settings, l, xi, zi, maskId); entry.w.set(key, w); }
+    out.lossWeight[i] = w.loss; out.elboWeight[i] = w.elbo;
+  }
+  return out;
+}

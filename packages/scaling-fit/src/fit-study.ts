@@ -1,0 +1,102 @@
+// One call for a whole sweep: resolve runs, IsoFLOP analysis per group, compute-optimal frontiers with
+// bootstrap bands, the exponent table in the layout of the paper's Table 1 (α_M, α_D, α_L), the
+// hyperparameter laws, and optionally the parametric Approach-3 fit. Everything is plain data (JSON-safe
+// apart from the bootstrap bands' arrays), ready for `renderReport` from "@difflm/scaling-fit/report".
+import { fitApproach3, type Approach3Result } from './approach3.js';
+import { fitApproach3Mle, type Approach3MleResult } from './approach3-mle.js';
+import type { Interval } from './bootstrap.js';
+import { allocationExponents } from './compute-optimal.js';
+import { fitFrontier, type FrontierFit, type FrontierIssue, type FrontierOptions, type FrontierQuantity } from './frontier.js';
+import { fitBatchSizeLaw, fitLearningRateLaw, type HyperparameterLaw } from './hyperparameter-laws.js';
+import { isoflopAnalysis, type IsoflopBudget, type IsoflopOptions } from './isoflop.js';
+import { dropTopLoss, resolveRuns, type RunIssue, type ScalingRun } from './runs.js';
+
+export type ParametricMethod = 'approach3' | 'approach3-mle';
+
+export interface FitStudyOptions {
+  /** Epoch's outlier rule: drop runs with loss ≥ the k-th largest (default 0: keep all). */
+  dropTopLoss?: number;
+  isoflop?: IsoflopOptions;
+  frontier?: FrontierOptions;
+  /** Target losses for B*(D); omit to skip the batch-size law. */
+  batchSizeTargets?: readonly number[];
+  /** Token checkpoints for η*(B); omit to use each run's final tokens. */
+  learningRateCheckpoints?: readonly number[];
+  /** Also fit L(N, D) per group with Approach 3 (N = M here, C = M·D). */
+  parametric?: ParametricMethod;
+}
+
+/** One row of the exponent table (paper Table 1): exponents of M*, D*, L* (and P* when known) against C. */
+export interface ExponentRow {
+  group: string;
+  alphaM?: Interval;
+  alphaP?: Interval;
+  alphaD?: Interval;
+  alphaL?: Interval;
+}
+
+export interface StudyFit {
+  runsUsed: number;
+  runIssues: RunIssue[];
+  /** IsoFLOP budgets per group. */
+  isoflop: Record<string, IsoflopBudget[]>;
+  frontiers: FrontierFit[];
+  frontierIssues: FrontierIssue[];
+  exponentTable: ExponentRow[];
+  hyperparameters: { batchSize: HyperparameterLaw[]; learningRate: HyperparameterLaw[] };
+  parametric?: Record<string, (Approach3Result | Approach3MleResult) & { method: ParametricMethod; allocation: { a: number; b: number } } | { method: ParametricMethod; error: string }>;
+}
+
+const QUANTITIES: readonly FrontierQuantity[] = ['flopsPerToken', 'params', 'tokens', 'loss'];
+
+function toInterval(f: FrontierFit | undefined): Interval | undefined {
+  if (!f) return undefined;
+  return f.intervals?.alpha ?? { estimate: f.law.alpha, lower: NaN, upper: NaN, level: NaN };
+}
+
+/** Fit everything a scaling study reports. Bad runs and unusable budgets are listed, never silently fitted. */
+export function fitStudy(input: readonly ScalingRun[], options: FitStudyOptions = {}): StudyFit {
+  const kept = options.dropTopLoss ? dropTopLoss(input, options.dropTopLoss) : input;
+  const { runs, issues } = resolveRuns(kept);
+  if (runs.length === 0) throw new Error(`no usable runs: ${issues.slice(0, 3).map((i) => i.message).join('; ')}`);
+  const budgets = isoflopAnalysis(runs, options.isoflop);
+  const groups = [...new Set(runs.map((r) => r.group))].sort();
+  const isoflop: Record<string, IsoflopBudget[]> = Object.fromEntries(groups.map((g) => [g, budgets.filter((b) => b.group === g)]));
+  const frontiers: FrontierFit[] = [];
+  const frontierIssues: FrontierIssue[] = [];
+  for (const group of groups) {
+    for (const q of QUANTITIES) {
+      if (q === 'params' && runs.some((r) => r.group === group && r.params === undefined)) continue;
+      try { frontiers.push(fitFrontier(group, budgets, q, options.frontier)); } catch (e) { frontierIssues.push({ group, quantity: q, message: (e as Error).message }); }
+    }
+  }
+  const find = (g: string, q: FrontierQuantity): FrontierFit | undefined => frontiers.find((f) => f.group === g && f.quantity === q);
+  const exponentTable: ExponentRow[] = groups.map((group) => {
+    const row: ExponentRow = { group };
+    const m = toInterval(find(group, 'flopsPerToken')), p = toInterval(find(group, 'params')), d = toInterval(find(group, 'tokens')), l = toInterval(find(group, 'loss'));
+    if (m) row.alphaM = m;
+    if (p) row.alphaP = p;
+    if (d) row.alphaD = d;
+    if (l) row.alphaL = l;
+    return row;
+  });
+  const hyperparameters = {
+    batchSize: options.batchSizeTargets ? fitBatchSizeLaw(runs, options.batchSizeTargets) : [],
+    learningRate: runs.some((r) => r.learningRate !== undefined && r.batchSize !== undefined) ? fitLearningRateLaw(runs, options.learningRateCheckpoints) : [],
+  };
+  const result: StudyFit = { runsUsed: runs.length, runIssues: issues, isoflop, frontiers, frontierIssues, exponentTable, hyperparameters };
+  if (options.parametric) {
+    const method = options.parametric;
+    result.parametric = {};
+    for (const group of groups) {
+      const pts = runs.filter((r) => r.group === group).map((r) => ({ n: r.params ?? r.flopsPerToken, d: r.tokens, loss: r.loss }));
+      try {
+        const fit = method === 'approach3' ? fitApproach3(pts) : fitApproach3Mle(pts);
+        result.parametric[group] = { ...fit, method, allocation: allocationExponents(fit) };
+      } catch (e) {
+        result.parametric[group] = { method, error: (e as Error).message };
+      }
+    }
+  }
+  return result;
+}

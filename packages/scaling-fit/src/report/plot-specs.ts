@@ -1,0 +1,76 @@
+// Vega-Lite specifications for the report's figures: IsoFLOP curves with their parabolas, compute-optimal
+// frontiers per group with bootstrap bands, and the hyperparameter fits. Pure data → spec, no rendering.
+import type { FrontierFit, FrontierQuantity } from '../frontier.js';
+import type { HyperparameterLaw } from '../hyperparameter-laws.js';
+import type { IsoflopBudget, SizeAxis } from '../isoflop.js';
+
+/** A Vega-Lite top-level spec (kept structural so this module needs no vega-lite types). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const AXIS_TITLE: Record<SizeAxis | 'loss', string> = { params: 'parameters P', flopsPerToken: 'FLOPs per token M', tokens: 'tokens D', loss: 'loss L*' };
+const log = { type: 'log' } as const;
+
+/** Loss against size at every budget of one group: observed best runs (points) and the fitted parabolas (lines). */
+export function isoflopSpec(group: string, budgets: readonly IsoflopBudget[], axis: SizeAxis = 'flopsPerToken'): VegaLiteSpec {
+  const points = budgets.flatMap((b) => b.points.filter((p) => p[axis] !== undefined).map((p) => ({ budget: b.budget.toExponential(1), x: p[axis]!, loss: p.loss })));
+  const curves = budgets.flatMap((b) => {
+    const q = b.parabolas[axis];
+    const xs = b.points.map((p) => p[axis]).filter((x): x is number => x !== undefined);
+    if (!q || xs.length < 2) return [];
+    const lo = Math.log(Math.min(...xs)), hi = Math.log(Math.max(...xs));
+    return Array.from({ length: 40 }, (_, i) => {
+      const lx = lo + ((hi - lo) * i) / 39;
+      return { budget: b.budget.toExponential(1), x: Math.exp(lx), loss: Math.exp(q.c0 + q.c1 * lx + q.c2 * lx * lx) };
+    });
+  });
+  const optima = budgets.flatMap((b) => (b.parabolas[axis] ? [{ budget: b.budget.toExponential(1), x: b.parabolas[axis]!.optimum, loss: b.parabolas[axis]!.lossAtOptimum }] : []));
+  const enc = { x: { field: 'x', type: 'quantitative', scale: log, title: AXIS_TITLE[axis] }, y: { field: 'loss', type: 'quantitative', scale: { type: 'log', zero: false }, title: 'loss' }, color: { field: 'budget', type: 'ordinal', title: 'budget (FLOPs)' } };
+  return {
+    $schema: SCHEMA, title: `IsoFLOP curves — ${group}`, width: 480, height: 320,
+    layer: [
+      { data: { values: curves }, mark: { type: 'line' }, encoding: enc },
+      { data: { values: points }, mark: { type: 'point', filled: true }, encoding: enc },
+      { data: { values: optima }, mark: { type: 'point', shape: 'diamond', size: 90, filled: true }, encoding: { ...enc, color: { value: 'black' } } },
+    ],
+  };
+}
+
+/** One quantity's frontier for every group: points, fitted law, and the bootstrap band. */
+export function frontierSpec(quantity: FrontierQuantity, frontiers: readonly FrontierFit[]): VegaLiteSpec {
+  const fits = frontiers.filter((f) => f.quantity === quantity);
+  const points = fits.flatMap((f) => f.points.map((p) => ({ group: f.group, compute: p.compute, value: p.value })));
+  const lines = fits.flatMap((f) => (f.band?.compute ?? f.points.map((p) => p.compute)).map((c) => ({ group: f.group, compute: c, value: f.law.A * Math.pow(c, f.law.alpha) + f.law.E })));
+  const bands = fits.flatMap((f) => (f.band ? f.band.compute.map((c, i) => ({ group: f.group, compute: c, lower: f.band!.lower[i]!, upper: f.band!.upper[i]! })) : []));
+  const x = { field: 'compute', type: 'quantitative', scale: log, title: 'compute C (FLOPs)' };
+  const color = { field: 'group', type: 'nominal' };
+  return {
+    $schema: SCHEMA, title: `Compute-optimal ${AXIS_TITLE[quantity]}`, width: 480, height: 320,
+    layer: [
+      { data: { values: bands }, mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lower', type: 'quantitative', scale: log, title: AXIS_TITLE[quantity] }, y2: { field: 'upper' }, color } },
+      { data: { values: lines }, mark: 'line', encoding: { x, y: { field: 'value', type: 'quantitative', scale: log }, color } },
+      { data: { values: points }, mark: { type: 'point', filled: true }, encoding: { x, y: { field: 'value', type: 'quantitative', scale: log }, color } },
+    ],
+  };
+}
+
+/** A hyperparameter law: vertices and the OLS line, per group. `kind` picks B*(D) or η*(B). */
+export function hyperparameterSpec(kind: 'batchSize' | 'learningRate', laws: readonly HyperparameterLaw[]): VegaLiteSpec {
+  const xOf = (v: HyperparameterLaw['vertices'][number]): number => (kind === 'batchSize' ? v.tokens : v.batchSize);
+  const yOf = (v: HyperparameterLaw['vertices'][number]): number => (kind === 'batchSize' ? v.batchSize : v.learningRate!);
+  const points = laws.flatMap((l) => l.vertices.map((v) => ({ group: l.group, x: xOf(v), y: yOf(v) })));
+  const lines = laws.flatMap((l) => {
+    if (!l.fit || l.vertices.length === 0) return [];
+    const xs = l.vertices.map(xOf);
+    return [Math.min(...xs), Math.max(...xs)].map((x) => ({ group: l.group, x, y: Math.exp(l.fit!.intercept + l.fit!.slope * Math.log(x)) }));
+  });
+  const enc = {
+    x: { field: 'x', type: 'quantitative', scale: log, title: kind === 'batchSize' ? 'tokens D' : 'batch size B (tokens)' },
+    y: { field: 'y', type: 'quantitative', scale: log, title: kind === 'batchSize' ? 'optimal batch size B*' : 'optimal learning rate η*' },
+    color: { field: 'group', type: 'nominal' },
+  };
+  return {
+    $schema: SCHEMA, title: kind === 'batchSize' ? 'Optimal batch size B*(D)' : 'Optimal learning rate η*(B)', width: 480, height: 320,
+    layer: [{ data: { values: lines }, mark: 'line', encoding: enc }, { data: { values: points }, mark: { type: 'point', filled: true }, encoding: enc }],
+  };
+}

@@ -1,0 +1,68 @@
+// `difflm study --dry-run`: the grid, every run's FLOPs and tokens, the totals and an estimated wall
+// time per backend for a given number of parallel workers.
+import { estimateRunSeconds, type BackendThroughput } from './throughput.js';
+import type { StudyPlan } from './study-plan.js';
+
+export interface DryRunEstimate {
+  readonly backend: string;
+  readonly source: string;
+  readonly flopsPerSec: number;
+  /** Σ run seconds (one process). */
+  readonly cpuSeconds: number;
+  /** Longest-first greedy schedule over `workers` processes. */
+  readonly wallSeconds: number;
+}
+
+export interface DryRunSummary {
+  readonly study: string;
+  readonly runs: readonly { id: string; noise: string; model: string; params: number; flopsPerToken: number; budgetFlops: number; tokens: number; flops: number; batchSequences: number; steps: number; lr: number; warmupSteps: number }[];
+  readonly totalRuns: number;
+  readonly totalTokens: number;
+  readonly totalFlops: number;
+  readonly workers: number;
+  readonly estimates: readonly DryRunEstimate[];
+}
+
+function makespan(seconds: number[], workers: number): number {
+  const lanes = new Array<number>(Math.max(1, workers)).fill(0);
+  for (const s of [...seconds].sort((a, b) => b - a)) {
+    let i = 0;
+    for (let j = 1; j < lanes.length; j++) if (lanes[j]! < lanes[i]!) i = j;
+    lanes[i]! += s;
+  }
+  return Math.max(...lanes);
+}
+
+export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number): DryRunSummary {
+  const runs = plan.runs.map(({ id, config: c }) => ({
+    id, noise: c.noiseLabel, model: c.model.name, params: c.params, flopsPerToken: c.flopsPerToken, budgetFlops: c.budgetFlops,
+    tokens: c.tokens, flops: c.tokens * c.flopsPerToken, batchSequences: c.batchSequences, steps: c.steps, lr: c.lr, warmupSteps: c.warmupSteps,
+  }));
+  const estimates = throughputs.map((t) => {
+    const secs = plan.runs.map((r) => estimateRunSeconds(r.config, t.flopsPerSec));
+    return { backend: t.backend, source: t.source, flopsPerSec: t.flopsPerSec, cpuSeconds: secs.reduce((a, b) => a + b, 0), wallSeconds: makespan(secs, workers) };
+  });
+  return { study: plan.name, runs, totalRuns: runs.length, totalTokens: plan.totalTokens, totalFlops: plan.totalFlops, workers, estimates };
+}
+
+export function formatDuration(s: number): string {
+  if (s < 90) return `${s.toFixed(0)} s`;
+  if (s < 5400) return `${(s / 60).toFixed(1)} min`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}
+
+const e = (x: number) => x.toExponential(2);
+
+/** Plain-text table of a dry run. */
+export function formatDryRun(s: DryRunSummary): string {
+  const head = ['run', 'noise', 'model', 'P', 'M FLOPs/tok', 'budget C', 'tokens D', 'FLOPs M·D', 'batch', 'steps', 'lr', 'warmup'];
+  const rows = s.runs.map((r) => [r.id, r.noise, r.model, e(r.params), e(r.flopsPerToken), e(r.budgetFlops), e(r.tokens), e(r.flops), String(r.batchSequences), String(r.steps), r.lr.toPrecision(3), String(r.warmupSteps)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = [`study ${s.study}: ${s.totalRuns} runs`, line(head), ...rows.map(line), ''];
+  out.push(`total: ${s.totalRuns} runs, ${e(s.totalTokens)} tokens, ${e(s.totalFlops)} FLOPs (non-embedding, Method 1)`);
+  out.push(`estimated wall time with ${s.workers} worker process(es):`);
+  for (const est of s.estimates) out.push(`  ${est.backend.padEnd(8)} ${formatDuration(est.wallSeconds).padStart(10)}  (${(est.flopsPerSec / 1e9).toFixed(1)} GFLOP/s per process; ${est.source})`);
+  return out.join('\n');
+}

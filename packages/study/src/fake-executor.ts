@@ -1,0 +1,86 @@
+// A synthetic executor FOR TESTS ONLY: no training; the loss curve follows a Chinchilla-like law
+// L(M, D) = E + A·M^−α + B·D^−β (per noise label) with deterministic noise, and each step sleeps
+// msPerStep so process, queue and crash handling can be exercised in seconds. It appends
+// start/finish events to `logFile` (when given) so tests can count how often each run executed.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { RunConfig } from './run-config.js';
+import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
+
+export interface FakeExecutorOptions {
+  /** Wall milliseconds per reported step (default 20). */
+  readonly msPerStep?: number;
+  /** Number of curve points per run (default 10). */
+  readonly points?: number;
+  readonly logFile?: string;
+  /** When this file does not exist yet, the first run to reach its middle creates it and kills its own process (crash test). */
+  readonly crashOnceFile?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Deterministic pseudo-noise in [−1, 1] from a string. */
+function jitter(key: string): number {
+  const h = createHash('sha256').update(key).digest();
+  return (h.readUInt32LE(0) / 0xffffffff) * 2 - 1;
+}
+
+function syntheticLoss(config: RunConfig, tokens: number): number {
+  const penalty = config.noiseLabel === 'masked' ? 0 : 0.08; // uniform-ish noise trains a little worse
+  const M = config.params;
+  return 1.7 + penalty + 400 * Math.pow(M, -0.34) + 600 * Math.pow(Math.max(tokens, 1), -0.28);
+}
+
+export function fakeExecutor(opts: FakeExecutorOptions = {}): RunExecutor {
+  const msPerStep = opts.msPerStep ?? 20;
+  const points = opts.points ?? 10;
+  const log = (event: string, runId: string) => {
+    if (opts.logFile) appendFileSync(opts.logFile, `${JSON.stringify({ event, runId, pid: process.pid, t: Date.now() })}\n`);
+  };
+  return {
+    name: 'fake',
+    async run(config: RunConfig, ctx: RunContext): Promise<RunResult> {
+      const t0 = Date.now();
+      mkdirSync(ctx.runDir, { recursive: true });
+      log('start', ctx.runId);
+      const curve: CurvePoint[] = [];
+      for (let i = 1; i <= points; i++) {
+        if (ctx.signal?.aborted) throw new Error('run aborted');
+        await sleep(msPerStep);
+        if (opts.crashOnceFile && i === Math.ceil(points / 2)) {
+          try {
+            writeFileSync(opts.crashOnceFile, ctx.runId, { flag: 'wx' });
+            log('crash', ctx.runId);
+            process.kill(process.pid, 'SIGKILL');
+          } catch {
+            // the file exists: someone crashed already
+          }
+        }
+        const step = Math.round((config.steps * i) / points);
+        const tokens = step * config.batchSequences * config.seqLen;
+        const loss = syntheticLoss(config, tokens) * (1 + 0.002 * jitter(`${ctx.runId}:${step}`));
+        curve.push({ step, tokens, loss });
+        ctx.onProgress?.({ step, steps: config.steps, loss });
+      }
+      const finalLoss = curve[curve.length - 1]!.loss;
+      log('finish', ctx.runId);
+      return { finalLoss, metrics: { finalLoss }, curve, wallSeconds: (Date.now() - t0) / 1000 };
+    },
+  };
+}
+
+/**
+ * Test-only: fake-executor options from the environment, for `--executor fake` in CLI tests:
+ * DIFFLM_FAKE_MS_PER_STEP, DIFFLM_FAKE_POINTS, DIFFLM_FAKE_EXECUTOR_LOG, DIFFLM_FAKE_CRASH_ONCE.
+ */
+export function fakeOptionsFromEnv(env: NodeJS.ProcessEnv): FakeExecutorOptions {
+  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+  const o: { -readonly [K in keyof FakeExecutorOptions]: FakeExecutorOptions[K] } = {};
+  const ms = num(env.DIFFLM_FAKE_MS_PER_STEP);
+  const points = num(env.DIFFLM_FAKE_POINTS);
+  if (ms !== undefined) o.msPerStep = ms;
+  if (points !== undefined) o.points = points;
+  if (env.DIFFLM_FAKE_EXECUTOR_LOG) o.logFile = env.DIFFLM_FAKE_EXECUTOR_LOG;
+  if (env.DIFFLM_FAKE_CRASH_ONCE) o.crashOnceFile = env.DIFFLM_FAKE_CRASH_ONCE;
+  return o;
+}

@@ -1,0 +1,49 @@
+// One fully resolved run of a study: everything a worker needs to train it, and nothing else, so its
+// hash is a stable, idempotent run id.
+import { createHash } from 'node:crypto';
+import type { NoiseSpec } from '@difflm/noise';
+
+export interface RunConfig {
+  /** Group label of the noise type (reports group by it). */
+  readonly noiseLabel: string;
+  readonly noise: NoiseSpec;
+  readonly model: { readonly name: string; readonly layers: number; readonly width: number; readonly heads: number };
+  readonly seqLen: number;
+  readonly data: { readonly corpus: string; readonly tokenizer: string };
+  /** The IsoFLOP budget this run belongs to (non-embedding FLOPs, Method 1). */
+  readonly budgetFlops: number;
+  /** Method 1 FLOPs per token, M = 6P + 12·L·d·N (SPEC §3). */
+  readonly flopsPerToken: number;
+  /** The paper's non-embedding parameter count P. */
+  readonly params: number;
+  readonly batchSequences: number;
+  readonly steps: number;
+  /** Training tokens D = steps · batch · seqLen (≥ budget / M). */
+  readonly tokens: number;
+  /** Base learning rate η_base (SPEC §4; the trainer divides the bulk LR by d). */
+  readonly lr: number;
+  readonly warmupSteps: number;
+  readonly seed: number;
+  readonly trainer: Readonly<Record<string, unknown>>;
+}
+
+/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Idempotent run id: `r` + the first 16 hex digits of sha256(canonical config). Safe as a file name. */
+export function runIdOf(config: RunConfig): string {
+  return `r${createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16)}`;
+}
+
+/** Run ids are `r` + 16 lowercase hex digits; anything else is refused before touching the disk. */
+export function assertRunId(id: string): string {
+  if (!/^r[0-9a-f]{16}$/.test(id)) throw new Error(`"${id}" is not a run id (expected "r" followed by 16 hex digits, see \`difflm runs list\`)`);
+  return id;
+}

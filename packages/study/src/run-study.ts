@@ -1,0 +1,70 @@
+// Run a study end to end: validate and plan (all errors before any work), open the store, skip runs
+// that already finished, train the rest locally or through Redis, and save results as they arrive.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { runDistributed } from './distributed-coordinator.js';
+import type { ExecutorRef } from './executor-ref.js';
+import { runLocally } from './local-runner.js';
+import { checkRedis } from './redis-connection.js';
+import { openResultsStore } from './results-store.js';
+import type { StudyDefinition } from './study-definition.js';
+import type { StudyEventListener } from './study-events.js';
+import { planStudy, type PlanOptions, type StudyPlan } from './study-plan.js';
+
+/** Files of a study directory. */
+export function studyPaths(dir: string) {
+  return { dir, db: join(dir, 'study.db'), runs: join(dir, 'runs'), report: join(dir, 'report'), definition: join(dir, 'study.json') };
+}
+
+export interface RunStudyOptions extends PlanOptions {
+  readonly definition: StudyDefinition;
+  /** The study directory (SQLite db, run dirs, report/). */
+  readonly dir: string;
+  readonly executor: ExecutorRef;
+  /** Local run processes (default: one per core). Ignored with redisUrl. */
+  readonly workers?: number;
+  /** Distributed mode: enqueue on this Redis and collect what `difflm worker` processes return. */
+  readonly redisUrl?: string;
+  readonly queue?: string;
+  readonly maxAttempts?: number;
+  readonly onEvent?: StudyEventListener;
+  /** Extra environment for local run processes. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface StudyOutcome {
+  readonly plan: StudyPlan;
+  readonly dbPath: string;
+  /** Runs that had finished before this call and were not run again. */
+  readonly skipped: number;
+  readonly done: number;
+  readonly failed: number;
+}
+
+export async function runStudy(opts: RunStudyOptions): Promise<StudyOutcome> {
+  const plan = planStudy(opts.definition, opts);
+  if (opts.redisUrl) await checkRedis(opts.redisUrl);
+  const paths = studyPaths(opts.dir);
+  mkdirSync(paths.runs, { recursive: true });
+  writeFileSync(paths.definition, `${JSON.stringify(opts.definition, null, 2)}\n`);
+  const store = openResultsStore(paths.db);
+  try {
+    store.addRuns(plan.name, plan.runs);
+    store.resetRunning(plan.name);
+    const finished = new Set(store.list({ study: plan.name, status: 'done' }).map((r) => r.id));
+    const todo = plan.runs.filter((r) => !finished.has(r.id));
+    const skipped = plan.runs.length - todo.length;
+    opts.onEvent?.({ type: 'study-start', total: plan.runs.length, done: skipped, pending: todo.length });
+    const common = { runs: todo, store, ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}), ...(opts.onEvent ? { onEvent: opts.onEvent } : {}) };
+    const r = todo.length === 0
+      ? { done: 0, failed: 0 }
+      : opts.redisUrl
+        ? await runDistributed({ ...common, redisUrl: opts.redisUrl, study: plan.name, ...(opts.queue ? { queue: opts.queue } : {}) })
+        : await runLocally({ ...common, runsDir: paths.runs, executor: opts.executor, workers: opts.workers ?? availableParallelism(), ...(opts.env ? { env: opts.env } : {}) });
+    opts.onEvent?.({ type: 'study-done', done: skipped + r.done, failed: r.failed });
+    return { plan, dbPath: paths.db, skipped, done: r.done, failed: r.failed };
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,76 @@
+// The study file format (JSON), validated with zod. A study is a grid:
+// noise types × model sizes × compute budgets (IsoFLOP) × batch sizes × learning rates.
+import { z } from 'zod';
+
+const positive = z.number().finite().positive();
+const posInt = z.number().int().positive();
+
+const noiseEntry = z.union([
+  z.string().min(1),
+  z.object({ id: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'a noise id is "<namespace>/<name>", e.g. "difflm/hybrid"'), options: z.record(z.string(), z.unknown()).optional(), label: z.string().min(1).optional() }).strict(),
+]);
+
+const modelEntry = z.union([
+  z.string().min(1),
+  z.object({ layers: posInt, width: posInt, heads: posInt.optional() }).strict(),
+]);
+
+const batchSchema = z.union([
+  z.object({ rule: z.literal('design-law'), minSequences: posInt.default(1), maxSequences: posInt.default(4096) }).strict(),
+  z.object({ sequences: z.array(posInt).min(1) }).strict(),
+]);
+
+const lrSchema = z.union([
+  z.object({
+    rule: z.literal('design-law'),
+    reference: z.object({ lr: positive, batchTokens: positive }).strict().optional(),
+    exponent: z.number().finite().optional(),
+    multipliers: z.array(positive).min(1).optional(),
+  }).strict(),
+  z.object({ values: z.array(positive).min(1) }).strict(),
+]);
+
+export const studyDefinitionSchema = z.object({
+  name: z.string().regex(/^[\w.-]+$/, 'a study name may use letters, digits, ".", "_" and "-" only (it names a directory)'),
+  description: z.string().optional(),
+  noise: z.array(noiseEntry).min(1, 'list at least one noise type'),
+  models: z.array(modelEntry).min(1, 'list at least one model size'),
+  /** Context length N of every run (tokens per sequence). */
+  seqLen: posInt,
+  /** IsoFLOP budgets C in non-embedding FLOPs (Method 1, SPEC §3). */
+  budgets: z.array(positive).min(1, 'list at least one compute budget (FLOPs)'),
+  batch: batchSchema.default({ rule: 'design-law', minSequences: 1, maxSequences: 4096 }),
+  lr: lrSchema.default({ rule: 'design-law' }),
+  /** Warmup as a fraction of the steps, capped at maxSteps (SPEC §4: 2000 steps). */
+  warmup: z.object({ fraction: z.number().min(0).max(1).default(0.1), maxSteps: z.number().int().nonnegative().default(2000) }).strict().default({ fraction: 0.1, maxSteps: 2000 }),
+  /** A run shorter than this many optimizer steps is an error (the budget is too small for the model). */
+  minSteps: posInt.default(10),
+  data: z.object({ corpus: z.string().min(1).default('sotu'), tokenizer: z.string().min(1).default('byte') }).strict().default({ corpus: 'sotu', tokenizer: 'byte' }),
+  /** Extra trainer settings passed through to every run's config (optimizer, eval cadence, ...). */
+  trainer: z.record(z.string(), z.unknown()).default({}),
+  seed: z.number().int().nonnegative().default(0),
+}).strict();
+
+export type StudyDefinitionInput = z.input<typeof studyDefinitionSchema>;
+export type StudyDefinition = z.output<typeof studyDefinitionSchema>;
+
+/** Validate a parsed study; the error lists every problem with its path. */
+export function parseStudyDefinition(value: unknown, source = 'study'): StudyDefinition {
+  const r = studyDefinitionSchema.safeParse(value);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
+    throw new Error(`${source} is not a valid study definition:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+/** Parse study JSON text (a file's content), with the JSON error position on a syntax error. */
+export function parseStudyJson(text: string, source = 'study file'): StudyDefinition {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${source} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseStudyDefinition(value, source);
+}

@@ -1,0 +1,13 @@
+// Events a study run emits, for progress bars and logs (plain numbers and strings).
+import type { RunProgress } from './run-executor.js';
+
+export type StudyEvent =
+  | { readonly type: 'study-start'; readonly total: number; readonly done: number; readonly pending: number }
+  | { readonly type: 'run-start'; readonly runId: string; readonly label: string; readonly attempt: number }
+  | { readonly type: 'run-progress'; readonly runId: string; readonly label: string; readonly progress: RunProgress }
+  | { readonly type: 'run-done'; readonly runId: string; readonly label: string; readonly finalLoss: number }
+  | { readonly type: 'run-retry'; readonly runId: string; readonly label: string; readonly attempt: number; readonly error: string }
+  | { readonly type: 'run-failed'; readonly runId: string; readonly label: string; readonly error: string }
+  | { readonly type: 'study-done'; readonly done: number; readonly failed: number };
+
+export type StudyEventListener = (e: StudyEvent) => void;

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { designBatchTokens, designLr } from './design-rules.js';
+import { flopsPerToken, paperParams, parseModelSize } from './model-size.js';
+import { studyPreset } from './presets.js';
+import { parseStudyDefinition, parseStudyJson } from './study-definition.js';
+import { planStudy } from './study-plan.js';
+
+describe('model sizes', () => {
+  it("reproduces the paper's parameter counts and Method 1 FLOPs (SPEC §3 table)", () => {
+    expect(paperParams(parseModelSize('L8-D512'))).toBe(25_223_680);
+    expect(paperParams(parseModelSize('L20-D1536-H12'))).toBe(566_662_656);
+    // Table 4's M column uses the notebooks' 72·L·d² variant, within 0.2% of 6P + 12·L·d·N.
+    expect(flopsPerToken(parseModelSize('L8-D512'), 2048) / 2.517e8).toBeCloseTo(1, 2);
+    expect(flopsPerToken(parseModelSize('L12-D768'), 2048) / 7.361e8).toBeCloseTo(1, 2);
+  });
+  it('rejects malformed names and heads that do not divide the width', () => {
+    expect(() => parseModelSize('8x512')).toThrow(/L<layers>-D<width>/);
+    expect(() => parseModelSize('L2-D64-H5')).toThrow(/dividing the width 64/);
+  });
+});
+
+describe('design rules', () => {
+  it("B = 3.614e-3·D^0.8179 gives the scaled runs' batches of SPEC §4 after their rounding", () => {
+    expect(Math.round(designBatchTokens(73.9e9) / 2048 / 512) * 512).toBe(1536); // mask-3B
+    expect(Math.round(designBatchTokens(182.5e9) / 2048 / 1024) * 1024).toBe(3072); // unif-10B
+  });
+  it('η ∝ B^0.3412 anchored at η = 0.3 for 64×2048 tokens', () => {
+    expect(designLr(64 * 2048)).toBeCloseTo(0.3, 12);
+    expect(designLr(8 * 64 * 2048) / designLr(64 * 2048)).toBeCloseTo(Math.pow(8, 0.3412), 12);
+  });
+});
+
+describe('planStudy', () => {
+  const quick = () => parseStudyDefinition(studyPreset('quick'));
+  it('expands the quick preset into 2 noise × 3 sizes × 2 budgets with budget-derived steps', () => {
+    const plan = planStudy(quick());
+    expect(plan.runs).toHaveLength(12);
+    expect(new Set(plan.runs.map((r) => r.id)).size).toBe(12);
+    for (const { id, config: c } of plan.runs) {
+      expect(id).toMatch(/^r[0-9a-f]{16}$/);
+      // D = steps · B · N covers the budget C / M, by less than one extra step.
+      expect(c.tokens * c.flopsPerToken).toBeGreaterThanOrEqual(c.budgetFlops);
+      expect((c.tokens - c.batchSequences * c.seqLen) * c.flopsPerToken).toBeLessThan(c.budgetFlops);
+      expect(c.batchSequences).toBeGreaterThanOrEqual(8);
+    }
+    expect(plan.totalFlops).toBeCloseTo(plan.runs.reduce((s, r) => s + r.config.tokens * r.config.flopsPerToken, 0), 0);
+  });
+  it('run ids are stable across key order and change with the config', () => {
+    const a = planStudy(quick()).runs.map((r) => r.id);
+    const b = planStudy(parseStudyDefinition(JSON.parse(JSON.stringify(studyPreset('quick')).split('').join('')))).runs.map((r) => r.id);
+    expect(b).toEqual(a);
+    const seeded = planStudy(parseStudyDefinition({ ...studyPreset('quick'), seed: 1 })).runs.map((r) => r.id);
+    expect(seeded.some((id) => a.includes(id))).toBe(false);
+  });
+  it('expands explicit batch and LR lists as a cross product', () => {
+    const plan = planStudy(parseStudyDefinition({ ...studyPreset('quick'), batch: { sequences: [8, 16] }, lr: { values: [0.01, 0.03, 0.1] } }));
+    expect(plan.runs).toHaveLength(12 * 2 * 3);
+  });
+  it('the paper preset is SPEC §4: 5 noise types × 5 sizes × 5 budgets at N = 2048', () => {
+    const plan = planStudy(parseStudyDefinition(studyPreset('paper')));
+    expect(plan.runs).toHaveLength(125);
+    expect(new Set(plan.runs.map((r) => r.config.noiseLabel))).toEqual(new Set(['masked', 'low-uniform', 'balanced', 'high-uniform', 'uniform']));
+  });
+});
+
+describe('bad study definitions fail before any work with the field and the fix', () => {
+  const base = () => ({ ...studyPreset('quick') }) as Record<string, unknown>;
+  it('an unknown noise id', () => {
+    expect(() => planStudy(parseStudyDefinition({ ...base(), noise: ['masked', 'gaussian'] }))).toThrow(/noise\[1\]: unknown noise "gaussian"; use one of masked, low-uniform/);
+    const check = () => { throw new Error('no noise type "acme/foo" is registered'); };
+    expect(() => planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'acme/foo' }] }), { checkNoise: check })).toThrow(/noise\[0\]: no noise type "acme\/foo"/);
+  });
+  it('budgets too small for the smallest model', () => {
+    expect(() => planStudy(parseStudyDefinition({ ...base(), budgets: [1e8] }))).toThrow(/budgets: 1\.00e\+8 FLOPs gives L2-D32-H2 .* fewer than minSteps 20; raise the budget to at least/);
+  });
+  it('a malformed grid', () => {
+    expect(() => parseStudyDefinition({ ...base(), models: [] })).toThrow(/models: list at least one model size/);
+    expect(() => parseStudyDefinition({ ...base(), budgets: [1e10, -5] })).toThrow(/budgets\.1: Too small/);
+    expect(() => parseStudyDefinition({ ...base(), grid: {} })).toThrow(/Unrecognized key: "grid"/);
+    expect(() => parseStudyDefinition({ ...base(), name: 'a/b' })).toThrow(/name: a study name may use/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), models: ['L2-D64', 'tiny'] }))).toThrow(/models\[1\]: model size "tiny" is not of the form/);
+    expect(() => parseStudyJson('{"name": "x",', 'bad.json')).toThrow(/bad\.json is not valid JSON/);
+  });
+});

@@ -1,0 +1,112 @@
+// `difflm study | runs | report` from the command line (run from source), with the fake executor
+// (test-only) standing in for training.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, waitFor } from './cli-process.js';
+import { freePort } from './redis-server.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'difflm-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tiny = { name: 'tiny', noise: ['masked', 'uniform'], models: ['L1-D16-H1', 'L1-D32-H2', 'L2-D32-H2'], seqLen: 16, budgets: [5e8, 1e9], batch: { sequences: [4] }, lr: { values: [0.1] }, minSteps: 5 };
+const write = (name: string, value: unknown) => {
+  const f = join(dir, name);
+  writeFileSync(f, typeof value === 'string' ? value : JSON.stringify(value));
+  return f;
+};
+
+describe('difflm study --dry-run', () => {
+  it('prints the grid, every run with FLOPs and tokens, totals and wall-time estimates per backend', async () => {
+    const r = await runCli(['study', '--preset', 'quick', '--dry-run', '--workers', '2'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('study quick: 12 runs');
+    expect(lines.filter((l) => /^r[0-9a-f]{16}\s+(masked|uniform)\s+L2-D/.test(l))).toHaveLength(12);
+    expect(r.stdout).toMatch(/total: 12 runs, [\d.]+e\+\d+ tokens, [\d.]+e\+\d+ FLOPs/);
+    expect(r.stdout).toMatch(/estimated wall time with 2 worker process\(es\):\n\s+wasm\s+[\d.]+ (s|min)/);
+    expect(existsSync(join(dir, 'studies'))).toBe(false); // a dry run writes nothing
+
+    const j = await runCli(['study', '--file', write('tiny.json', tiny), '--dry-run', '--json', '--workers', '1'], { cwd: dir });
+    const s = JSON.parse(j.stdout) as { totalRuns: number; totalFlops: number; runs: { flops: number; tokens: number; flopsPerToken: number }[]; estimates: { backend: string; wallSeconds: number; cpuSeconds: number }[] };
+    expect(s.totalRuns).toBe(12);
+    expect(s.totalFlops).toBeCloseTo(s.runs.reduce((a, r) => a + r.tokens * r.flopsPerToken, 0), 0);
+    for (const e of s.estimates) expect(e.wallSeconds).toBeCloseTo(e.cpuSeconds, 6); // one worker: wall = Σ runs
+  });
+});
+
+describe('bad study files fail with a clear error before any work starts', () => {
+  const cases: [string, unknown, RegExp][] = [
+    ['unknown noise id', { ...tiny, noise: ['masked', 'gaussian'] }, /noise\[1\]: unknown noise "gaussian"; use one of masked/],
+    ['budget too small for the smallest model', { ...tiny, budgets: [1e5] }, /budgets: 1\.00e\+5 FLOPs gives L1-D16-H1 .* raise the budget to at least/],
+    ['malformed grid', { ...tiny, models: 'L1-D16', budgets: [] }, /models: .*\n.*budgets: list at least one compute budget/],
+    ['not JSON', '{"name": "tiny", noise: }', /is not valid JSON/],
+  ];
+  for (const [what, file, message] of cases) {
+    it(what, async () => {
+      const r = await runCli(['study', '--file', write(`${what.replaceAll(' ', '-')}.json`, file), '--executor', 'fake', '--dir', join(dir, 'never')], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(join(dir, 'never'))).toBe(false);
+    });
+  }
+  it('unreachable Redis', async () => {
+    const port = await freePort();
+    const r = await runCli(['study', '--file', write('ok.json', tiny), '--executor', 'fake', '--redis', `redis://:secret@127.0.0.1:${port}`, '--dir', join(dir, 'never')], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`difflm study: cannot reach Redis at redis://127.0.0.1:${port}: .*apt-get install redis-server`));
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    const w = await runCli(['worker', '--redis', `redis://127.0.0.1:${port}`, '--executor', 'fake'], { cwd: dir });
+    expect(w.code).toBe(1);
+    expect(w.stderr).toMatch(/difflm worker: cannot reach Redis/);
+  });
+});
+
+describe('local study: a killed coordinator resumes without rerunning finished runs; runs and report read the store', () => {
+  it('kill -9 mid-study, restart, then list / show / export / report', async () => {
+    const log = join(dir, 'local-exec.jsonl');
+    const env = { DIFFLM_FAKE_EXECUTOR_LOG: log, DIFFLM_FAKE_MS_PER_STEP: '60', DIFFLM_FAKE_POINTS: '10' };
+    const file = write('local.json', tiny);
+    const studyDir = join(dir, 'local');
+    const args = ['study', '--file', file, '--dir', studyDir, '--executor', 'fake', '--workers', '2', '--json'];
+    const finishes = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"finish"')).length : 0);
+    const first = startCli(args, { cwd: dir, env });
+    await waitFor('3 finished runs', () => finishes() >= 3, 30_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const before = finishes();
+    const second = await runCli(args, { cwd: dir, env });
+    expect(second.code).toBe(0);
+    const summary = JSON.parse(second.stdout) as { runs: number; done: number; skipped: number; failed: number };
+    expect(summary).toMatchObject({ runs: 12, failed: 0 });
+    expect(summary.skipped).toBeGreaterThanOrEqual(3);
+    expect(summary.done + summary.skipped).toBe(12);
+    const ev = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; runId: string });
+    const finished = ev.filter((e) => e.event === 'finish').map((e) => e.runId);
+    expect(new Set(finished).size).toBe(12);
+    expect(finished).toHaveLength(12); // nothing that finished ran twice
+    expect(before).toBeGreaterThanOrEqual(3);
+
+    const list = await runCli(['runs', 'list', '--dir', studyDir, '--json'], { cwd: dir });
+    const runs = JSON.parse(list.stdout) as { id: string; status: string; finalLoss: number }[];
+    expect(runs).toHaveLength(12);
+    expect(runs.every((r) => r.status === 'done' && r.finalLoss > 0)).toBe(true);
+    const show = await runCli(['runs', 'show', runs[0]!.id, '--dir', studyDir], { cwd: dir });
+    const one = JSON.parse(show.stdout) as { id: string; config: { seqLen: number }; curve: unknown[] };
+    expect(one).toMatchObject({ id: runs[0]!.id, config: { seqLen: 16 } });
+    expect(one.curve).toHaveLength(10);
+    const bad = await runCli(['runs', 'show', '../etc/passwd', '--dir', studyDir], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/is not a run id/);
+    const csv = await runCli(['runs', 'export', '--format', 'csv', '--dir', studyDir], { cwd: dir });
+    expect(csv.stdout.trim().split('\n')).toHaveLength(13);
+    const jsonl = await runCli(['runs', 'export', '--format', 'jsonl', '--dir', studyDir], { cwd: dir });
+    expect(jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as { curve: unknown[] }).every((r) => r.curve.length === 10)).toBe(true);
+
+    const report = await runCli(['report', '--dir', studyDir], { cwd: dir });
+    expect(report.code).toBe(0);
+    expect(existsSync(join(studyDir, 'report', 'report.md'))).toBe(true);
+    expect(existsSync(join(studyDir, 'report', 'report.json'))).toBe(true);
+  }, 90_000);
+});

@@ -1,0 +1,161 @@
+// runTraining: one training run in a run directory, resumable after a kill at any point.
+// Everything that can fail on bad input (config, data, model shape, checkpoint) is checked before the
+// run directory is created or touched, so a failed start leaves no half-made run behind.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { autoregressiveObjective } from '../autoregressive-objective.js';
+import { diffusionObjective } from '../diffusion-objective.js';
+import { evaluateHeldOut, type EvalMetrics } from '../evaluate.js';
+import { createTrainer, type StepMetrics } from '../trainer.js';
+import type { TrainerState } from '../trainer-state.js';
+import type { TrainingObjective } from '../training-objective.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
+import type { RunComponents } from './run-components.js';
+import { parseTrainRunConfig, type TrainRunConfig } from './run-config.js';
+import { appendJsonl, checkpointPath, listCheckpoints, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
+
+export type ProgressEvent =
+  | { readonly type: 'step'; readonly totalSteps: number; readonly metrics: StepMetrics }
+  | { readonly type: 'eval'; readonly step: number; readonly metrics: EvalMetrics }
+  | { readonly type: 'checkpoint'; readonly step: number; readonly path: string };
+
+export interface RunTrainingOptions {
+  readonly runDir: string;
+  /** The run config (validated). May be omitted when resuming: the run's config.json is used. */
+  readonly config?: unknown;
+  readonly components: RunComponents;
+  /** Continue an existing run from its last checkpoint (a new run when the directory does not exist). */
+  readonly resume?: boolean;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Stop early (after writing a checkpoint) when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+export interface RunResult {
+  readonly runDir: string;
+  readonly steps: number;
+  readonly totalSteps: number;
+  readonly tokens: number;
+  readonly flops: number;
+  /** Last training step's metrics (null when no step ran). */
+  readonly last: StepMetrics | null;
+  /** Final held-out evaluation (null when eval.batches = 0 or stopped early). */
+  readonly eval: EvalMetrics | null;
+  readonly stopped: boolean;
+  readonly resumedFrom: number | null;
+}
+
+const canonical = (v: unknown): string => JSON.stringify(v);
+
+export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
+  const paths = runPaths(o.runDir);
+  const exists = existsSync(paths.root) && readdirSync(paths.root).length > 0;
+  if (exists && !o.resume) throw new Error(`run directory ${paths.root} already exists and is not empty: pass resume (--resume) to continue it, or choose another run directory`);
+  if (exists && !existsSync(paths.config)) throw new Error(`${paths.root} is not a difflm run directory (no config.json): choose an empty or new run directory`);
+
+  let config: TrainRunConfig;
+  if (exists) {
+    let stored: unknown;
+    try { stored = JSON.parse(readFileSync(paths.config, 'utf8')); } catch (e) { throw new Error(`${paths.config} is not valid JSON (${(e as Error).message}): the run directory is damaged; start a new run`); }
+    config = parseTrainRunConfig(stored);
+    if (o.config !== undefined && canonical(parseTrainRunConfig(o.config)) !== canonical(config)) {
+      throw new Error(`the given config differs from ${paths.config}: resume with the run's own config (omit it) or start a new run directory`);
+    }
+  } else {
+    if (o.config === undefined) throw new Error(`no config given and ${paths.root} holds no run to resume: pass a config`);
+    config = parseTrainRunConfig(o.config);
+  }
+
+  // Everything below may throw on bad input; nothing is written yet.
+  const data = await o.components.openData(config.data);
+  const model = o.components.createModel(config.model, { seed: config.seed });
+  try {
+    if (model.shape.vocabSize !== data.tokens.vocabSize) {
+      throw new Error(`model.vocabSize (${model.shape.vocabSize}) must equal the data's vocabulary size (${data.tokens.vocabSize}): set model.vocabSize to ${data.tokens.vocabSize}`);
+    }
+    let objective: TrainingObjective;
+    if (config.objective.kind === 'diffusion') {
+      const { noise, objectiveOptions } = config.objective;
+      const noiseObjective = o.components.createNoiseObjective(noise, data.tokens, objectiveOptions);
+      const density = o.components.logSnrDensity?.(noiseObjective);
+      objective = diffusionObjective(noiseObjective, { eval: { levels: config.eval.levels, ...(density ? { logSnrDensity: density } : {}) } });
+    } else {
+      objective = autoregressiveObjective();
+    }
+    let resumeState: TrainerState | null = null;
+    const checkpoints = exists ? listCheckpoints(paths) : [];
+    const latest = checkpoints.at(-1);
+    if (latest) {
+      const decoded = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path);
+      if (canonical(decoded.config) !== canonical(config)) throw new Error(`checkpoint ${latest.path} was written by a different config than ${paths.config}: the run directory is inconsistent; start a new run`);
+      resumeState = decoded.state;
+    }
+    const trainer = createTrainer({
+      model, objective,
+      data: data.batches({ split: 'train', batchSize: config.batchSize, seqLen: config.seqLen, seed: config.seed }),
+      optimizer: {
+        kind: config.optimizer.kind, beta1: config.optimizer.beta1, weightDecay: config.optimizer.weightDecay, auxLrScale: config.optimizer.auxLrScale,
+        ...(config.optimizer.beta2 != null ? { beta2: config.optimizer.beta2 } : {}),
+        ...(config.optimizer.epsilon != null ? { epsilon: config.optimizer.epsilon } : {}),
+      },
+      schedule: config.schedule,
+      budget: config.budget,
+      gradAccumSteps: config.gradAccumSteps,
+      clipGradNorm: config.clipGradNorm,
+      seed: config.seed + 1,
+    });
+    try {
+      if (resumeState) trainer.setState(resumeState);
+      // Inputs are good: now the run directory becomes consistent with the restored state.
+      mkdirSync(paths.checkpoints, { recursive: true });
+      if (!exists) writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+      const fromStep = resumeState?.step ?? 0;
+      truncateJsonl(paths.metrics, fromStep);
+      truncateJsonl(paths.eval, fromStep);
+      rmSync(paths.summary, { force: true });
+
+      const evaluate = (): EvalMetrics => evaluateHeldOut({
+        model, objective,
+        source: data.batches({ split: 'validation', batchSize: config.eval.batchSize ?? config.batchSize, seqLen: config.seqLen, seed: config.eval.seed }),
+        batches: config.eval.batches, seed: config.eval.seed, bytesPerToken: data.bytesPerToken,
+      });
+      const checkpoint = (): void => {
+        const path = checkpointPath(paths, trainer.step);
+        writeFileAtomic(path, encodeCheckpoint(trainer.getState(), config));
+        for (const old of listCheckpoints(paths).slice(0, -config.keepCheckpoints)) rmSync(old.path, { force: true });
+        o.onProgress?.({ type: 'checkpoint', step: trainer.step, path });
+      };
+
+      let last: StepMetrics | null = null;
+      let stopped = false;
+      while (!trainer.done) {
+        if (o.signal?.aborted) { stopped = true; break; }
+        last = trainer.trainStep();
+        appendJsonl(paths.metrics, last);
+        o.onProgress?.({ type: 'step', totalSteps: trainer.totalSteps, metrics: last });
+        if (config.eval.every > 0 && config.eval.batches > 0 && trainer.step % config.eval.every === 0 && !trainer.done) {
+          const m = evaluate();
+          appendJsonl(paths.eval, { step: trainer.step, ...m });
+          o.onProgress?.({ type: 'eval', step: trainer.step, metrics: m });
+        }
+        if (trainer.step % config.checkpointEvery === 0 || trainer.done) checkpoint();
+      }
+      if (stopped && trainer.step > (listCheckpoints(paths).at(-1)?.step ?? 0)) checkpoint();
+      let finalEval: EvalMetrics | null = null;
+      if (!stopped && config.eval.batches > 0) {
+        finalEval = evaluate();
+        appendJsonl(paths.eval, { step: trainer.step, ...finalEval });
+        o.onProgress?.({ type: 'eval', step: trainer.step, metrics: finalEval });
+      }
+      const result: RunResult = {
+        runDir: paths.root, steps: trainer.step, totalSteps: trainer.totalSteps, tokens: trainer.tokens,
+        flops: trainer.flops, last, eval: finalEval, stopped, resumedFrom: resumeState ? resumeState.step : null,
+      };
+      if (!stopped) writeFileAtomic(paths.summary, `${JSON.stringify(result, null, 2)}\n`);
+      return result;
+    } finally {
+      trainer.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+// `train()`: run a trainer to its budget (or until `shouldStop`), reporting plain numbers.
+import { createTrainer, type StepMetrics, type TrainerOptions } from './trainer.js';
+import type { TrainerState } from './trainer-state.js';
+
+export interface TrainOptions extends TrainerOptions {
+  /** Continue from a saved state instead of step 0. */
+  readonly resumeFrom?: TrainerState;
+  /** Called after every step with plain numbers; may be async (e.g. to write a checkpoint). */
+  readonly onStep?: (metrics: StepMetrics, ctx: { getState(): TrainerState }) => void | Promise<void>;
+  /** Checked before each step; returning true ends the run early. */
+  readonly shouldStop?: () => boolean;
+}
+
+export interface TrainResult {
+  readonly steps: number;
+  readonly last: StepMetrics | null;
+  readonly state: TrainerState;
+}
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  const trainer = createTrainer(o);
+  try {
+    if (o.resumeFrom) trainer.setState(o.resumeFrom);
+    let last: StepMetrics | null = null;
+    while (!trainer.done && !(o.shouldStop?.() ?? false)) {
+      last = trainer.trainStep();
+      await o.onStep?.(last, { getState: () => trainer.getState() });
+    }
+    return { steps: trainer.step, last, state: trainer.getState() };
+  } finally {
+    trainer.dispose();
+  }
+}

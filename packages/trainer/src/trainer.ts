@@ -1,0 +1,194 @@
+// The step loop: micro-batches → gradients (accumulated) → optional global-norm clip → CompleteP
+// groups at the scheduled LR → optimizer update. Every random draw comes from one Rng whose state is
+// part of TrainerState, so a restored trainer continues the same trajectory.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { createRng } from '@difflm/noise';
+import { createAdamW } from './adamw.js';
+import { stepsForBudget, type Budget } from './budget.js';
+import { createLaProp } from './laprop.js';
+import type { TrainableModel } from './model-port.js';
+import type { Optimizer } from './optimizer.js';
+import { completePGroups, defaultBeta2, defaultEpsilon } from './param-groups.js';
+import { wsdSchedule, type LrSchedule } from './schedule.js';
+import type { TokenBatchSource } from './token-batch-source.js';
+import type { TrainerState } from './trainer-state.js';
+import type { TrainingObjective } from './training-objective.js';
+
+export interface OptimizerOptions {
+  readonly kind: 'laprop' | 'adamw';
+  readonly beta1?: number;
+  /** Default 0.99, or 0.98 for batches of ≥ 256 sequences (SPEC §4). */
+  readonly beta2?: number;
+  /** Default 1e−8/(d·L) (SPEC §4). */
+  readonly epsilon?: number;
+  readonly weightDecay?: number;
+  /** Aux-group LR as a fraction of η (SPEC §4: 0.02). */
+  readonly auxLrScale?: number;
+}
+
+export interface ScheduleOptions {
+  /** Base LR η (SPEC §4: 0.3 at B = 64). */
+  readonly peakLr: number;
+  readonly warmupSteps: number;
+  /** Cooldown steps, or a fraction of the run when < 1; 0 = none. */
+  readonly cooldown?: number;
+}
+
+export interface TrainerOptions {
+  readonly model: TrainableModel;
+  readonly objective: TrainingObjective;
+  readonly data: TokenBatchSource;
+  readonly optimizer: OptimizerOptions;
+  readonly schedule: ScheduleOptions;
+  readonly budget: Budget;
+  /** Micro-batches per optimizer step (default 1). Gradients are averaged over them. */
+  readonly gradAccumSteps?: number;
+  /** Global-norm clip threshold; null/undefined = none (SPEC §1.5: none at HEAD). */
+  readonly clipGradNorm?: number | null;
+  readonly seed: number;
+}
+
+/** Plain numbers for callbacks and metrics.jsonl. */
+export interface StepMetrics {
+  readonly step: number;
+  readonly loss: number;
+  /** Training-batch ELBO (diffusion) or cross-entropy (AR), nats per token. */
+  readonly elbo: number;
+  readonly lr: number;
+  readonly gradNorm: number;
+  readonly tokens: number;
+  readonly flops: number;
+  readonly tokensPerSec: number;
+}
+
+export interface Trainer {
+  readonly totalSteps: number;
+  readonly tokensPerStep: number;
+  readonly schedule: LrSchedule;
+  readonly optimizer: Optimizer;
+  /** Optimizer steps completed. */
+  readonly step: number;
+  /** Tokens and non-embedding FLOPs consumed so far. */
+  readonly tokens: number;
+  readonly flops: number;
+  readonly done: boolean;
+  /** One optimizer step. */
+  trainStep(): StepMetrics;
+  getState(): TrainerState;
+  setState(state: TrainerState): void;
+  /** Disposes the optimizer moments (the model belongs to the caller). */
+  dispose(): void;
+}
+
+export function createTrainer(o: TrainerOptions): Trainer {
+  const { model, objective, data } = o;
+  const shape = model.shape;
+  if (objective.causal !== shape.causal) {
+    throw new Error(`model.causal is ${shape.causal} but the ${objective.kind} objective needs causal = ${objective.causal}: build the model with causal: ${objective.causal}`);
+  }
+  if (data.seqLen > shape.seqLen) throw new Error(`data seqLen ${data.seqLen} exceeds the model's seqLen ${shape.seqLen}: lower --seq-len or build a longer model`);
+  const accum = o.gradAccumSteps ?? 1;
+  if (!Number.isInteger(accum) || accum < 1) throw new Error(`gradAccumSteps must be an integer >= 1, got ${accum}`);
+  if (o.clipGradNorm != null && !(o.clipGradNorm > 0)) throw new Error(`clipGradNorm must be > 0 or null, got ${o.clipGradNorm}`);
+  const tokensPerStep = data.batchSize * data.seqLen * accum;
+  const flopsPerToken = model.flopsPerToken();
+  const totalSteps = stepsForBudget(o.budget, tokensPerStep, flopsPerToken);
+  const schedule = wsdSchedule({ peakLr: o.schedule.peakLr, warmupSteps: o.schedule.warmupSteps, totalSteps, cooldown: o.schedule.cooldown ?? 0 });
+  const hyper = {
+    beta1: o.optimizer.beta1 ?? 0.9,
+    beta2: o.optimizer.beta2 ?? defaultBeta2(data.batchSize * accum),
+    epsilon: o.optimizer.epsilon ?? defaultEpsilon(shape.dModel, shape.nLayers),
+  };
+  const optimizer = o.optimizer.kind === 'adamw' ? createAdamW(hyper) : createLaProp(hyper);
+  const names = new Set<string>();
+  for (const p of model.params) {
+    if (names.has(p.variable.name)) throw new Error(`model parameter variables must have unique names; '${p.variable.name}' repeats`);
+    names.add(p.variable.name);
+  }
+  const vars = model.params.map((p) => p.variable);
+  let rng = createRng(o.seed);
+  let step = 0, tokens = 0, flops = 0;
+
+  const nextBatch = (): Tensor2D => {
+    const ids = data.next();
+    if (ids.length !== data.batchSize * data.seqLen) throw new Error(`data source returned ${ids.length} ids, expected batchSize·seqLen = ${data.batchSize * data.seqLen}`);
+    return tf.tensor2d(ids, [data.batchSize, data.seqLen], 'int32'); // [B, N]
+  };
+
+  const trainStep = (): StepMetrics => {
+    const t0 = performance.now();
+    let acc: Record<string, Tensor> = {};
+    let lossSum = 0, natsSum = 0, countSum = 0;
+    for (let micro = 0; micro < accum; micro++) {
+      const x = nextBatch();
+      let nats: Tensor | null = null, count: Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const t = objective.terms(model, x, rng);
+        nats = tf.keep(t.nats);
+        count = tf.keep(t.tokens);
+        return t.loss;
+      }, vars);
+      x.dispose();
+      const n = count!.dataSync()[0]!;
+      lossSum += value.dataSync()[0]!;
+      natsSum += nats!.dataSync()[0]! * n;
+      countSum += n;
+      tf.dispose([value, nats!, count!]);
+      const prev = acc;
+      acc = {};
+      for (const [name, g] of Object.entries(grads)) acc[name] = prev[name] ? tf.add(prev[name]!, g) : g;
+      for (const [name, g] of Object.entries(prev)) { g.dispose(); grads[name]?.dispose(); }
+    }
+    // Average the micro-batch gradients, then measure (and optionally clip) the global L2 norm.
+    const gradNorm = tf.tidy(() => {
+      const sq = Object.values(acc).map((g) => tf.sum(tf.square(g)));
+      return Math.sqrt(tf.addN(sq).dataSync()[0]!) / accum;
+    });
+    const scale = (1 / accum) * (o.clipGradNorm != null && gradNorm > o.clipGradNorm ? o.clipGradNorm / gradNorm : 1);
+    if (scale !== 1) {
+      const scaled: Record<string, Tensor> = {};
+      for (const [name, g] of Object.entries(acc)) { scaled[name] = tf.mul(g, scale); g.dispose(); }
+      acc = scaled;
+    }
+    const lr = schedule.at(step);
+    optimizer.update(model.params, acc, completePGroups(lr, { dModel: shape.dModel, auxLrScale: o.optimizer.auxLrScale, weightDecay: o.optimizer.weightDecay }));
+    tf.dispose(Object.values(acc));
+    step += 1;
+    tokens += tokensPerStep;
+    flops += flopsPerToken * tokensPerStep;
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      step, loss: lossSum / accum, elbo: countSum > 0 ? natsSum / countSum : 0, lr, gradNorm,
+      tokens, flops, tokensPerSec: seconds > 0 ? tokensPerStep / seconds : 0,
+    };
+  };
+
+  return {
+    totalSteps, tokensPerStep, schedule, optimizer,
+    get step() { return step; },
+    get tokens() { return tokens; },
+    get flops() { return flops; },
+    get done() { return step >= totalSteps; },
+    trainStep,
+    getState() {
+      const params: TrainerState['params'] = {};
+      for (const p of model.params) params[p.name] = { shape: [...p.variable.shape], values: Float32Array.from(p.variable.dataSync() as Float32Array) };
+      return { version: 1, step, tokens, flops, rng: rng.getState(), data: data.getPosition(), optimizer: optimizer.getState(), params };
+    },
+    setState(s) {
+      if (s.version !== 1) throw new Error(`trainer state version ${String(s.version)} is not supported (expected 1)`);
+      for (const p of model.params) {
+        const t = s.params[p.name];
+        if (!t) throw new Error(`trainer state has no weights for parameter '${p.name}': the checkpoint belongs to a different model config`);
+        if (t.shape.join('x') !== p.variable.shape.join('x')) throw new Error(`parameter '${p.name}' has shape [${t.shape}] in the state but [${p.variable.shape}] in the model: the checkpoint belongs to a different model config`);
+        tf.tidy(() => p.variable.assign(tf.tensor(t.values, t.shape, 'float32')));
+      }
+      optimizer.setState(s.optimizer);
+      data.setPosition(s.data);
+      rng = createRng(s.rng);
+      step = s.step; tokens = s.tokens; flops = s.flops;
+    },
+    dispose: () => optimizer.dispose(),
+  };
+}
