@@ -1,1 +1,1 @@
-export {};
+export { runTinyStudy, TINY_STUDY, type TinyStudyOptions } from './tiny-study.js';

@@ -33,5 +33,5 @@ for (const k of info.kernels) {
 }
 const rows = [...byName.entries()].sort((p, q) => q[1].ms - p[1].ms);
 const total = rows.reduce((s, [, e]) => s + e.ms, 0);
-console.log(`total kernel ms ${total.toFixed(0)} over ${info.kernels.length} kernels`);
+console.log(`total kernel ms ${total.toFixed(0)} over ${info.kernels.length} kernels; peak tensor MB ${(info.peakBytes / 2 ** 20).toFixed(0)}; rss MB ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
 for (const [k, e] of rows.slice(0, 25)) console.log(`${k.padEnd(22)} ${e.ms.toFixed(1).padStart(8)} ms  x${e.n}`);

@@ -8,7 +8,8 @@
 namespace difflm {
 
 inline float fastExp(float x) {
-  const float xc = std::fmin(std::fmax(x, -87.3f), 88.7f);
+  const float lo = x < -87.3f ? -87.3f : x;
+  const float xc = lo > 88.7f ? 88.7f : lo;
   const float n = std::floor(xc * 1.44269504088896341f + 0.5f);
   float r = xc - n * 0.693359375f;
   r = r + n * 2.12194440e-4f;
@@ -26,10 +27,14 @@ inline float fastExp(float x) {
   return x != x ? x : out;
 }
 
-/** tanh via exp(−2|x|): sign(x)·(1 − t)/(1 + t); absolute error ~1e-7. */
+/** tanh via exp(−2|x|): sign(x)·(1 − t)/(1 + t), and its odd Taylor series below |x| = 0.1 where 1 − t cancels. */
 inline float fastTanh(float x) {
-  const float t = fastExp(-2.0f * std::fabs(x));
-  const float y = (1.0f - t) / (1.0f + t);
+  const float ax = x < 0.0f ? -x : x;
+  const float t = fastExp(-2.0f * ax);
+  const float big = (1.0f - t) / (1.0f + t);
+  const float x2 = ax * ax;
+  const float small = ax * (1.0f + x2 * (-1.0f / 3 + x2 * (2.0f / 15 + x2 * (-17.0f / 315))));
+  const float y = ax < 0.1f ? small : big;
   return x < 0.0f ? -y : y;
 }
 

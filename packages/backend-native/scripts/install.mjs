@@ -2,7 +2,7 @@
 // Install step: build the Node-API addon with node-gyp. A failed build never fails the install — difflm then
 // reports the native backend as unavailable and falls back to wasm; the reason is kept in build/INSTALL_NOTE.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,15 @@ const note = (text) => {
 
 if (process.env.DIFFLM_SKIP_NATIVE_BUILD === '1') {
   note('native build skipped (DIFFLM_SKIP_NATIVE_BUILD=1); difflm will use the wasm backend');
+  process.exit(0);
+}
+
+// Up to date (the addon is newer than every source): keep it, so repeated installs neither rebuild nor
+// remove the addon while another process is using it.
+const addon = join(root, 'build', 'Release', 'difflm_native.node');
+const sources = [join(root, 'binding.gyp'), ...readdirSync(join(root, 'native')).map((f) => join(root, 'native', f))];
+if (existsSync(addon) && sources.every((f) => statSync(f).mtimeMs < statSync(addon).mtimeMs)) {
+  console.log('@difflm/backend-native: native addon up to date');
   process.exit(0);
 }
 

@@ -6,10 +6,15 @@
 //  - an array that a cpu kernel re-used or viewed (Slice's subarray, a shared values array) is pinned: never
 //    recycled (the registration wraps every cpu kernel with `pinShared`).
 import type { DataType, TensorInfo, backend_util } from '@tensorflow/tfjs-core';
+import { totalmem } from 'node:os';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
-/** Pooled bytes above which disposed arrays are left to the GC instead (bounds the memory the pool may hold). */
-const maxPooledBytes = 512 * 1024 * 1024;
+/**
+ * Pooled bytes above which disposed arrays are left to the GC instead. Arrays enter the pool only when their
+ * tensor is disposed, so the pool holds memory that was live moments before (a training step frees its
+ * activations at the end); the cap bounds what an idle backend keeps.
+ */
+const maxPooledBytes = Math.min(4 * 2 ** 30, totalmem() / 4);
 
 type DataId = object;
 

@@ -53,7 +53,7 @@ describe('gradients (cpu)', async () => {
       for (const name of checked) {
         const p = model.params.find((q) => q.name === name)!;
         const v: Variable = p.variable;
-        const g = grads[v.name]!.dataSync();
+        const g = Array.from(grads[v.name]!.dataSync());
         const scale = Math.max(...Array.from(g, Math.abs));
         expect(scale, `${name} gradient is non-zero`).toBeGreaterThan(1e-4);
         // the largest entry plus a few spread-out ones

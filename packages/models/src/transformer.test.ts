@@ -47,7 +47,7 @@ describe('transformer (cpu)', async () => {
     const cfg = { ...tiny, dModel: 64, nHeads: 4 };
     const model = createTransformer(cfg, { seed: 3 });
     const std = (name: string): number => {
-      const v = model.params.find((p) => p.name === name)!.variable.dataSync();
+      const v = Array.from(model.params.find((p) => p.name === name)!.variable.dataSync());
       const m = v.reduce((a, b) => a + b, 0) / v.length;
       return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
     };

@@ -25,3 +25,9 @@ export { tokenTerms, aggregateTerms, marginalProbs, type LossSettings, type Toke
 export { corruptBatch, corruptAtLogSnr, sampleToken, type CorruptionSettings } from './corruption/corrupt.js';
 export { insertEmptyTokens } from './corruption/empty-tokens.js';
 export { samplePromptLength, attentionFromLevels } from './corruption/prompt-conditioning.js';
+export { generate, type GenerateOptions, type SamplerKind, type SamplingState } from './sampling/generate.js';
+export { logSnrGrid, type LogSnrGridKind } from './sampling/log-snr-grid.js';
+export { ancestralPosterior, posteriorStep, type PosteriorStep } from './sampling/ancestral-posterior.js';
+export { denoiserProbs, sampleCategorical, argmax, type TruncationOptions } from './sampling/denoiser-probs.js';
+export type { Denoiser } from './sampling/denoise-call.js';
+export type { SelfCorrectionOptions } from './sampling/self-correction.js';

@@ -14,7 +14,10 @@ const slack = (expected: number[]): number => 1e-4 * Math.max(1e-3, ...expected.
 
 function check(actual: ArrayLike<number>, expectedRaw: unknown, what: string, rel = REL): void {
   const expected = flat(expectedRaw);
-  expect(closeAll(actual, expected, rel, slack(expected)), what).toBeUndefined();
+  // float32_faithful cases carry the authors' own float32 rounding (e.g. 11% on a KL+IS cancellation at λ = −9,
+  // where this path is within 1e−6 of the float64 value): compare them loosely, as the fixtures README §1 asks.
+  const faithful = what.includes('float32_faithful');
+  expect(closeAll(actual, expected, faithful ? 1e-3 : rel, (faithful ? 10 : 1) * slack(expected)), what).toBeUndefined();
 }
 
 const lambdas = (c: FixtureCase): number[] => { const l = flat(c.inputs.log_snr); return l.length === 1 ? new Array<number>(12).fill(l[0]!) : l; };

@@ -51,12 +51,17 @@ export function chinchillaGrid(): number[][] {
 export function approach3Objective(data: ParametricData, delta = 1e-3): ObjectiveWithGradient {
   const { logN, logD, logL } = data;
   const k = logL.length;
+  // Runs share model sizes (Chinchilla: 142 distinct N in 240 runs), so A·N^−α is computed once per size.
+  const { values: uN, index: iN } = distinct(logN);
+  const { values: uD, index: iD } = distinct(logD);
+  const xN = new Float64Array(uN.length), xD = new Float64Array(uD.length);
   return (theta, grad) => {
     const a = theta[0]!, b = theta[1]!, E = Math.exp(theta[2]!), alpha = theta[3]!, beta = theta[4]!;
+    for (let j = 0; j < uN.length; j++) xN[j] = Math.exp(a - alpha * uN[j]!);
+    for (let j = 0; j < uD.length; j++) xD[j] = Math.exp(b - beta * uD[j]!);
     let f = 0, ga = 0, gb = 0, ge = 0, gal = 0, gbe = 0;
     for (let i = 0; i < k; i++) {
-      const ln = logN[i]!, ld = logD[i]!;
-      const x1 = Math.exp(a - alpha * ln), x2 = Math.exp(b - beta * ld);
+      const x1 = xN[iN[i]!]!, x2 = xD[iD[i]!]!;
       const s = x1 + x2 + E;
       const r = Math.log(s) - logL[i]!;
       const ar = Math.abs(r);
@@ -64,12 +69,24 @@ export function approach3Objective(data: ParametricData, delta = 1e-3): Objectiv
       if (ar <= delta) { f += 0.5 * r * r; p = r / s; } else { f += delta * (ar - 0.5 * delta); p = (r > 0 ? delta : -delta) / s; }
       const p1 = p * x1, p2 = p * x2;
       ga += p1; gb += p2; ge += p * E;
-      gal -= p1 * ln;
-      gbe -= p2 * ld;
+      gal -= p1 * logN[i]!;
+      gbe -= p2 * logD[i]!;
     }
     grad[0] = ga; grad[1] = gb; grad[2] = ge; grad[3] = gal; grad[4] = gbe;
     return f;
   };
+}
+
+/** Distinct values of a column and each row's index into them. */
+export function distinct(v: Float64Array): { values: Float64Array; index: Int32Array } {
+  const map = new Map<number, number>();
+  const index = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    let j = map.get(v[i]!);
+    if (j === undefined) { j = map.size; map.set(v[i]!, j); }
+    index[i] = j;
+  }
+  return { values: Float64Array.from(map.keys()), index };
 }
 
 /** Convert optimiser coordinates [a, b, e, α, β] to the law. */

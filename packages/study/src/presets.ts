@@ -6,16 +6,18 @@ import type { StudyDefinitionInput } from './study-definition.js';
 export const STUDY_PRESETS = {
   quick: {
     name: 'quick',
-    description: 'Masked vs uniform diffusion at tiny scale on the embedded corpus (byte tokens): 2 noise types × 3 sizes × 2 budgets.',
+    description: 'Masked vs uniform diffusion at tiny scale on the embedded corpus (byte tokens, N = 64): 2 noise types × 3 sizes × 3 IsoFLOP budgets.',
     noise: ['masked', 'uniform'],
     models: ['L2-D32-H2', 'L2-D48-H3', 'L2-D64-H4'],
     seqLen: 64,
-    budgets: [2e10, 6e10],
-    batch: { rule: 'design-law', minSequences: 8, maxSequences: 64 },
+    budgets: [2e10, 6e10, 1.8e11],
+    // The design law asks for batches below one sequence at this scale; 16 sequences keeps steps efficient.
+    batch: { rule: 'design-law', minSequences: 16, maxSequences: 64 },
     lr: { rule: 'design-law' },
     warmup: { fraction: 0.1, maxSteps: 2000 },
     minSteps: 20,
     data: { corpus: 'sotu', tokenizer: 'byte' },
+    trainer: { eval: { batches: 2, levels: 8 } },
   },
   micro: {
     name: 'micro',

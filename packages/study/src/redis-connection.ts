@@ -47,17 +47,21 @@ export function redisOptionsFromUrl(url: string, opts: RedisConnectionOptions = 
 /** Connect once, PING, disconnect. Throws a clear error within timeoutMs when Redis is unreachable. */
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
   const options = redisOptionsFromUrl(url);
-  const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, disconnectTimeout: 0, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   client.on('error', () => {}); // the rejected connect() below reports it
   const where = `${options.tls ? 'rediss' : 'redis'}://${options.host}:${options.port}`;
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       client.connect().then(() => client.ping()),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
   } catch (e) {
     throw new Error(`cannot reach Redis at ${where}: ${(e as Error).message.replace(/\.$/, "")}. Start one (e.g. \`redis-server\`, installed by \`apt-get install redis-server\`) or fix --redis`);
   } finally {
+    clearTimeout(timer);
     client.disconnect();
   }
 }

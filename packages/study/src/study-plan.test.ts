@@ -32,16 +32,16 @@ describe('design rules', () => {
 
 describe('planStudy', () => {
   const quick = () => parseStudyDefinition(studyPreset('quick'));
-  it('expands the quick preset into 2 noise × 3 sizes × 2 budgets with budget-derived steps', () => {
+  it('expands the quick preset into 2 noise × 3 sizes × 3 budgets with budget-derived steps', () => {
     const plan = planStudy(quick());
-    expect(plan.runs).toHaveLength(12);
-    expect(new Set(plan.runs.map((r) => r.id)).size).toBe(12);
+    expect(plan.runs).toHaveLength(18);
+    expect(new Set(plan.runs.map((r) => r.id)).size).toBe(18);
     for (const { id, config: c } of plan.runs) {
       expect(id).toMatch(/^r[0-9a-f]{16}$/);
       // D = steps · B · N covers the budget C / M, by less than one extra step.
       expect(c.tokens * c.flopsPerToken).toBeGreaterThanOrEqual(c.budgetFlops);
       expect((c.tokens - c.batchSequences * c.seqLen) * c.flopsPerToken).toBeLessThan(c.budgetFlops);
-      expect(c.batchSequences).toBeGreaterThanOrEqual(8);
+      expect(c.batchSequences).toBeGreaterThanOrEqual(16);
     }
     expect(plan.totalFlops).toBeCloseTo(plan.runs.reduce((s, r) => s + r.config.tokens * r.config.flopsPerToken, 0), 0);
   });
@@ -54,7 +54,7 @@ describe('planStudy', () => {
   });
   it('expands explicit batch and LR lists as a cross product', () => {
     const plan = planStudy(parseStudyDefinition({ ...studyPreset('quick'), batch: { sequences: [8, 16] }, lr: { values: [0.01, 0.03, 0.1] } }));
-    expect(plan.runs).toHaveLength(12 * 2 * 3);
+    expect(plan.runs).toHaveLength(18 * 2 * 3);
   });
   it('the paper preset is SPEC §4: 5 noise types × 5 sizes × 5 budgets at N = 2048', () => {
     const plan = planStudy(parseStudyDefinition(studyPreset('paper')));
@@ -67,8 +67,10 @@ describe('bad study definitions fail before any work with the field and the fix'
   const base = () => ({ ...studyPreset('quick') }) as Record<string, unknown>;
   it('an unknown noise id', () => {
     expect(() => planStudy(parseStudyDefinition({ ...base(), noise: ['masked', 'gaussian'] }))).toThrow(/noise\[1\]: unknown noise "gaussian"; use one of masked, low-uniform/);
-    const check = () => { throw new Error('no noise type "acme/foo" is registered'); };
-    expect(() => planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'acme/foo' }] }), { checkNoise: check })).toThrow(/noise\[0\]: no noise type "acme\/foo"/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'acme/foo' }] }))).toThrow(/noise\[0\]: unknown noise id "acme\/foo"; known ids: difflm\/gidd, difflm\/hybrid/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'difflm/hybrid', options: { shift: 2 } }] }))).toThrow(/noise\[0\]: difflm\/hybrid options: unknown option "shift"/);
+    const gidd = planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'difflm/gidd', options: { pUniform: 0.1 }, label: 'gidd-0.1' }] }));
+    expect(gidd.runs[0]!.config.noise).toEqual({ id: 'difflm/gidd', options: { pUniform: 0.1 } });
   });
   it('budgets too small for the smallest model', () => {
     expect(() => planStudy(parseStudyDefinition({ ...base(), budgets: [1e8] }))).toThrow(/budgets: 1\.00e\+8 FLOPs gives L2-D32-H2 .* fewer than minSteps 20; raise the budget to at least/);

@@ -1,5 +1,6 @@
 // Expand a study definition into its runs, checking before any work starts that every run is
 // trainable: known noise types, sizes that parse, and budgets large enough for each model.
+import { createNoiseRegistry, type NoiseRegistry } from '@difflm/noise';
 import { designBatchSequences, designLr } from './design-rules.js';
 import { flopsPerToken, paperParams, parseModelSize, modelSize, type ModelSize } from './model-size.js';
 import { resolveNoiseChoice, type NoiseChoice } from './noise-choices.js';
@@ -21,8 +22,15 @@ export interface StudyPlan {
 }
 
 export interface PlanOptions {
-  /** Checks a noise spec (e.g. against the noise registry); throws a clear error for an unknown id. */
+  /** Noise types the study may name (default: @difflm/noise's built-ins); ids and options are checked against it. */
+  readonly noiseRegistry?: NoiseRegistry;
+  /** An extra check of each noise choice; throws a clear error. */
   readonly checkNoise?: (choice: NoiseChoice) => void;
+}
+
+/** Check a noise spec against a registry: the id is registered and its options parse. */
+function registryCheck(registry: NoiseRegistry): (choice: NoiseChoice) => void {
+  return ({ spec }) => void registry.get(spec.id).parseOptions(spec.options);
 }
 
 function sizesOf(def: StudyDefinition): ModelSize[] {
@@ -50,9 +58,11 @@ function lrsFor(def: StudyDefinition, batchTokens: number): number[] {
 
 /** Resolve a definition into its run list; throws (naming the field and the fix) on an impossible grid. */
 export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPlan {
+  const checkRegistered = registryCheck(opts.noiseRegistry ?? createNoiseRegistry());
   const noises = def.noise.map((n, i) => {
     try {
       const choice = resolveNoiseChoice(n);
+      checkRegistered(choice);
       opts.checkNoise?.(choice);
       return choice;
     } catch (e) {

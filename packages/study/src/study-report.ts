@@ -1,57 +1,95 @@
-// `difflm report`: the study's results as markdown and JSON (with every number), written under
-// <study dir>/report/.
+// `difflm report`: fit a study with @difflm/scaling-fit (IsoFLOP parabolas per noise type, M*/D*/L*
+// frontiers with bootstrap bands, the Table-1 exponent table, hyperparameter laws) and write
+// report.md, one SVG and PNG per figure, and report.json with every number, under <study dir>/report/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fitStudy, type ScalingRun, type StudyFit } from '@difflm/scaling-fit';
 import { studyPaths } from './run-study.js';
 import { loadStudyResults, type FinishedRun } from './study-results.js';
 
 export interface StudyReportOptions {
   readonly dir: string;
   readonly outDir?: string;
-  /** Bootstrap resamples for confidence bands. */
+  /** Bootstrap resamples of the frontier fits (default 2000). */
   readonly bootstrap?: number;
+  /** Also write PNGs (default true). */
+  readonly png?: boolean;
 }
 
 export interface StudyReportFiles {
   readonly markdown: string;
   readonly files: readonly string[];
-  readonly data: unknown;
+  /** Everything in report.json. */
+  readonly data: { study: string; finishedRuns: number; missingRuns: number; runs: unknown[]; fit: StudyFit | null; fitError: string | null };
 }
 
-function isoflopTable(runs: readonly FinishedRun[]): string[] {
-  const out: string[] = [];
-  const groups = [...new Set(runs.map((r) => r.config.noiseLabel))];
-  for (const g of groups) {
-    const mine = runs.filter((r) => r.config.noiseLabel === g);
-    const budgets = [...new Set(mine.map((r) => r.config.budgetFlops))].sort((a, b) => a - b);
-    const sizes = [...new Set(mine.map((r) => r.config.model.name))];
-    out.push(`### ${g}: final training ELBO (nats/token) per budget and size`, '', `| budget C | ${sizes.join(' | ')} |`, `|---|${sizes.map(() => '---').join('|')}|`);
-    for (const c of budgets) {
-      const cells = sizes.map((s) => {
-        const best = mine.filter((r) => r.config.budgetFlops === c && r.config.model.name === s).sort((a, b) => a.finalLoss! - b.finalLoss!)[0];
-        return best ? best.finalLoss!.toFixed(4) : '–';
-      });
-      out.push(`| ${c.toExponential(1)} | ${cells.join(' | ')} |`);
-    }
-    out.push('');
+/** A finished run as a scaling-fit input row (group = noise type; batch in tokens). */
+export function scalingRunOf(r: FinishedRun): ScalingRun {
+  const c = r.config;
+  const run: ScalingRun = {
+    id: r.id, group: c.noiseLabel, params: c.params, flopsPerToken: c.flopsPerToken, tokens: c.tokens, loss: r.finalLoss!,
+    batchSize: c.batchSequences * c.seqLen, learningRate: c.lr,
+  };
+  const pts = r.curve.filter((p) => p.tokens > 0 && p.loss > 0);
+  if (pts.length > 0) run.curve = { tokens: pts.map((p) => p.tokens), loss: pts.map((p) => p.loss) };
+  return run;
+}
+
+function runTable(runs: readonly FinishedRun[]): string[] {
+  const out = ['## Runs', '', '| run | noise | model | budget C | tokens D | batch | lr | final ELBO (nats/token) | held-out ELBO | wall s |', '|---|---|---|---|---|---|---|---|---|---|'];
+  for (const r of runs) {
+    const c = r.config;
+    const evalElbo = r.metrics?.evalElbo;
+    out.push(`| ${r.id} | ${c.noiseLabel} | ${c.model.name} | ${c.budgetFlops.toExponential(2)} | ${c.tokens.toExponential(2)} | ${c.batchSequences}×${c.seqLen} | ${c.lr.toPrecision(3)} | ${r.finalLoss!.toFixed(4)} | ${evalElbo === undefined ? '—' : evalElbo.toFixed(4)} | ${r.wallSeconds?.toFixed(1) ?? '—'} |`);
   }
   return out;
 }
 
+const finite = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
+
 export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyReportFiles> {
   const results = loadStudyResults(opts.dir);
+  if (results.runs.length === 0) throw new Error(`study ${results.definition.name} has no finished runs yet; run \`difflm study\` first`);
   const outDir = opts.outDir ?? studyPaths(opts.dir).report;
   mkdirSync(outDir, { recursive: true });
   const def = results.definition;
-  const data = {
-    study: def.name,
-    finishedRuns: results.runs.length,
-    missingRuns: results.missing,
-    runs: results.runs.map((r) => ({ id: r.id, noise: r.config.noiseLabel, model: r.config.model.name, params: r.config.params, flopsPerToken: r.config.flopsPerToken, budgetFlops: r.config.budgetFlops, tokens: r.config.tokens, batchSequences: r.config.batchSequences, lr: r.config.lr, finalLoss: r.finalLoss, metrics: r.metrics, wallSeconds: r.wallSeconds })),
+  let fit: StudyFit | null = null;
+  let fitError: string | null = null;
+  try {
+    fit = fitStudy(results.runs.map(scalingRunOf), {
+      isoflop: { budgets: def.budgets },
+      frontier: { resamples: opts.bootstrap ?? 2000, seed: def.seed },
+    });
+  } catch (e) {
+    fitError = (e as Error).message;
+  }
+  const files: string[] = [];
+  const write = (name: string, content: string | Uint8Array) => {
+    const f = join(outDir, name);
+    writeFileSync(f, content);
+    files.push(f);
   };
-  const md = [`# Study ${def.name}`, '', def.description ?? '', '', `${results.runs.length} finished runs${results.missing ? `, ${results.missing} not finished (not in this report)` : ''}.`, '', ...isoflopTable(results.runs)];
-  const files = [join(outDir, 'report.md'), join(outDir, 'report.json')];
-  writeFileSync(files[0]!, `${md.join('\n')}\n`);
-  writeFileSync(files[1]!, `${JSON.stringify(data, null, 2)}\n`);
-  return { markdown: files[0]!, files, data };
+  let fitMarkdown = `## Fit\n\nThe scaling fit failed: ${fitError}\n`;
+  if (fit) {
+    const { renderReport } = await import('@difflm/scaling-fit/report');
+    const rendered = await renderReport(fit, { png: opts.png ?? true });
+    for (const [name, svg] of Object.entries(rendered.svgs)) write(name, svg);
+    for (const [name, png] of Object.entries(rendered.pngs)) write(name, png);
+    fitMarkdown = rendered.markdown.replace(/^# Scaling-law fit/, '## Scaling-law fit').replace(/^## /gm, (m, offset: number) => (offset === 0 ? m : '### '));
+  }
+  const header = [
+    `# Study ${def.name}`, '', def.description ?? '', '',
+    `${results.runs.length} finished runs${results.missing ? `, ${results.missing} not finished (not in this report)` : ''}; ` +
+      `noise types ${[...new Set(results.runs.map((r) => r.config.noiseLabel))].join(', ')}; budgets ${def.budgets.map((b) => b.toExponential(1)).join(', ')} FLOPs (non-embedding, Method 1). ` +
+      'Losses are the final training ELBO in nats per token (EMA, SPEC §5.2); the exponent table follows the layout of the paper\'s Table 1 (95% bootstrap intervals).',
+    '',
+  ];
+  const data = {
+    study: def.name, finishedRuns: results.runs.length, missingRuns: results.missing,
+    runs: results.runs.map((r) => ({ id: r.id, noise: r.config.noiseLabel, model: r.config.model.name, params: r.config.params, flopsPerToken: r.config.flopsPerToken, budgetFlops: r.config.budgetFlops, tokens: r.config.tokens, batchSequences: r.config.batchSequences, seqLen: r.config.seqLen, lr: r.config.lr, finalLoss: r.finalLoss, metrics: r.metrics, wallSeconds: r.wallSeconds, curve: r.curve })),
+    fit, fitError,
+  };
+  write('report.json', `${JSON.stringify(data, finite, 2)}\n`);
+  write('report.md', `${[...header, fitMarkdown, '', ...runTable(results.runs)].join('\n')}\n`);
+  return { markdown: join(outDir, 'report.md'), files, data };
 }

@@ -1,11 +1,92 @@
-// Trains a run with @difflm/trainer (wired below).
-import type { RunExecutor } from './run-executor.js';
+// The real executor: trains a study run with @difflm/trainer/node's runTraining in the run's directory
+// (resuming from its last checkpoint when a crashed attempt left one), on the TensorFlow.js backend
+// named in the options. The loss curve is the EMA (γ = 0.96, SPEC §5.2) of the per-step training ELBO.
+import { existsSync, readdirSync } from 'node:fs';
+import { openShards } from '@difflm/data';
+import { readJsonl, runPaths, runTraining, type TrainRunConfigInput } from '@difflm/trainer/node';
+import { preparedDataDir } from './prepared-data.js';
+import type { RunConfig } from './run-config.js';
+import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
+import { studyRunComponents } from './run-components.js';
 
-export function trainerExecutor(_options: Readonly<Record<string, unknown>>): RunExecutor {
+/** EMA factor of the final training ELBO (SPEC §5.2: γ = 0.96). */
+const EMA_GAMMA = 0.96;
+/** Points kept per loss curve (thinned evenly; the last step is always kept). */
+const CURVE_POINTS = 200;
+
+export interface TrainerExecutorOptions {
+  /** TensorFlow.js backend: auto | wasm | cpu | native | tensorflow | tensorflow-gpu. */
+  readonly backend?: string;
+}
+
+/** The trainer's JSON run config for a study run. Extra `trainer` settings of the study pass through. */
+export function trainRunConfigOf(config: RunConfig, dataDir: string, vocabSize: number): TrainRunConfigInput {
+  const extra = config.trainer as Partial<TrainRunConfigInput> & { objectiveOptions?: Record<string, unknown> };
+  const { objectiveOptions, schedule, ...rest } = extra;
+  return {
+    checkpointEvery: Math.max(1, Math.ceil(config.steps / 4)),
+    eval: { every: 0, batches: 4 },
+    ...rest,
+    model: { vocabSize, seqLen: config.seqLen, dModel: config.model.width, nLayers: config.model.layers, nHeads: config.model.heads },
+    objective: { kind: 'diffusion', noise: config.noise, objectiveOptions: objectiveOptions ?? {} },
+    schedule: { cooldown: 0, ...schedule, peakLr: config.lr, warmupSteps: config.warmupSteps },
+    budget: { steps: config.steps },
+    batchSize: config.batchSequences,
+    seqLen: config.seqLen,
+    data: { dir: dataDir },
+    seed: config.seed,
+  };
+}
+
+interface StepRow { step: number; elbo: number; tokens: number; tokensPerSec: number }
+
+function curveOf(rows: readonly StepRow[]): { curve: CurvePoint[]; ema: number } {
+  const every = Math.max(1, Math.floor(rows.length / CURVE_POINTS));
+  const curve: CurvePoint[] = [];
+  let ema = Number.NaN;
+  rows.forEach((r, i) => {
+    ema = Number.isNaN(ema) ? r.elbo : EMA_GAMMA * ema + (1 - EMA_GAMMA) * r.elbo;
+    if ((i + 1) % every === 0 || i === rows.length - 1) curve.push({ step: r.step, tokens: r.tokens, loss: ema });
+  });
+  return { curve, ema };
+}
+
+export function trainerExecutor(options: Readonly<Record<string, unknown>>): RunExecutor {
+  const { backend = 'auto' } = options as TrainerExecutorOptions;
+  let ready: Promise<unknown> | undefined;
+  const components = studyRunComponents();
   return {
     name: 'trainer',
-    run() {
-      return Promise.reject(new Error('the trainer executor is not available in this build'));
+    async run(config: RunConfig, ctx: RunContext): Promise<RunResult> {
+      ready ??= import('@difflm/backends').then((b) => b.selectBackend(backend));
+      await ready;
+      const t0 = Date.now();
+      const dataDir = await preparedDataDir(config.data);
+      const vocabSize = openShards(dataDir).metadata.vocabSize;
+      const resume = existsSync(ctx.runDir) && readdirSync(ctx.runDir).length > 0;
+      const result = await runTraining({
+        runDir: ctx.runDir,
+        config: trainRunConfigOf(config, dataDir, vocabSize),
+        components,
+        resume,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        onProgress: (e) => {
+          if (e.type === 'step') ctx.onProgress?.({ step: e.metrics.step, steps: e.totalSteps, loss: e.metrics.elbo, tokensPerSec: e.metrics.tokensPerSec });
+        },
+      });
+      if (result.stopped) throw new Error(`run ${ctx.runId} stopped at step ${result.steps} of ${result.totalSteps}`);
+      const rows = readJsonl<StepRow>(runPaths(ctx.runDir).metrics);
+      const { curve, ema } = curveOf(rows);
+      const metrics: Record<string, number> = { trainElboEma: ema, steps: result.steps, tokens: result.tokens, flops: result.flops };
+      if (result.last) metrics.lastTrainElbo = result.last.elbo;
+      if (result.eval) {
+        metrics.evalElbo = result.eval.elbo;
+        metrics.evalPplBound = result.eval.pplBound;
+        metrics.evalBitsPerByte = result.eval.bitsPerByte;
+      }
+      const secs = (Date.now() - t0) / 1000;
+      metrics.tokensPerSec = result.tokens / secs;
+      return { finalLoss: ema, metrics, curve, wallSeconds: secs };
     },
   };
 }

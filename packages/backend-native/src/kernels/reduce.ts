@@ -1,4 +1,4 @@
-// Sum / Mean (attr `axis`) and Max / Min (attr `reductionIndices`) on float32. Size-1 dims are ignored and
+// Sum / Mean / Min (attr `axis`) and Max (attr `reductionIndices`) on float32. Size-1 dims are ignored and
 // neighbouring axes of the same kind merged, so most reductions become "reduce inner rows" or "reduce leading rows";
 // anything else is transposed natively to [kept, reduced] first.
 import { backend_util, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
@@ -67,5 +67,5 @@ export const reduceKernels: NativeKernel[] = [
   reduceKernel('Sum', 'axis'),
   reduceKernel('Mean', 'axis'),
   reduceKernel('Max', 'reductionIndices'),
-  reduceKernel('Min', 'reductionIndices'),
+  reduceKernel('Min', 'axis'),
 ];

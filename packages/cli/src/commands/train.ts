@@ -63,7 +63,7 @@ export default defineCommand({
       config = buildTrainConfig(flags, fileConfig, { dir: dataDir, vocabSize });
     }
     const backend = await selectBackend(args.backend);
-    status(`backend: ${typeof backend === 'object' && backend && 'name' in backend ? String((backend as { name: unknown }).name) : args.backend}`);
+    status(`backend: ${backend.description}`);
     const bar = args.json ? null : new cliProgress.SingleBar({
       stream: process.stderr,
       format: 'train |{bar}| {value}/{total} steps | loss {loss} | elbo {elbo} | {tps} tok/s | ETA {eta_formatted}',

@@ -36,14 +36,21 @@ export interface TokenTerms {
   readonly is: Tensor2D;
 }
 
-/** log q − log p given r = (p − q)/q: log1p where it is accurate, direct logs elsewhere (both finite for gradients). */
-function logRatio(q: tf.Tensor, p: tf.Tensor, d: tf.Tensor): tf.Tensor {
-  const r = tf.div(d, tf.maximum(q, TINY_F32));
-  const near = tf.less(tf.abs(r), 0.5);
-  const viaLog1p = tf.neg(tf.log1p(tf.clipByValue(r, -0.5, 0.5)));
-  const direct = tf.sub(tf.log(tf.maximum(q, TINY_F32)), tf.log(tf.maximum(p, TINY_F32)));
-  return tf.where(near, viaLog1p, direct);
+/**
+ * g(r) = r − log(1 + r) ≥ 0, the summand of both divergences: KL = Σ_v q_v·g((p_v − q_v)/q_v) (up to Σ_v(p_v − q_v),
+ * which is 0 for a softmax) and D_IS = g(ratio − 1). For |r| < 0.01 a 4-term series avoids the float32
+ * cancellation of r − log1p(r); elsewhere logOnePlusR is passed in as a difference of logs, which is accurate
+ * when p and q differ. Both branches stay finite, so gradients through tf.where are finite too.
+ */
+function gTerm(r: tf.Tensor, logOnePlusR: tf.Tensor): tf.Tensor {
+  const rs = tf.clipByValue(r, -0.01, 0.01);
+  const series = tf.mul(tf.square(rs), tf.add(0.5, tf.mul(rs, tf.add(-1 / 3, tf.mul(rs, tf.add(0.25, tf.mul(rs, -0.2))))))); // r²(1/2 − r/3 + r²/4 − r³/5)
+  // greaterEqual, not less: tfjs registers a (zero) gradient for GreaterEqual only, and the condition is on the tape.
+  return tf.where(tf.greaterEqual(0.01, tf.abs(r)), series, tf.sub(r, logOnePlusR));
 }
+
+/** log max(v, tiny): [E] `safe_log` (SPEC §1.4). */
+const safeLog = (v: tf.Tensor): tf.Tensor => tf.log(tf.maximum(v, TINY_F32));
 
 /** One-hot as float32: int32 one-hot then cast (float32 oneHot is wrong on wasm). */
 function oneHotF32(ids: Tensor2D, V: number): tf.Tensor3D {
@@ -84,14 +91,19 @@ export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId
     const xhat = tf.exp(logp); // [B, N, V]
     const d = tf.mul(alpha, tf.sub(xhat, ex)); // p − q, exact without cancellation, [B, N, V]
     const p = tf.add(q, d); // q_λ(x̂), [B, N, V]
-    const kl = tf.sum(tf.mul(q, logRatio(q, p, d)), -1); // [B, N]
+    // KL = Σ_{q>0} q·g(d/q) + Σ_{q=0} p: the first sum adds Σ_{q>0} d = −Σ_{q=0} p, the second takes it back.
+    const klOnSupport = tf.mul(q, gTerm(tf.div(d, tf.maximum(q, TINY_F32)), tf.sub(safeLog(p), safeLog(q)))); // [B, N, V]
+    const kl = tf.sum(tf.where(tf.greaterEqual(0, q), p, klOnSupport), -1); // [B, N] (q > 0 ⇔ not 0 ≥ q; GreaterEqual has a gradient in tfjs)
     const ez = oneHotF32(batch.zt, V); // [B, N, V]
     const pz = tf.sum(tf.mul(p, ez), -1); // [B, N]
     const dz = tf.sum(tf.mul(d, ez), -1); // [B, N]
     const qz = tf.tensor2d(host.qAtZ, [B, N]); // [B, N]
-    // D_IS = ratio − log ratio − 1 with ratio − 1 = (q − p − ε)/(p + ε) (SPEC §1.4; ε from [E], fixtures README D3)
-    const ratioMinus1 = tf.div(tf.sub(tf.neg(dz), settings.isEpsilon), tf.add(pz, settings.isEpsilon));
-    const is = tf.sub(ratioMinus1, logRatio(qz, pz, dz)); // [B, N]
+    // D_IS = ratio − log(q/p) − 1 with ratio = q/(p + ε) (SPEC §1.4; ε only in the ratio, as in [E], fixtures
+    // README D3) = g(ratio − 1) − log1p(ε/p), with ratio − 1 = (q − p − ε)/(p + ε) formed without cancellation.
+    const pzEps = tf.add(pz, settings.isEpsilon);
+    const ratioMinus1 = tf.div(tf.sub(tf.neg(dz), settings.isEpsilon), pzEps);
+    // log1p(ε/p) as log(p + ε) − log p: ε/max(p, tiny) has an infinite derivative at p < tiny, and 0·∞ = NaN.
+    const is = tf.sub(gTerm(ratioMinus1, tf.sub(safeLog(qz), safeLog(pzEps))), tf.sub(safeLog(pzEps), safeLog(pz))); // [B, N]
     const wl = tf.tensor2d(host.lossWeight, [B, N]), we = tf.tensor2d(host.elboWeight, [B, N]);
     const terms = {
       loss: tf.mul(wl, tf.add(kl, tf.mul(is, settings.betaIS))) as Tensor2D,

@@ -9,11 +9,12 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const AXIS_TITLE: Record<SizeAxis | 'loss', string> = { params: 'parameters P', flopsPerToken: 'FLOPs per token M', tokens: 'tokens D', loss: 'loss L*' };
-const log = { type: 'log' } as const;
+const log = { type: 'log', nice: false } as const;
+const sci = { format: '.1e' } as const;
 
 /** Loss against size at every budget of one group: observed best runs (points) and the fitted parabolas (lines). */
 export function isoflopSpec(group: string, budgets: readonly IsoflopBudget[], axis: SizeAxis = 'flopsPerToken'): VegaLiteSpec {
-  const points = budgets.flatMap((b) => b.points.filter((p) => p[axis] !== undefined).map((p) => ({ budget: b.budget.toExponential(1), x: p[axis]!, loss: p.loss })));
+  const points = budgets.flatMap((b) => b.points.filter((p) => p[axis] !== undefined).map((p) => ({ budget: b.budget, x: p[axis]!, loss: p.loss })));
   const curves = budgets.flatMap((b) => {
     const q = b.parabolas[axis];
     const xs = b.points.map((p) => p[axis]).filter((x): x is number => x !== undefined);
@@ -21,11 +22,11 @@ export function isoflopSpec(group: string, budgets: readonly IsoflopBudget[], ax
     const lo = Math.log(Math.min(...xs)), hi = Math.log(Math.max(...xs));
     return Array.from({ length: 40 }, (_, i) => {
       const lx = lo + ((hi - lo) * i) / 39;
-      return { budget: b.budget.toExponential(1), x: Math.exp(lx), loss: Math.exp(q.c0 + q.c1 * lx + q.c2 * lx * lx) };
+      return { budget: b.budget, x: Math.exp(lx), loss: Math.exp(q.c0 + q.c1 * lx + q.c2 * lx * lx) };
     });
   });
-  const optima = budgets.flatMap((b) => (b.parabolas[axis] ? [{ budget: b.budget.toExponential(1), x: b.parabolas[axis]!.optimum, loss: b.parabolas[axis]!.lossAtOptimum }] : []));
-  const enc = { x: { field: 'x', type: 'quantitative', scale: log, title: AXIS_TITLE[axis] }, y: { field: 'loss', type: 'quantitative', scale: { type: 'log', zero: false }, title: 'loss' }, color: { field: 'budget', type: 'ordinal', title: 'budget (FLOPs)' } };
+  const optima = budgets.flatMap((b) => (b.parabolas[axis] ? [{ budget: b.budget, x: b.parabolas[axis]!.optimum, loss: b.parabolas[axis]!.lossAtOptimum }] : []));
+  const enc = { x: { field: 'x', type: 'quantitative', scale: log, axis: sci, title: AXIS_TITLE[axis] }, y: { field: 'loss', type: 'quantitative', scale: log, title: 'loss' }, color: { field: 'budget', type: 'ordinal', title: 'budget (FLOPs)', legend: sci } };
   return {
     $schema: SCHEMA, title: `IsoFLOP curves — ${group}`, width: 480, height: 320,
     layer: [
@@ -42,12 +43,12 @@ export function frontierSpec(quantity: FrontierQuantity, frontiers: readonly Fro
   const points = fits.flatMap((f) => f.points.map((p) => ({ group: f.group, compute: p.compute, value: p.value })));
   const lines = fits.flatMap((f) => (f.band?.compute ?? f.points.map((p) => p.compute)).map((c) => ({ group: f.group, compute: c, value: f.law.A * Math.pow(c, f.law.alpha) + f.law.E })));
   const bands = fits.flatMap((f) => (f.band ? f.band.compute.map((c, i) => ({ group: f.group, compute: c, lower: f.band!.lower[i]!, upper: f.band!.upper[i]! })) : []));
-  const x = { field: 'compute', type: 'quantitative', scale: log, title: 'compute C (FLOPs)' };
+  const x = { field: 'compute', type: 'quantitative', scale: log, axis: sci, title: 'compute C (FLOPs)' };
   const color = { field: 'group', type: 'nominal' };
   return {
     $schema: SCHEMA, title: `Compute-optimal ${AXIS_TITLE[quantity]}`, width: 480, height: 320,
     layer: [
-      { data: { values: bands }, mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lower', type: 'quantitative', scale: log, title: AXIS_TITLE[quantity] }, y2: { field: 'upper' }, color } },
+      { data: { values: bands }, mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lower', type: 'quantitative', scale: log, axis: sci, title: AXIS_TITLE[quantity] }, y2: { field: 'upper' }, color } },
       { data: { values: lines }, mark: 'line', encoding: { x, y: { field: 'value', type: 'quantitative', scale: log }, color } },
       { data: { values: points }, mark: { type: 'point', filled: true }, encoding: { x, y: { field: 'value', type: 'quantitative', scale: log }, color } },
     ],

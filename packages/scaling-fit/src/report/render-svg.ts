@@ -6,8 +6,10 @@ import type { VegaLiteSpec } from './plot-specs.js';
 
 /** Render a Vega-Lite spec to an SVG string. */
 export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
-  const compiled = compile(spec as unknown as Parameters<typeof compile>[0]).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  // Silent loggers: library code never prints (vega-lite otherwise warns on the console).
+  const logger = vega.logger(vega.None);
+  const compiled = compile(spec as unknown as Parameters<typeof compile>[0], { logger }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger });
   try {
     return await view.toSVG();
   } finally {

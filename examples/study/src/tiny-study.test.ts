@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openResultsStore, studyPaths } from '@difflm/study';
+import { runTinyStudy } from './tiny-study.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'difflm-example-study-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('examples/study', () => {
+  it('trains a tiny masked-vs-uniform study with the real trainer and writes its report', async () => {
+    const out = await runTinyStudy({ dir });
+    expect(out).toMatchObject({ done: 4, failed: 0, skipped: 0 });
+    const store = openResultsStore(studyPaths(dir).db);
+    const runs = store.list({ study: 'tiny' });
+    store.close();
+    expect(runs).toHaveLength(4);
+    for (const r of runs) {
+      expect(r.status).toBe('done');
+      // A real training ELBO on bytes: positive, finite, and below a uniform guess over 260 tokens (ln 260 ≈ 5.56 nats).
+      expect(r.finalLoss).toBeGreaterThan(0);
+      expect(r.finalLoss).toBeLessThan(Math.log(260) * 1.2);
+      expect(r.metrics?.evalElbo).toBeGreaterThan(0);
+    }
+    const md = readFileSync(out.report, 'utf8');
+    expect(md).toContain('# Study tiny');
+    expect(md).toMatch(/\| masked \|/);
+    expect(JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8')).finishedRuns).toBe(4);
+  }, 120_000);
+});

@@ -1,0 +1,56 @@
+// Bad inputs to `difflm train` give clear errors and leave no run directory (or leave it unchanged).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand } from 'citty';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '@difflm/test-utils';
+import { main } from '@difflm/cli';
+import { embeddedCorpus } from './fixtures.js';
+
+const train = (...rawArgs: string[]) => runCommand(main, { rawArgs: ['train', '--json', '--backend', 'cpu', ...rawArgs] });
+
+describe('difflm train: bad inputs', () => {
+  let tmp: string;
+  let data: Awaited<ReturnType<typeof embeddedCorpus>>;
+  beforeAll(async () => {
+    await useBackend('cpu');
+    data = await embeddedCorpus();
+    tmp = mkdtempSync(join(tmpdir(), 'difflm-cli-'));
+  });
+
+  const cases: [string, () => string[], RegExp][] = [
+    ['a missing corpus path', () => ['--corpus', '/no/such/corpus.txt'], /\/no\/such\/corpus\.txt/],
+    ['a missing data directory', () => ['--data', join(tmp, 'nope')], /nope does not exist/],
+    ['a config with an unknown field', () => { const f = join(tmp, 'unknown.json'); writeFileSync(f, JSON.stringify({ budget: { steps: 2 }, batchSize: 2, seqLen: 16, learningRate: 1 })); return ['--config', f, '--data', data.dir]; }, /unknown field 'learningRate'/],
+    ['heads not dividing width', () => { const f = join(tmp, 'heads.json'); writeFileSync(f, JSON.stringify({ model: { dModel: 64, nLayers: 1, nHeads: 3 }, budget: { steps: 2 }, batchSize: 2, seqLen: 16 })); return ['--config', f, '--data', data.dir]; }, /nHeads \(3\) must divide dModel \(64\)/],
+    ['an unknown noise id', () => ['--noise', 'acme/nothing', '--data', data.dir, '--steps', '2'], /unknown noise id "acme\/nothing"/],
+    ['a missing backend', () => ['--data', data.dir, '--steps', '2', '--backend', 'tensorflow-gpu'], /tensorflow-gpu|tfjs-node-gpu/],
+  ];
+  for (const [name, argv, message] of cases) {
+    it(`${name} → a clear error, no run directory`, async () => {
+      const runDir = join(tmp, `run-${name.replace(/\W+/g, '-')}`);
+      const args = argv();
+      const i = args.indexOf('--backend');
+      const all = i >= 0 ? ['--run-dir', runDir, ...args] : ['--run-dir', runDir, ...args];
+      await expect(runCommand(main, { rawArgs: ['train', '--json', ...(i >= 0 ? [] : ['--backend', 'cpu']), ...all] })).rejects.toThrow(message);
+      expect(existsSync(runDir)).toBe(false);
+    });
+  }
+
+  it('a corrupt or truncated checkpoint → a clear error on --resume, the run directory unchanged', async () => {
+    const runDir = join(tmp, 'corrupt');
+    await train('--run-dir', runDir, '--data', data.dir, '--steps', '4', '--checkpoint-every', '2', '--batch', '2', '--seq-len', '16');
+    const ckpts = readdirSync(join(runDir, 'checkpoints'));
+    const last = join(runDir, 'checkpoints', ckpts.at(-1)!);
+    const bytes = readFileSync(last);
+    writeFileSync(last, bytes.subarray(0, bytes.length - 10));
+    const before = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8');
+    await expect(train('--run-dir', runDir, '--resume')).rejects.toThrow(/unreadable: truncated payload/);
+    bytes[bytes.length - 5]! ^= 0x55;
+    writeFileSync(last, bytes);
+    await expect(train('--run-dir', runDir, '--resume')).rejects.toThrow(/checksum mismatch/);
+    expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')).toBe(before);
+    expect(readdirSync(join(runDir, 'checkpoints'))).toEqual(ckpts);
+  }, 60_000);
+});

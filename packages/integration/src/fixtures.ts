@@ -1,0 +1,30 @@
+// Shared pieces of the end-to-end tests: the embedded corpus prepared once into a temporary cache,
+// and a tiny run config on it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { preparedCorpusDir } from '@difflm/cli';
+import { openShards } from '@difflm/data';
+
+/** Prepare the embedded corpus (byte tokenizer) into a fresh temporary cache; returns the shard dir. */
+export async function embeddedCorpus(): Promise<{ dir: string; vocabSize: number; unigramNats: number }> {
+  process.env.DIFFLM_CACHE_DIR = mkdtempSync(join(tmpdir(), 'difflm-it-cache-'));
+  const dir = await preparedCorpusDir('sotu');
+  const meta = openShards(dir).metadata;
+  return { dir, vocabSize: meta.vocabSize, unigramNats: meta.unigramEntropy.natsPerToken };
+}
+
+/** A tiny masked-diffusion run on the shard dir: seconds of CPU. */
+export function tinyRunConfig(dataDir: string, vocabSize: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    model: { vocabSize, seqLen: 32, dModel: 32, nLayers: 1, nHeads: 2 },
+    objective: { kind: 'diffusion', noise: { id: 'difflm/masked' } },
+    schedule: { peakLr: 1, warmupSteps: 10 },
+    budget: { steps: 120 },
+    batchSize: 4, seqLen: 32,
+    data: { dir: dataDir }, seed: 7,
+    eval: { batches: 1, levels: 4 },
+    checkpointEvery: 10,
+    ...over,
+  };
+}

@@ -1,0 +1,66 @@
+// Kill -9 a training process mid-run, resume it, and compare with an uninterrupted run (SPEC §4 runs).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, useBackend } from '@difflm/test-utils';
+import { defaultRunComponents } from '@difflm/cli';
+import { readJsonl, runTraining } from '@difflm/trainer/node';
+import { embeddedCorpus, tinyRunConfig } from './fixtures.js';
+
+const child = (runDir: string, arg: string): ChildProcess =>
+  spawn(process.execPath, ['--conditions=@difflm/source', '--import', 'tsx', join(REPO_ROOT, 'packages/integration/src/train-child.ts'), runDir, arg], {
+    cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env },
+  });
+
+const exited = (p: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> => new Promise((resolve) => {
+  let stderr = '';
+  p.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  p.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+});
+
+const lines = (path: string): number => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.endsWith('}')).length : 0);
+
+type Row = Record<string, number>;
+const curve = (runDir: string): Row[] => readJsonl<Row>(join(runDir, 'metrics.jsonl')).map(({ tokensPerSec: _, ...r }) => r);
+
+describe('kill -9 and resume', () => {
+  let data: Awaited<ReturnType<typeof embeddedCorpus>>;
+  beforeAll(async () => { await useBackend('wasm'); data = await embeddedCorpus(); });
+
+  it('a run killed mid-way resumes from its last checkpoint and reproduces the uninterrupted loss curve', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'difflm-kill-'));
+    const config = tinyRunConfig(data.dir, data.vocabSize, { budget: { steps: 80 }, checkpointEvery: 10 });
+    const reference = join(tmp, 'reference');
+    await runTraining({ runDir: reference, config, components: defaultRunComponents() });
+
+    const runDir = join(tmp, 'killed');
+    const p = child(runDir, JSON.stringify(config));
+    const done = exited(p);
+    const metrics = join(runDir, 'metrics.jsonl');
+    const t0 = Date.now();
+    while (lines(metrics) < 25 && p.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+    p.kill('SIGKILL');
+    const killed = await done;
+    expect(killed.signal, `the child should still be training when killed; stderr: ${killed.stderr}`).toBe('SIGKILL');
+    const atKill = lines(metrics);
+    expect(atKill).toBeGreaterThanOrEqual(25);
+    expect(atKill).toBeLessThan(80);
+
+    const resumed = await exited(child(runDir, '--resume'));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as { resumedFrom: number; steps: number };
+    expect(summary.steps).toBe(80);
+    expect(summary.resumedFrom % 10).toBe(0);
+    expect(summary.resumedFrom).toBeGreaterThanOrEqual(20);
+
+    const a = curve(reference), b = curve(runDir);
+    expect(b.map((r) => r.step)).toEqual(a.map((r) => r.step));
+    a.forEach((row, i) => {
+      for (const k of ['loss', 'elbo', 'lr', 'gradNorm', 'tokens', 'flops']) expect(b[i]![k], `step ${row.step} ${k}`).toBeCloseTo(row[k]!, 4);
+    });
+    const evalA = readJsonl<Row>(join(reference, 'eval.jsonl')), evalB = readJsonl<Row>(join(runDir, 'eval.jsonl'));
+    expect(evalB.at(-1)!.elbo).toBeCloseTo(evalA.at(-1)!.elbo!, 4);
+  }, 150_000);
+});

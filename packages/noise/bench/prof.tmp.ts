@@ -1,0 +1,18 @@
+import { tf, useBackend } from '@difflm/test-utils';
+import { createObjective, createRng } from '/work/main/packages/noise/src/index.ts';
+const backend = process.argv[2] as 'wasm' | 'cpu';
+await useBackend(backend);
+const V = 32768, B = 4, N = 64;
+const obj = createObjective({ id: 'difflm/hybrid', options: { preset: 'balanced' } }, { vocabSize: V, maskId: V - 1, padId: V - 2 });
+const rng = createRng(0);
+const x = tf.tensor2d(Int32Array.from({ length: B * N }, () => rng.int(V - 2)), [B, N], 'int32');
+const logits = tf.randomNormal([B, N, V]) as tf.Tensor3D;
+const b = obj.corrupt(x, rng);
+const info = await tf.profile(() => { const l = obj.loss(logits, b); return l.loss; });
+const byName = new Map<string, number>();
+for (const k of info.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+console.log([...byName.entries()].sort((a, c) => c[1] - a[1]).slice(0, 12));
+let t0 = performance.now();
+const l = obj.loss(logits, b); l.loss.dataSync(); console.log('fwd ms', performance.now() - t0);
+t0 = performance.now();
+const g = tf.grad((lg: tf.Tensor3D) => obj.loss(lg, b).loss)(logits); g.dataSync(); console.log('grad ms', performance.now() - t0);

@@ -1,0 +1,140 @@
+// Sampling entry point (SPEC §2): ancestral sampling on a linear or cosine λ grid, the paper's adaptive
+// "generalised confidence" sampler, and GIDD self-correction, with a clean prompt, block-wise generation,
+// temperature, top-k and top-p. All randomness comes from opts.rng (same seed → same samples).
+import type { DiffusionObjective, NoiseSpec, TokenSpace } from '../objective.js';
+import type { NoiseProcess } from '../noise-type.js';
+import type { Rng } from '../random.js';
+import { createNoiseRegistry, type NoiseRegistry } from '../registry.js';
+import { attentionFromLevels } from '../corruption/prompt-conditioning.js';
+import { logSnrGrid, type LogSnrGridKind } from './log-snr-grid.js';
+import { callDenoiser, type Denoiser } from './denoise-call.js';
+import { runAncestralBlock } from './ancestral-sampler.js';
+import { runAdaptiveBlock } from './adaptive-sampler.js';
+import { runSelfCorrection, type SelfCorrectionOptions } from './self-correction.js';
+
+export type SamplerKind = 'ancestral' | 'adaptive' | 'self-correction';
+
+export interface GenerateOptions {
+  /** The objective the model was trained with (its process and λ range are reused) ... */
+  readonly objective?: DiffusionObjective;
+  /** ... or a noise spec and token space (resolved through registry, default: built-ins). */
+  readonly spec?: NoiseSpec;
+  readonly tokens?: TokenSpace;
+  readonly registry?: NoiseRegistry;
+  /** The model: z_t int32 [B, N] and attention mask (1 = may attend) → logits [B, N, V]; the sampler disposes the logits. */
+  readonly denoise: Denoiser;
+  readonly batchSize: number;
+  readonly seqLen: number;
+  /** Denoising steps (per block when blockLength is set). */
+  readonly steps: number;
+  readonly sampler: SamplerKind;
+  /** λ grid of the ancestral steps (SPEC §2.1). */
+  readonly grid: LogSnrGridKind;
+  /** Clean prefixes: one per row, or one shared by every row. */
+  readonly prompt?: Int32Array[];
+  /** Softmax temperature (default 1; 0 = argmax). */
+  readonly temperature?: number;
+  readonly topK?: number;
+  readonly topP?: number;
+  /** Generate left to right in blocks of this many tokens (default: one block). */
+  readonly blockLength?: number;
+  readonly rng: Rng;
+  /** λ range of the grid and prior (default: the objective's schedule, else [−9, 9]). */
+  readonly minLogSnr?: number;
+  readonly maxLogSnr?: number;
+  /** Settings of the self-correction sampler (SPEC §2.3 defaults). */
+  readonly selfCorrection?: SelfCorrectionOptions;
+}
+
+/** Shared state of one generate() run, handed to the block samplers. */
+export interface SamplingState {
+  readonly process: NoiseProcess;
+  readonly maskId: number | null;
+  readonly B: number;
+  readonly N: number;
+  readonly V: number;
+  readonly z: Int32Array;
+  readonly range: readonly [number, number];
+  readonly rng: Rng;
+  readonly trunc: { readonly temperature: number; readonly topK?: number | undefined; readonly topP?: number | undefined };
+  /** Run the model on the current z with the given attention mask. */
+  denoise(attention: Float32Array | null): Promise<Float32Array>;
+}
+
+function resolve(o: GenerateOptions): { process: NoiseProcess; tokens: TokenSpace; range: [number, number] } {
+  const registry = o.registry ?? createNoiseRegistry();
+  const obj = o.objective as (DiffusionObjective & { process?: NoiseProcess; schedule?: { minLogSnr: number; maxLogSnr: number } }) | undefined;
+  let process: NoiseProcess, tokens: TokenSpace;
+  if (obj) { tokens = obj.tokens; process = obj.process ?? registry.create(obj.spec, obj.tokens); }
+  else if (o.spec && o.tokens) { tokens = o.tokens; process = registry.create(o.spec, o.tokens); }
+  else throw new Error('generate: pass `objective`, or both `spec` and `tokens`');
+  const range: [number, number] = [o.minLogSnr ?? Math.max(obj?.schedule?.minLogSnr ?? -9, -9), o.maxLogSnr ?? Math.min(obj?.schedule?.maxLogSnr ?? 9, 9)];
+  if (!(range[0] < range[1])) throw new Error(`generate: inverted λ range (minLogSnr ${range[0]} must be < maxLogSnr ${range[1]})`);
+  return { process, tokens, range };
+}
+
+function checkInt(v: unknown, field: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`generate: ${field} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
+  const { process, tokens, range } = resolve(o);
+  const B = checkInt(o.batchSize, 'batchSize', 1), N = checkInt(o.seqLen, 'seqLen', 1);
+  checkInt(o.steps, 'steps', 1);
+  if (!['ancestral', 'adaptive', 'self-correction'].includes(o.sampler)) throw new Error(`generate: sampler must be 'ancestral', 'adaptive' or 'self-correction', got ${JSON.stringify(o.sampler)}`);
+  if (o.grid !== 'linear' && o.grid !== 'cosine') throw new Error(`generate: grid must be 'linear' or 'cosine', got ${JSON.stringify(o.grid)}`);
+  const temperature = o.temperature ?? 1;
+  if (!(temperature >= 0)) throw new Error(`generate: temperature must be >= 0, got ${temperature}`);
+  if (o.topP !== undefined && !(o.topP > 0 && o.topP <= 1)) throw new Error(`generate: topP must be in (0, 1], got ${o.topP}`);
+  if (o.topK !== undefined) checkInt(o.topK, 'topK', 1);
+  const L = o.blockLength === undefined ? N : checkInt(o.blockLength, 'blockLength', 1);
+  const V = tokens.vocabSize;
+  const z = new Int32Array(B * N);
+  const promptLen = new Int32Array(B);
+  if (o.prompt) {
+    if (o.prompt.length !== B && o.prompt.length !== 1) throw new Error(`generate: prompt must have 1 or batchSize=${B} rows, got ${o.prompt.length}`);
+    for (let b = 0; b < B; b++) {
+      const p = o.prompt[o.prompt.length === 1 ? 0 : b]!;
+      if (p.length > N) throw new Error(`generate: prompt row ${b} has ${p.length} tokens, more than seqLen ${N}`);
+      z.set(p, b * N); promptLen[b] = p.length;
+    }
+  }
+  // Prior: every generated position ~ π_{λ_min} (SPEC §2.1, HF `_sample_prior`).
+  const coeff = new Float64Array(process.bases.length);
+  process.coefficients(range[0], coeff);
+  for (let b = 0; b < B; b++) for (let j = promptLen[b]!; j < N; j++) {
+    let u = o.rng.uniform(), k = 0;
+    while (k < coeff.length - 1 && u >= coeff[k]!) { u -= coeff[k]!; k++; }
+    z[b * N + j] = process.bases[k]!.sample(o.rng);
+  }
+  const state: SamplingState = {
+    process, maskId: tokens.maskId, B, N, V, z, range, rng: o.rng,
+    trunc: { temperature, topK: o.topK, topP: o.topP },
+    denoise: (attention) => callDenoiser(o.denoise, z, attention, B, N, V),
+  };
+  const minPrompt = Math.min(...promptLen);
+  const numBlocks = Math.max(1, Math.ceil((N - minPrompt) / L));
+  const levels = new Float32Array(B * N);
+  const inBlock = new Uint8Array(B * N);
+  const grid = logSnrGrid(o.grid, o.steps, range);
+  for (let blk = 0; blk < numBlocks; blk++) {
+    let any = false;
+    for (let b = 0; b < B; b++) for (let j = 0; j < N; j++) {
+      const i = b * N + j, rel = j - promptLen[b]!;
+      const level = rel < 0 ? 0 : rel < blk * L ? 0 : rel < (blk + 1) * L ? 1 : 2; // prompt/done, current, future
+      levels[i] = level; inBlock[i] = level === 1 ? 1 : 0;
+      if (level === 1) any = true;
+    }
+    if (!any) continue;
+    const attention = minPrompt === 0 && Math.max(...promptLen) === 0 && numBlocks === 1 ? null : attentionFromLevels(levels, B, N);
+    if (o.sampler === 'adaptive') await runAdaptiveBlock(state, inBlock, attention, o.steps);
+    else await runAncestralBlock(state, inBlock, attention, grid);
+  }
+  if (o.sampler === 'self-correction') {
+    for (let b = 0; b < B; b++) for (let j = 0; j < N; j++) { const i = b * N + j; const gen = j >= promptLen[b]!; levels[i] = gen ? 1 : 0; inBlock[i] = gen ? 1 : 0; }
+    await runSelfCorrection(state, inBlock, Math.max(...promptLen) > 0 ? attentionFromLevels(levels, B, N) : null, o.selfCorrection ?? {});
+  }
+  return Array.from({ length: B }, (_, b) => z.slice(b * N, (b + 1) * N));
+}
+

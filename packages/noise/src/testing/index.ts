@@ -1,0 +1,1 @@
+export { noiseConformanceChecks, describeNoiseConformance, runNoiseConformance, type ConformanceCheck, type ConformanceOptions } from './conformance-checks.js';

@@ -1,0 +1,165 @@
+// The trainer-facing objective: corruption features, loss aggregation, gradients on cpu and wasm, leaks,
+// determinism and error messages for bad inputs.
+import { describe, expect, it } from 'vitest';
+import { expectNoLeaks, tf, useBackend } from '@difflm/test-utils';
+import { createObjective, createRng, type TokenSpace } from '../src/index.js';
+
+const tokens: TokenSpace = { vocabSize: 16, maskId: 15, padId: 14 };
+const cleanBatch = (B: number, N: number, seed = 1): tf.Tensor2D => { const r = createRng(seed); return tf.tensor2d(Int32Array.from({ length: B * N }, () => r.int(14)), [B, N], 'int32'); };
+
+describe('corruption', () => {
+  it('is deterministic per seed and leaves no tensors behind', async () => {
+    await useBackend('cpu');
+    const obj = createObjective({ id: 'difflm/hybrid', options: { preset: 'balanced' } }, tokens);
+    const x = cleanBatch(8, 32);
+    const read = (seed: number) => { const b = obj.corrupt(x, createRng(seed)); const out = [b.x0, b.zt, b.logSnr, b.noiseMask].map((t) => Array.from(t.dataSync())); b.dispose(); return out; };
+    await expectNoLeaks(() => { read(3); });
+    expect(read(3)).toEqual(read(3));
+    expect(read(3)).not.toEqual(read(4));
+    x.dispose();
+  });
+
+  it('prompt conditioning: clean prefixes with λ = 10, noiseMask 0, and the attention rule noisy(q) >= noisy(k)', async () => {
+    await useBackend('cpu');
+    const obj = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 1, maxEmptyFraction: 0 });
+    const x = cleanBatch(16, 20);
+    const b = obj.corrupt(x, createRng(5));
+    const [x0, zt, ls, nm] = [b.x0.dataSync(), b.zt.dataSync(), b.logSnr.dataSync(), b.noiseMask.dataSync()];
+    const att = b.attentionMask!.dataSync();
+    let prompts = 0;
+    for (let s = 0; s < 16; s++) {
+      let seenNoisy = false;
+      for (let j = 0; j < 20; j++) {
+        const i = s * 20 + j;
+        if (nm[i] === 0) { expect(seenNoisy).toBe(false); expect(zt[i]).toBe(x0[i]); expect(ls[i]).toBe(10); prompts++; } else seenNoisy = true;
+        for (let k = 0; k < 20; k++) expect(att[i * 20 + k]).toBe(nm[i]! >= nm[s * 20 + k]! ? 1 : 0);
+      }
+      expect(nm[s * 20]).toBe(0); // every sequence got a prompt (fraction 1): position 0 is always clean
+    }
+    expect(prompts).toBeGreaterThan(16);
+    b.dispose(); x.dispose();
+  });
+
+  it('switches: promptFraction 0 gives no prompt and no attention mask; pIndependent 0/1 gives shared/per-token λ', async () => {
+    await useBackend('cpu');
+    const x = cleanBatch(6, 24);
+    const shared = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 0, pIndependent: 0, maxEmptyFraction: 0 }).corrupt(x, createRng(1));
+    expect(shared.attentionMask).toBeNull();
+    expect(Array.from(shared.noiseMask.dataSync()).every((v) => v === 1)).toBe(true);
+    const ls = shared.logSnr.arraySync();
+    for (const row of ls) expect(new Set(row).size).toBe(1);
+    const indep = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 0, pIndependent: 1, maxEmptyFraction: 0 }).corrupt(x, createRng(1));
+    for (const row of indep.logSnr.arraySync()) { expect(new Set(row).size).toBeGreaterThan(20); expect(Math.min(...row)).toBeGreaterThanOrEqual(-9); expect(Math.max(...row)).toBeLessThanOrEqual(9); }
+    shared.dispose(); indep.dispose(); x.dispose();
+  });
+
+  it('empty-token insertion puts up to ~20% PAD tokens into x0 and keeps the order of the rest', async () => {
+    await useBackend('cpu');
+    const N = 200;
+    const x = tf.tensor2d(Int32Array.from({ length: 4 * N }, (_, i) => i % 13), [4, N], 'int32');
+    const b = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 0 }).corrupt(x, createRng(9));
+    const x0 = b.x0.arraySync();
+    let total = 0;
+    x0.forEach((row, r) => {
+      const pads = row.filter((v) => v === 14).length;
+      total += pads;
+      expect(pads / N).toBeLessThan(0.3);
+      expect(row.filter((v) => v !== 14)).toEqual(Array.from({ length: N - pads }, (_, i) => (r * N + i) % 13));
+    });
+    expect(total).toBeGreaterThan(0);
+    b.dispose(); x.dispose();
+  });
+});
+
+describe('loss', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`is differentiable w.r.t. logits on ${backend} (finite-difference check) and leak-free`, async () => {
+      await useBackend(backend);
+      const obj = createObjective({ id: 'difflm/hybrid', options: { preset: 'low-uniform' } }, tokens, { promptFraction: 0.5 });
+      const x = cleanBatch(2, 5);
+      const batch = obj.corrupt(x, createRng(2));
+      const r = createRng(3);
+      const data = Float32Array.from({ length: 2 * 5 * 16 }, () => r.normal());
+      const logits = tf.tensor3d(data, [2, 5, 16]);
+      const f = (l: tf.Tensor3D): tf.Scalar => obj.loss(l, batch).loss;
+      await expectNoLeaks(() => { tf.grad(f)(logits).dispose(); });
+      const grad = tf.grad(f)(logits);
+      const g = grad.dataSync();
+      expect(g.every(Number.isFinite)).toBe(true);
+      const lossAt = (d: Float32Array): number => tf.tidy(() => f(tf.tensor3d(d, [2, 5, 16])).dataSync()[0]!);
+      for (const idx of [0, 7, 33, 80, 150]) {
+        const h = 1e-2, up = data.slice(), dn = data.slice();
+        up[idx]! += h; dn[idx]! -= h;
+        const fd = (lossAt(up) - lossAt(dn)) / (2 * h);
+        expect(Math.abs(g[idx]! - fd)).toBeLessThan(2e-2 * Math.max(1, Math.abs(fd)));
+      }
+      tf.dispose([grad, logits, x]); batch.dispose();
+    });
+  }
+
+  it('aggregates: sum = mean × noisy tokens; metrics are per noisy token; masked ELBO is MDLM’s −log x̂_x / t', async () => {
+    await useBackend('cpu');
+    const x = cleanBatch(4, 8);
+    const logits = tf.randomNormal([4, 8, 16], 0, 1, 'float32', 7) as tf.Tensor3D;
+    const sum = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 0.5, aggregation: 'sum' });
+    const mean = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 0.5, aggregation: 'mean' });
+    const batch = sum.corrupt(x, createRng(11));
+    const a = sum.loss(logits, batch), b = mean.loss(logits, batch);
+    const n = a.numNoisy.dataSync()[0]!;
+    expect(n).toBe(batch.noiseMask.sum().dataSync()[0]);
+    expect(a.loss.dataSync()[0]).toBeCloseTo(b.loss.dataSync()[0]! * n, 3);
+    // MDLM: per masked token elbo = −log x̂_x / t with t = σ(−λ) (SPEC §1.3)
+    const [x0, zt, ls, nm] = [batch.x0.dataSync(), batch.zt.dataSync(), batch.logSnr.dataSync(), batch.noiseMask.dataSync()];
+    const lp = tf.logSoftmax(logits.add(tf.oneHot(tf.fill([4, 8], 15, 'int32'), 16, 1, 0, 'int32').cast('float32').mul(-1e6))).dataSync();
+    let expected = 0;
+    for (let i = 0; i < 32; i++) if (nm[i] && zt[i] === 15) expected += -lp[i * 16 + x0[i]!]! / (1 / (1 + Math.exp(ls[i]!)));
+    expect(a.elbo.dataSync()[0]).toBeCloseTo(expected / n, 3);
+    tf.dispose([logits, x, a.loss, a.elbo, a.kl, a.is, a.numNoisy, b.loss, b.elbo, b.kl, b.is, b.numNoisy]); batch.dispose();
+  });
+
+  it('works at V = 32768 (finite loss and gradient)', async () => {
+    await useBackend('wasm');
+    const big: TokenSpace = { vocabSize: 32768, maskId: 32767, padId: 0 };
+    const obj = createObjective({ id: 'difflm/hybrid', options: { preset: 'balanced' } }, big);
+    const r = createRng(4);
+    const x = tf.tensor2d(Int32Array.from({ length: 2 * 4 }, () => 1 + r.int(32000)), [2, 4], 'int32');
+    const batch = obj.corrupt(x, r);
+    const logits = tf.randomNormal([2, 4, 32768], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const { value, grad: g } = tf.valueAndGrad((l: tf.Tensor3D) => obj.loss(l, batch).loss)(logits);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    expect(g.dataSync().every(Number.isFinite)).toBe(true);
+    tf.dispose([x, logits, value, g]); batch.dispose();
+  });
+});
+
+describe('bad inputs name the problem', () => {
+  it('masked process without a mask token', () => {
+    expect(() => createObjective({ id: 'difflm/masked' }, { vocabSize: 8, maskId: null, padId: null })).toThrow(/mask token.*maskId is null/);
+    expect(() => createObjective({ id: 'difflm/hybrid' }, { vocabSize: 8, maskId: null, padId: null })).toThrow(/difflm\/hybrid needs a mask token/);
+  });
+  it('inverted λ range', () => {
+    expect(() => createObjective({ id: 'difflm/masked' }, tokens, { minLogSnr: 9, maxLogSnr: -9 })).toThrow(/inverted λ range/);
+  });
+  it('NaN logits', async () => {
+    await useBackend('cpu');
+    const obj = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 0 });
+    const x = cleanBatch(1, 4);
+    const batch = obj.corrupt(x, createRng(1));
+    const logits = tf.fill([1, 4, 16], NaN) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    expect(() => obj.loss(logits, batch)).toThrow(/logits contain NaN/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, logits]); batch.dispose();
+  });
+  it('unknown noise id lists the known ids', () => {
+    expect(() => createObjective({ id: 'acme/nope' }, tokens)).toThrow(/unknown noise id "acme\/nope"; known ids: difflm\/gidd, difflm\/hybrid, difflm\/masked, difflm\/uniform/);
+  });
+  it('options of the wrong type name the field', () => {
+    expect(() => createObjective({ id: 'difflm/masked' }, tokens, { pIndependent: '0.5' as unknown as number })).toThrow(/objective options\.pIndependent must be a number/);
+    expect(() => createObjective({ id: 'difflm/masked' }, tokens, { aggregation: 'avg' as 'sum' })).toThrow(/aggregation must be one of "sum", "mean"/);
+    expect(() => createObjective({ id: 'difflm/hybrid', options: { b: 'big' } }, tokens)).toThrow(/difflm\/hybrid options\.b must be a number/);
+    expect(() => createObjective({ id: 'difflm/gidd', options: { pUniform: 2 } }, tokens)).toThrow(/pUniform must be in \[0, 1\)/);
+    expect(() => createObjective({ id: 'difflm/masked' }, tokens, { promptFracton: 0.2 } as never)).toThrow(/unknown option "promptFracton"/);
+    expect(() => createObjective({ id: 'difflm/uniform' }, tokens, { lossWeighting: 'dynamic' })).toThrow(/'dynamic' needs a process/);
+  });
+});

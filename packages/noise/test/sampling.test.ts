@@ -1,0 +1,101 @@
+// Samplers: correctness with an oracle denoiser, prompts, blocks, truncation, determinism, leaks, errors.
+import { describe, expect, it } from 'vitest';
+import { tf, useBackend } from '@difflm/test-utils';
+import { createObjective, createRng, denoiserProbs, generate, logSnrGrid, type GenerateOptions, type TokenSpace } from '../src/index.js';
+
+const tokens: TokenSpace = { vocabSize: 12, maskId: 11, padId: null };
+const V = 12, N = 16;
+const target = Int32Array.from({ length: N }, (_, j) => (3 * j + 1) % 11);
+
+/** An oracle denoiser that puts `margin` on the target token at every position; counts calls and checks the mask. */
+function oracle(margin = 12) {
+  const calls: { attention: number[][][] | null }[] = [];
+  const denoise = (zt: tf.Tensor2D, attention: tf.Tensor3D | null): tf.Tensor3D => {
+    calls.push({ attention: attention ? attention.arraySync() : null });
+    const [B] = zt.shape;
+    return tf.tidy(() => tf.tensor3d(Float32Array.from({ length: B * N * V }, (_, i) => ((i % V) === target[Math.floor(i / V) % N] ? margin : 0)), [B, N, V]));
+  };
+  return { denoise, calls };
+}
+
+const base = (over: Partial<GenerateOptions>): GenerateOptions => ({
+  spec: { id: 'difflm/masked' }, tokens, denoise: oracle().denoise, batchSize: 3, seqLen: N, steps: 16, sampler: 'ancestral', grid: 'cosine', rng: createRng(1), ...over,
+});
+
+describe('generate', () => {
+  it('ancestral sampling with an oracle recovers the target for masked, hybrid and uniform noise, without leaks', async () => {
+    await useBackend('cpu');
+    for (const spec of [{ id: 'difflm/masked' }, { id: 'difflm/hybrid', options: { preset: 'balanced' } }, { id: 'difflm/uniform' }]) {
+      const before = tf.memory().numTensors;
+      const out = await generate(base({ spec, grid: 'linear', steps: 24 }));
+      expect(tf.memory().numTensors).toBe(before);
+      const correct = out.reduce((a, row) => a + row.filter((v, j) => v === target[j]).length, 0);
+      expect(correct / (3 * N), spec.id).toBeGreaterThan(0.95);
+      if (spec.id === 'difflm/masked') expect(out.every((row) => Array.from(row).every((v, j) => v === target[j]))).toBe(true);
+    }
+  });
+
+  it('keeps a clean prompt and uses the attention rule allow(q, k) = level(q) >= level(k)', async () => {
+    await useBackend('cpu');
+    const o = oracle();
+    const prompt = [Int32Array.from([7, 7, 7, 7])];
+    const out = await generate(base({ denoise: o.denoise, prompt, steps: 8 }));
+    for (const row of out) { expect(Array.from(row.slice(0, 4))).toEqual([7, 7, 7, 7]); expect(Array.from(row.slice(4))).toEqual(Array.from(target.slice(4))); }
+    const att = o.calls[0]!.attention!;
+    expect(att[0]![0]![5]).toBe(0); // a prompt query cannot see a completion key
+    expect(att[0]![5]![0]).toBe(1); // a completion query sees the prompt
+  });
+
+  it('block-wise generation fills blocks left to right; later blocks are hidden from earlier ones', async () => {
+    await useBackend('cpu');
+    const o = oracle();
+    const out = await generate(base({ denoise: o.denoise, blockLength: 4, steps: 4, sampler: 'adaptive', temperature: 0 }));
+    expect(out.every((row) => Array.from(row).every((v, j) => v === target[j]))).toBe(true);
+    const first = o.calls[0]!.attention!;
+    expect(first[0]![0]![8]).toBe(0); // block 0 does not attend to block 2
+    expect(first[0]![8]![0]).toBe(1);
+  });
+
+  it('adaptive sampler: masked noise takes k = ceil(N/steps) positions per step and stops when done', async () => {
+    await useBackend('cpu');
+    const o = oracle();
+    const out = await generate(base({ denoise: o.denoise, sampler: 'adaptive', steps: 8, temperature: 0 }));
+    expect(out.every((row) => Array.from(row).every((v, j) => v === target[j]))).toBe(true);
+    expect(o.calls.length).toBeLessThanOrEqual(9);
+    const uni = await generate(base({ spec: { id: 'difflm/uniform' }, sampler: 'adaptive', steps: 40, temperature: 0 }));
+    expect(uni.every((row) => Array.from(row).every((v, j) => v === target[j]))).toBe(true);
+  });
+
+  it('self-correction replaces tokens the denoiser disagrees with', async () => {
+    await useBackend('cpu');
+    // A weak oracle (margin 1) makes ancestral sampling err at temperature 1; self-correction (τ = 0.1) repairs it.
+    const weak = oracle(1);
+    const anc = await generate(base({ denoise: weak.denoise, rng: createRng(3) }));
+    const sc = await generate(base({ denoise: oracle(1).denoise, sampler: 'self-correction', rng: createRng(3), selfCorrection: { iterations: 64, tokensPerStep: 2 } }));
+    const errors = (rows: Int32Array[]): number => rows.reduce((a, row) => a + row.filter((v, j) => v !== target[j]).length, 0);
+    expect(errors(anc)).toBeGreaterThan(0);
+    expect(errors(sc)).toBeLessThan(errors(anc));
+  });
+
+  it('is deterministic for a seed; temperature 0 / top-k 1 give argmax; top-p truncates', async () => {
+    await useBackend('cpu');
+    const a = await generate(base({ denoise: oracle(1).denoise, rng: createRng(9) }));
+    const b = await generate(base({ denoise: oracle(1).denoise, rng: createRng(9) }));
+    expect(a).toEqual(b);
+    const greedy = await generate(base({ denoise: oracle(1).denoise, topK: 1 }));
+    expect(greedy.every((row) => Array.from(row).every((v, j) => v === target[j]))).toBe(true);
+    const p = denoiserProbs(Float32Array.from([2, 1, 0, -1]), 0, 4, null, { temperature: 1, topP: 0.7 }, new Float64Array(4));
+    expect(p[2]).toBe(0); expect(p[3]).toBe(0); expect(p[0]! + p[1]!).toBeCloseTo(1, 12);
+  });
+
+  it('accepts an objective and validates its inputs', async () => {
+    await useBackend('cpu');
+    const objective = createObjective({ id: 'difflm/masked' }, tokens);
+    expect((await generate({ ...base({}), spec: undefined, tokens: undefined, objective })).length).toBe(3);
+    await expect(generate(base({ sampler: 'euler' as 'ancestral' }))).rejects.toThrow(/sampler must be/);
+    await expect(generate(base({ prompt: [new Int32Array(N + 1)] }))).rejects.toThrow(/more than seqLen/);
+    await expect(generate(base({ minLogSnr: 5, maxLogSnr: -5 }))).rejects.toThrow(/inverted λ range/);
+    await expect(generate(base({ denoise: () => tf.fill([3, N, V], NaN) as tf.Tensor3D }))).rejects.toThrow(/NaN logits/);
+    expect(Array.from(logSnrGrid('linear', 4))).toEqual(Array.from(logSnrGrid('linear', 4)).sort((x, y) => x - y));
+  });
+});

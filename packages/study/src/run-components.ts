@@ -1,0 +1,26 @@
+// The composition a study run trains with: @difflm/models builds the transformer, @difflm/data streams
+// the prepared shards, @difflm/noise builds the objective. Handed to @difflm/trainer/node's runTraining.
+import { openShards } from '@difflm/data';
+import { createTransformer, type ModelConfigInput } from '@difflm/models';
+import { createNoiseRegistry, createObjective, type NoiseObjective, type NoiseRegistry } from '@difflm/noise';
+import type { RunComponents } from '@difflm/trainer/node';
+
+export function studyRunComponents(registry: NoiseRegistry = createNoiseRegistry()): RunComponents {
+  return {
+    createModel: (model, { seed }) => createTransformer(model as unknown as ModelConfigInput, { seed }),
+    openData({ dir }) {
+      const shards = openShards(dir);
+      const meta = shards.metadata;
+      return {
+        tokens: { vocabSize: meta.vocabSize, maskId: meta.special.mask, padId: meta.special.pad },
+        bytesPerToken: meta.splits.validation.bytesPerToken,
+        batches: ({ split, batchSize, seqLen, seed }) => shards.createBatchSource({ split, batchSize, seqLen, seed, shuffle: split === 'train' }),
+      };
+    },
+    createNoiseObjective: (spec, tokens, options) => createObjective(spec, tokens, options, registry),
+    logSnrDensity: (objective) => {
+      const schedule = (objective as Partial<NoiseObjective>).schedule;
+      return schedule ? (logSnr: number) => schedule.density(logSnr) : undefined;
+    },
+  };
+}

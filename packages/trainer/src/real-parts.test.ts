@@ -1,0 +1,44 @@
+// The trainer with the real parts it is built for: @difflm/models' transformer (a devDependency) as the
+// TrainableModel and @difflm/noise's createObjective as the diffusion objective.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '@difflm/test-utils';
+import { createTransformer } from '@difflm/models';
+import { createObjective } from '@difflm/noise';
+import { arraySource, patternedTokens } from '../test/tiny-model.js';
+import { autoregressiveObjective } from './autoregressive-objective.js';
+import { diffusionObjective } from './diffusion-objective.js';
+import type { TrainableModel } from './model-port.js';
+import { train } from './train.js';
+
+beforeAll(async () => { await useBackend('cpu'); });
+
+const V = 20, N = 8;
+const tokens = { vocabSize: V, maskId: V - 1, padId: V - 2 };
+const ids = patternedTokens(2048, V - 2, 3);
+
+describe('trainer with the real transformer and noise objectives', () => {
+  for (const id of ['difflm/masked', 'difflm/uniform']) {
+    it(`${id}: finite gradients and a falling loss at η = 0.3`, async () => {
+      const model: TrainableModel = createTransformer({ vocabSize: V, seqLen: N, dModel: 32, nLayers: 1, nHeads: 2 }, { seed: 1 });
+      const elbo: number[] = [];
+      const norms: number[] = [];
+      await train({
+        model, objective: diffusionObjective(createObjective({ id }, tokens)), data: arraySource(ids, 8, N),
+        optimizer: { kind: 'laprop' }, schedule: { peakLr: 0.3, warmupSteps: 5 }, budget: { steps: 40 }, seed: 2,
+        onStep: (m) => { elbo.push(m.elbo); norms.push(m.gradNorm); },
+      });
+      expect(norms.every(Number.isFinite)).toBe(true);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      expect(mean(elbo.slice(-10))).toBeLessThan(mean(elbo.slice(0, 10)));
+      model.dispose();
+    });
+  }
+
+  it('the causal transformer trains with the autoregressive objective', async () => {
+    const model: TrainableModel = createTransformer({ vocabSize: V, seqLen: N, dModel: 32, nLayers: 1, nHeads: 2, causal: true }, { seed: 1 });
+    const losses: number[] = [];
+    await train({ model, objective: autoregressiveObjective(), data: arraySource(ids, 8, N), optimizer: { kind: 'adamw' }, schedule: { peakLr: 0.3, warmupSteps: 2 }, budget: { steps: 15 }, seed: 2, onStep: (m) => { losses.push(m.loss); } });
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    model.dispose();
+  });
+});

@@ -1,0 +1,28 @@
+// Consumer check for @difflm/study: plan the quick preset, run a tiny study in child run processes
+// (the built run-process entry) with the test-only fake executor, and read the results store back.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportRuns, openResultsStore, parseStudyDefinition, planStudy, runStudy, studyPaths, studyPreset, summarizeDryRun, STORED_THROUGHPUT } from '@difflm/study';
+
+const fail = (msg) => { console.error(`study consumer: ${msg}`); process.exit(1); };
+const quick = planStudy(parseStudyDefinition(studyPreset('quick')));
+if (quick.runs.length !== 18) fail(`quick preset should have 18 runs, got ${quick.runs.length}`);
+const dry = summarizeDryRun(quick, STORED_THROUGHPUT, 2);
+if (!(dry.estimates.length > 0 && dry.estimates.every((e) => e.wallSeconds > 0))) fail('dry-run estimates missing');
+
+const dir = mkdtempSync(join(tmpdir(), 'difflm-study-consumer-'));
+try {
+  const definition = parseStudyDefinition({ name: 'consumer', noise: ['masked', 'uniform'], models: ['L1-D16-H1'], seqLen: 16, budgets: [5e8], batch: { sequences: [4] }, lr: { values: [0.1] }, minSteps: 5 });
+  const out = await runStudy({ definition, dir, workers: 2, executor: { name: 'fake', options: { msPerStep: 5, points: 4 } } });
+  if (out.done !== 2 || out.failed !== 0) fail(`expected 2 runs done, got ${JSON.stringify({ done: out.done, failed: out.failed })}`);
+  const store = openResultsStore(studyPaths(dir).db);
+  const runs = store.list({ study: 'consumer' });
+  const csv = exportRuns(runs, 'csv', store.curve).trim().split('\n');
+  store.close();
+  if (runs.length !== 2 || !runs.every((r) => r.status === 'done' && r.finalLoss > 0)) fail('runs not recorded as done');
+  if (csv.length !== 3) fail(`csv export should have 3 lines, got ${csv.length}`);
+  console.log(`study: quick plans ${quick.runs.length} runs (${quick.totalFlops.toExponential(2)} FLOPs); a 2-run study ran in child processes`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
