@@ -9,13 +9,14 @@
         "native/reduce.cc",
         "native/transpose.cc",
         "native/fused.cc",
-        "native/strided-copy.cc"
+        "native/strided-copy.cc",
+        "native/parallel.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd", "-std=c++17"],
+      "cflags_cc": ["-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd", "-std=c++17", "-pthread"],
       "cflags_cc!": ["-fno-exceptions"],
-      "libraries": ["-lopenblas"]
+      "libraries": ["-lopenblas", "-pthread"]
     }
   ]
 }

@@ -1,1 +1,1 @@
-export {};
+export { quickstart, type QuickstartOptions } from './quickstart.js';

@@ -8,7 +8,7 @@ export const TINY_STUDY = parseStudyDefinition({
   noise: ['masked', 'uniform'],
   models: ['L1-D16-H2', 'L1-D32-H2'],
   seqLen: 32,
-  budgets: [3e8],
+  budgets: [6e8],
   batch: { sequences: [8] },
   lr: { rule: 'design-law' },
   minSteps: 5,

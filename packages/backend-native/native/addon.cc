@@ -1,6 +1,7 @@
 // Module entry: registers the kernels and reports which OpenBLAS build and kernel are in use.
 #include <cblas.h>
 #include "args.h"
+#include "parallel.h"
 
 namespace difflm {
 
@@ -10,6 +11,7 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("corename", openblas_get_corename());
   o.Set("config", openblas_get_config());
   o.Set("threads", openblas_get_num_threads());
+  o.Set("elementwiseThreads", poolThreads());
   // 0 = sequential, 1 = pthreads, 2 = OpenMP (openblas_get_parallel's codes).
   int p = openblas_get_parallel();
   o.Set("parallel", p == 0 ? "sequential" : p == 1 ? "pthreads" : "openmp");
@@ -18,6 +20,7 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
 
 static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   openblas_set_num_threads(static_cast<int>(i64(info, 0)));
+  setPoolThreads(static_cast<int>(i64(info, 0)));
   return info.Env().Undefined();
 }
 

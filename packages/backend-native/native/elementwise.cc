@@ -1,9 +1,11 @@
 // Elementwise kernels: broadcasting binary ops (numpy rules, shapes right-aligned) and unary ops.
 // The binary iterator drops size-1 output dims and merges adjacent dims that stay contiguous for both inputs,
 // so the common cases ([B,L,d] + [d], [B,L,d] * [B,L,1], equal shapes) run one long inner loop.
+#include <algorithm>
 #include <cmath>
 #include "args.h"
 #include "fast-exp.h"
+#include "parallel.h"
 
 namespace difflm {
 
@@ -70,26 +72,43 @@ inline void innerLoop(const float* a, int64_t sa, const float* b, int64_t sb, fl
   }
 }
 
+/** Elements per thread below which a kernel runs on the calling thread only. */
+constexpr int64_t kGrain = 1 << 16;
+
 template <class F>
 void runBinary(const Broadcast& p, const float* a, const float* b, float* o, F f) {
   const int last = p.nd - 1;
   const int64_t n = p.dims[last];
   int64_t outer = 1;
   for (int i = 0; i < last; i++) outer *= p.dims[i];
-  int64_t idx[16] = {0};
-  int64_t offA = 0, offB = 0;
-  for (int64_t r = 0; r < outer; r++) {
-    innerLoop(a + offA, p.sa[last], b + offB, p.sb[last], o + r * n, n, f);
-    for (int d = last - 1; d >= 0; d--) {
-      idx[d]++;
-      offA += p.sa[d];
-      offB += p.sb[d];
-      if (idx[d] < p.dims[d]) break;
-      offA -= p.sa[d] * p.dims[d];
-      offB -= p.sb[d] * p.dims[d];
-      idx[d] = 0;
-    }
+  if (outer == 1) {
+    parallelFor(n, kGrain, [&](int64_t lo, int64_t hi) {
+      innerLoop(a + lo * p.sa[last], p.sa[last], b + lo * p.sb[last], p.sb[last], o + lo, hi - lo, f);
+    });
+    return;
   }
+  parallelFor(outer, std::max<int64_t>(1, kGrain / n), [&](int64_t r0, int64_t r1) {
+    int64_t idx[16] = {0};
+    int64_t offA = 0, offB = 0, rem = r0;
+    for (int d = last - 1; d >= 0; d--) {
+      idx[d] = rem % p.dims[d];
+      rem /= p.dims[d];
+      offA += idx[d] * p.sa[d];
+      offB += idx[d] * p.sb[d];
+    }
+    for (int64_t r = r0; r < r1; r++) {
+      innerLoop(a + offA, p.sa[last], b + offB, p.sb[last], o + r * n, n, f);
+      for (int d = last - 1; d >= 0; d--) {
+        idx[d]++;
+        offA += p.sa[d];
+        offB += p.sb[d];
+        if (idx[d] < p.dims[d]) break;
+        offA -= p.sa[d] * p.dims[d];
+        offB -= p.sb[d] * p.dims[d];
+        idx[d] = 0;
+      }
+    }
+  });
 }
 
 inline float jsMax(float a, float b) { return (std::isnan(a) || std::isnan(b)) ? NAN : (a > b ? a : b); }
@@ -124,23 +143,29 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   float* o = f32(info, 2);
   const int64_t n = i64(info, 3);
   const float alpha = static_cast<float>(info[4].As<Napi::Number>().DoubleValue());
-  switch (op) {
-    case 0: for (int64_t i = 0; i < n; i++) o[i] = fastExp(x[i]); break;
-    case 1: for (int64_t i = 0; i < n; i++) o[i] = std::log(x[i]); break;
-    case 2: for (int64_t i = 0; i < n; i++) o[i] = -x[i]; break;
-    case 3: for (int64_t i = 0; i < n; i++) o[i] = std::sqrt(x[i]); break;
-    case 4: for (int64_t i = 0; i < n; i++) o[i] = 1.0f / std::sqrt(x[i]); break;
-    case 5: for (int64_t i = 0; i < n; i++) o[i] = x[i] * x[i]; break;
-    case 6: for (int64_t i = 0; i < n; i++) o[i] = x[i] < 0.0f ? 0.0f : x[i]; break;
-    case 7: for (int64_t i = 0; i < n; i++) o[i] = 1.0f / (1.0f + fastExp(-x[i])); break;
-    case 8: for (int64_t i = 0; i < n; i++) o[i] = fastTanh(x[i]); break;
-    case 9: for (int64_t i = 0; i < n; i++) o[i] = std::fabs(x[i]); break;
-    case 10: for (int64_t i = 0; i < n; i++) o[i] = 1.0f / x[i]; break;
-    case 11: for (int64_t i = 0; i < n; i++) o[i] = std::isnan(x[i]) ? NAN : (x[i] > 0.0f ? 1.0f : alpha); break;
-    case 12: for (int64_t i = 0; i < n; i++) o[i] = std::log1p(x[i]); break;
-    case 13: for (int64_t i = 0; i < n; i++) o[i] = std::expm1(x[i]); break;
-    default: Napi::Error::New(info.Env(), "unary: unknown op code").ThrowAsJavaScriptException();
+  if (op < 0 || op > 13) {
+    Napi::Error::New(info.Env(), "unary: unknown op code").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
   }
+  parallelFor(n, kGrain, [&](int64_t lo, int64_t hi) {
+    switch (op) {
+      case 0: for (int64_t i = lo; i < hi; i++) o[i] = fastExp(x[i]); break;
+      case 1: for (int64_t i = lo; i < hi; i++) o[i] = std::log(x[i]); break;
+      case 2: for (int64_t i = lo; i < hi; i++) o[i] = -x[i]; break;
+      case 3: for (int64_t i = lo; i < hi; i++) o[i] = std::sqrt(x[i]); break;
+      case 4: for (int64_t i = lo; i < hi; i++) o[i] = 1.0f / std::sqrt(x[i]); break;
+      case 5: for (int64_t i = lo; i < hi; i++) o[i] = x[i] * x[i]; break;
+      case 6: for (int64_t i = lo; i < hi; i++) o[i] = x[i] < 0.0f ? 0.0f : x[i]; break;
+      case 7: for (int64_t i = lo; i < hi; i++) o[i] = 1.0f / (1.0f + fastExp(-x[i])); break;
+      case 8: for (int64_t i = lo; i < hi; i++) o[i] = fastTanh(x[i]); break;
+      case 9: for (int64_t i = lo; i < hi; i++) o[i] = std::fabs(x[i]); break;
+      case 10: for (int64_t i = lo; i < hi; i++) o[i] = 1.0f / x[i]; break;
+      case 11: for (int64_t i = lo; i < hi; i++) o[i] = std::isnan(x[i]) ? NAN : (x[i] > 0.0f ? 1.0f : alpha); break;
+      case 12: for (int64_t i = lo; i < hi; i++) o[i] = std::log1p(x[i]); break;
+      case 13: for (int64_t i = lo; i < hi; i++) o[i] = std::expm1(x[i]); break;
+      default: break;
+    }
+  });
   return info.Env().Undefined();
 }
 

@@ -2,6 +2,7 @@
 #include <cmath>
 #include "args.h"
 #include "fast-exp.h"
+#include "parallel.h"
 
 namespace difflm {
 
@@ -10,7 +11,8 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   const float* x = f32(info, 0);
   float* o = f32(info, 1);
   const int64_t rows = i64(info, 2), cols = i64(info, 3);
-  for (int64_t r = 0; r < rows; r++) {
+  parallelFor(rows, cols >= (1 << 16) ? 1 : (1 << 16) / cols, [&](int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; r++) {
     const float* xr = x + r * cols;
     float* orow = o + r * cols;
     float m = xr[0];
@@ -22,6 +24,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
     const float inv = 1.0f / s;
     for (int64_t i = 0; i < cols; i++) orow[i] *= inv;
   }
+  });
   return info.Env().Undefined();
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include "args.h"
+#include "parallel.h"
 
 namespace difflm {
 
@@ -33,7 +34,9 @@ Napi::Value ReduceInner(const Napi::CallbackInfo& info) {
   const float* x = f32(info, 1);
   float* o = f32(info, 2);
   const int64_t outer = i64(info, 3), inner = i64(info, 4);
-  for (int64_t r = 0; r < outer; r++) o[r] = reduceRow(op, x + r * inner, inner);
+  parallelFor(outer, inner >= (1 << 16) ? 1 : (1 << 16) / inner, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) o[r] = reduceRow(op, x + r * inner, inner);
+  });
   return info.Env().Undefined();
 }
 

@@ -41,8 +41,8 @@ export function loadAddon(): { addon: NativeAddon | null; reason: string } {
   if (cached) return cached;
   if (!existsSync(addonPath)) {
     const notePath = join(packageRoot, 'build', 'INSTALL_NOTE');
-    const note = existsSync(notePath) ? readFileSync(notePath, 'utf8').trim() : 'the install script has not run';
-    cached = { addon: null, reason: `native addon not built: ${note}` };
+    const note = existsSync(notePath) ? readFileSync(notePath, 'utf8').trim() : 'native addon not built (its install script has not run)';
+    cached = { addon: null, reason: note };
     return cached;
   }
   try {

@@ -72,3 +72,12 @@ describe('selectBackend', () => {
     await expect(selectBackend('native', { importModule: without('@difflm/backend-native') })).rejects.toThrow(/@difflm\/backend-native is not installed; install it with `npm install @difflm\/backend-native`/);
   });
 });
+
+describe('selectBackend with an incompatible native package', () => {
+  it('treats it as unavailable: a clear error when named, skipped by auto', async () => {
+    const stale = (s: string) => (s === '@difflm/backend-native' ? Promise.resolve({}) : import(s));
+    await expect(selectBackend('native', { importModule: stale })).rejects.toThrow(/does not export registerNativeKernels/);
+    const sel = await selectBackend('auto', { importModule: (s) => (s.startsWith('@tensorflow/tfjs-node') ? Promise.reject(Object.assign(new Error(`Cannot find package '${s}'`), { code: 'ERR_MODULE_NOT_FOUND' })) : stale(s)) });
+    expect(sel.name).toBe('wasm');
+  });
+});

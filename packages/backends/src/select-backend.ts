@@ -92,7 +92,10 @@ async function loadBackend(name: ConcreteBackend, load: (s: string) => Promise<u
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     return { name, description: `wasm (WebAssembly, SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : '1 thread'}) · tfjs ${tf.version.tfjs}`, tf };
   }
-  const native = (await loadOptional(load, 'native')) as NativeModule;
+  const native = (await loadOptional(load, 'native')) as Partial<NativeModule>;
+  if (typeof native.registerNativeKernels !== 'function' || typeof native.nativeInfo !== 'function') {
+    throw new BackendUnavailable('native', '@difflm/backend-native is installed but does not export registerNativeKernels and nativeInfo (a version mismatch or an unbuilt package)');
+  }
   const info = native.nativeInfo();
   if (!info.available || !native.registerNativeKernels(tf)) {
     throw new BackendUnavailable('native', info.available ? 'its kernels could not be registered' : info.reason);

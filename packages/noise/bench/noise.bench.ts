@@ -41,7 +41,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     }, reps);
     const msGrad = await time(() => {
       const b = obj.corrupt(x, rng);
-      const { value, grad } = tf.valueAndGrad((lg: tf.Tensor3D) => obj.loss(lg, b).loss)(logits);
+      const { value, grad } = tf.valueAndGrad((lg: tf.Tensor) => obj.loss(lg as tf.Tensor3D, b).loss)(logits);
       grad.dataSync();
       tf.dispose([value, grad]); b.dispose();
     }, reps);

@@ -72,16 +72,22 @@ describe('corruption', () => {
 });
 
 describe('loss', () => {
-  for (const backend of ['cpu', 'wasm'] as const) {
-    it(`is differentiable w.r.t. logits on ${backend} (finite-difference check) and leak-free`, async () => {
+  const gradCases = [
+    ['cpu', { id: 'difflm/hybrid', options: { preset: 'low-uniform' } }, {}],
+    ['wasm', { id: 'difflm/hybrid', options: { preset: 'low-uniform' } }, {}],
+    ['wasm', { id: 'difflm/masked' }, { aggregation: 'mean' }],
+    ['cpu', { id: 'difflm/gidd', options: { pUniform: 0.2 } }, { betaIS: 0.5 }],
+  ] as const;
+  for (const [backend, spec, extra] of gradCases) {
+    it(`${spec.id} is differentiable w.r.t. logits on ${backend} (finite-difference check) and leak-free`, async () => {
       await useBackend(backend);
-      const obj = createObjective({ id: 'difflm/hybrid', options: { preset: 'low-uniform' } }, tokens, { promptFraction: 0.5 });
+      const obj = createObjective(spec, tokens, { promptFraction: 0.5, ...extra });
       const x = cleanBatch(2, 5);
       const batch = obj.corrupt(x, createRng(2));
       const r = createRng(3);
       const data = Float32Array.from({ length: 2 * 5 * 16 }, () => r.normal());
       const logits = tf.tensor3d(data, [2, 5, 16]);
-      const f = (l: tf.Tensor3D): tf.Scalar => obj.loss(l, batch).loss;
+      const f = (l: tf.Tensor): tf.Scalar => obj.loss(l as tf.Tensor3D, batch).loss;
       await expectNoLeaks(() => { tf.grad(f)(logits).dispose(); });
       const grad = tf.grad(f)(logits);
       const g = grad.dataSync();
@@ -125,7 +131,7 @@ describe('loss', () => {
     const x = tf.tensor2d(Int32Array.from({ length: 2 * 4 }, () => 1 + r.int(32000)), [2, 4], 'int32');
     const batch = obj.corrupt(x, r);
     const logits = tf.randomNormal([2, 4, 32768], 0, 1, 'float32', 1) as tf.Tensor3D;
-    const { value, grad: g } = tf.valueAndGrad((l: tf.Tensor3D) => obj.loss(l, batch).loss)(logits);
+    const { value, grad: g } = tf.valueAndGrad((l: tf.Tensor) => obj.loss(l as tf.Tensor3D, batch).loss)(logits);
     expect(Number.isFinite(value.dataSync()[0])).toBe(true);
     expect(g.dataSync().every(Number.isFinite)).toBe(true);
     tf.dispose([x, logits, value, g]); batch.dispose();

@@ -63,6 +63,14 @@ describe('IsoFLOP analysis', () => {
     expect(budgets[1]!.points).toEqual([]); // 1e22 FLOPs lies beyond every curve: no extrapolation
   });
 
+  it('auto budgets never merge a chain of nearby computes into one wide budget', () => {
+    const runs: ScalingRun[] = Array.from({ length: 30 }, (_, k) => ({ flopsPerToken: 1e8 * (1 + (k % 5)), compute: 1e19 * 1.08 ** k, loss: 3 }));
+    const budgets = isoflopAnalysis(resolveRuns(runs).runs);
+    expect(budgets.length).toBeGreaterThan(5);
+    const used = budgets.flatMap((b) => b.points.map((p) => ({ b: b.budget, c: p.flopsPerToken * p.tokens })));
+    for (const u of used) expect(Math.abs(Math.log(u.c / u.b))).toBeLessThanOrEqual(Math.log(1.25) + 1e-12);
+  });
+
   it('reports bad budgets instead of fitting them: too few sizes, a parabola opening downward', () => {
     const p = (M: number, loss: number) => ({ runId: String(M), params: undefined, flopsPerToken: M, tokens: 1e20 / M, loss, batchSize: undefined, learningRate: undefined });
     const two = analyseBudget('g', 1e20, [p(1e9, 3), p(2e9, 2.9)]);

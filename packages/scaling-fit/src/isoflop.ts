@@ -66,13 +66,15 @@ function autoBudgets(runs: readonly ResolvedRun[], factor: number, perDecade: nu
     for (let k = Math.ceil(Math.log10(lo) * perDecade); k <= Math.floor(Math.log10(hi) * perDecade); k++) out.push(10 ** (k / perDecade));
     return out;
   }
-  // Cluster final-run compute: a gap wider than `factor` in ln C starts a new budget (geometric mean).
+  // Cluster final-run compute (sorted): a run more than `factor` above the cluster's first run starts a new
+  // budget, so no cluster spans more than `factor` and chains of close runs cannot merge distinct budgets.
+  // Each budget is its cluster's geometric mean.
   const lc = runs.map((r) => Math.log(r.compute)).sort((a, b) => a - b);
   const out: number[] = [];
   let cluster: number[] = [];
   const flush = (): void => { if (cluster.length) out.push(Math.exp(cluster.reduce((s, v) => s + v, 0) / cluster.length)); cluster = []; };
   for (const v of lc) {
-    if (cluster.length && v - cluster[cluster.length - 1]! > Math.log(factor)) flush();
+    if (cluster.length && v - cluster[0]! > Math.log(factor)) flush();
     cluster.push(v);
   }
   flush();

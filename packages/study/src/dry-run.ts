@@ -1,6 +1,6 @@
 // `difflm study --dry-run`: the grid, every run's FLOPs and tokens, the totals and an estimated wall
 // time per backend for a given number of parallel workers.
-import { estimateRunSeconds, type BackendThroughput } from './throughput.js';
+import { estimateRunSeconds, estimateRunSecondsMeasured, type BackendThroughput, type MeasuredCost } from './throughput.js';
 import type { StudyPlan } from './study-plan.js';
 
 export interface DryRunEstimate {
@@ -33,7 +33,7 @@ function makespan(seconds: number[], workers: number): number {
   return Math.max(...lanes);
 }
 
-export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number): DryRunSummary {
+export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number, measured?: MeasuredCost): DryRunSummary {
   const runs = plan.runs.map(({ id, config: c }) => ({
     id, noise: c.noiseLabel, model: c.model.name, params: c.params, flopsPerToken: c.flopsPerToken, budgetFlops: c.budgetFlops,
     tokens: c.tokens, flops: c.tokens * c.flopsPerToken, batchSequences: c.batchSequences, steps: c.steps, lr: c.lr, warmupSteps: c.warmupSteps,
@@ -42,6 +42,13 @@ export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendTh
     const secs = plan.runs.map((r) => estimateRunSeconds(r.config, t.flopsPerSec));
     return { backend: t.backend, source: t.source, flopsPerSec: t.flopsPerSec, cpuSeconds: secs.reduce((a, b) => a + b, 0), wallSeconds: makespan(secs, workers) };
   });
+  if (measured) {
+    const secs = plan.runs.map((r) => estimateRunSecondsMeasured(r.config, measured));
+    estimates.unshift({
+      backend: 'measured', flopsPerSec: measured.flopsPerSec, cpuSeconds: secs.reduce((a, b) => a + b, 0), wallSeconds: makespan(secs, workers),
+      source: `fitted on ${measured.runs} finished runs of this study on this machine: ${(measured.secondsPerStep * 1000).toFixed(0)} ms/step + FLOPs at ${(measured.flopsPerSec / 1e9).toFixed(1)} GFLOP/s`,
+    });
+  }
   return { study: plan.name, runs, totalRuns: runs.length, totalTokens: plan.totalTokens, totalFlops: plan.totalFlops, workers, estimates };
 }
 

@@ -14,7 +14,7 @@ export { runLocally, type LocalRunOptions } from './local-runner.js';
 export { redisOptionsFromUrl, checkRedis } from './redis-connection.js';
 export { runDistributed, DEFAULT_QUEUE, type DistributedRunOptions, type RunJobData } from './distributed-coordinator.js';
 export { startStudyWorker, type StudyWorker, type StudyWorkerOptions } from './distributed-worker.js';
-export { STORED_THROUGHPUT, estimateRunSeconds, measuredThroughput, trainingFlopsPerToken, type BackendThroughput } from './throughput.js';
+export { STORED_THROUGHPUT, estimateRunSeconds, estimateRunSecondsMeasured, measuredCost, trainingFlopsPerToken, type BackendThroughput, type MeasuredCost } from './throughput.js';
 export { summarizeDryRun, formatDryRun, formatDuration, type DryRunSummary, type DryRunEstimate } from './dry-run.js';
 export { runStudy, studyPaths, type RunStudyOptions, type StudyOutcome } from './run-study.js';
 export { exportRuns, type ExportFormat } from './export-runs.js';

@@ -10,7 +10,8 @@ import { checkRedis } from './redis-connection.js';
 import { openResultsStore } from './results-store.js';
 import type { StudyDefinition } from './study-definition.js';
 import type { StudyEventListener } from './study-events.js';
-import { planStudy, type PlanOptions, type StudyPlan } from './study-plan.js';
+import { planStudy, type PlanOptions, type PlannedRun, type StudyPlan } from './study-plan.js';
+import { trainingFlopsPerToken } from './throughput.js';
 
 /** Files of a study directory. */
 export function studyPaths(dir: string) {
@@ -53,7 +54,9 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyOutcome> {
     store.addRuns(plan.name, plan.runs);
     store.resetRunning(plan.name);
     const finished = new Set(store.list({ study: plan.name, status: 'done' }).map((r) => r.id));
-    const todo = plan.runs.filter((r) => !finished.has(r.id));
+    // Longest runs first, so parallel workers finish together.
+    const cost = (r: PlannedRun) => trainingFlopsPerToken(r.config) * r.config.tokens;
+    const todo = plan.runs.filter((r) => !finished.has(r.id)).sort((a, b) => cost(b) - cost(a));
     const skipped = plan.runs.length - todo.length;
     opts.onEvent?.({ type: 'study-start', total: plan.runs.length, done: skipped, pending: todo.length });
     const common = { runs: todo, store, ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}), ...(opts.onEvent ? { onEvent: opts.onEvent } : {}) };

@@ -1,7 +1,8 @@
-// Wall-time estimates for a study before it runs. The rates come from a stored table of measured
-// training throughput (benchmark config (a): 2 layers, d = 128, 4 heads, vocab 256, batch 16 × 128, on a
-// 2-core x86 machine), converted to FLOP/s over all training FLOPs per token (Method 1 M plus the
-// embedding and output matmuls, 12·V·d), or from a rate measured on this study's finished runs.
+// Wall-time estimates for a study before it runs: from a stored table of measured training throughput
+// (benchmark config (a): 2 layers, d = 128, 4 heads, vocab 256, batch 16 × 128, on a 2-core x86 machine)
+// converted to FLOP/s over all training FLOPs per token (Method 1 M plus the embedding and output
+// matmuls, 12·V·d) — it ignores per-step overhead, so tiny models take longer than it says — and, once
+// a study has finished runs, from a per-step + per-FLOP cost fitted on them.
 import type { RunConfig } from './run-config.js';
 
 export interface BackendThroughput {
@@ -35,14 +36,33 @@ export function estimateRunSeconds(c: RunConfig, flopsPerSec: number): number {
   return (trainingFlopsPerToken(c) * c.tokens) / flopsPerSec;
 }
 
-/** Effective FLOP/s measured on finished runs (Σ FLOPs / Σ wall seconds); undefined when none. */
-export function measuredThroughput(runs: readonly { config: RunConfig; wallSeconds: number | null }[]): number | undefined {
-  let flops = 0;
-  let seconds = 0;
-  for (const r of runs) {
-    if (r.wallSeconds === null || !(r.wallSeconds > 0)) continue;
-    flops += trainingFlopsPerToken(r.config) * r.config.tokens;
-    seconds += r.wallSeconds;
+/** Seconds per run ≈ secondsPerStep·steps + FLOPs/flopsPerSec, fitted on finished runs. */
+export interface MeasuredCost {
+  readonly secondsPerStep: number;
+  readonly flopsPerSec: number;
+  readonly runs: number;
+}
+
+/**
+ * Fit the per-step overhead and the FLOP rate on finished runs (least squares on wall seconds, both
+ * terms non-negative); undefined with fewer than 2 timed runs.
+ */
+export function measuredCost(runs: readonly { config: RunConfig; wallSeconds: number | null }[]): MeasuredCost | undefined {
+  const rows = runs.filter((r) => r.wallSeconds !== null && r.wallSeconds > 0).map((r) => ({ s: r.config.steps, f: trainingFlopsPerToken(r.config) * r.config.tokens, t: r.wallSeconds! }));
+  if (rows.length < 2) return undefined;
+  let ss = 0, sf = 0, ff = 0, st = 0, ft = 0;
+  for (const { s, f, t } of rows) { ss += s * s; sf += s * f; ff += f * f; st += s * t; ft += f * t; }
+  const det = ss * ff - sf * sf;
+  let a = det > 0 ? (st * ff - ft * sf) / det : -1; // seconds per step
+  let b = det > 0 ? (ss * ft - sf * st) / det : -1; // seconds per FLOP
+  if (!(a >= 0 && b > 0)) {
+    // Degenerate or negative: keep one term (whichever explains the data alone).
+    a = 0;
+    b = ft / ff;
   }
-  return seconds > 0 ? flops / seconds : undefined;
+  return { secondsPerStep: a, flopsPerSec: 1 / b, runs: rows.length };
+}
+
+export function estimateRunSecondsMeasured(c: RunConfig, m: MeasuredCost): number {
+  return m.secondsPerStep * c.steps + estimateRunSeconds(c, m.flopsPerSec);
 }

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { defineCommand } from 'citty';
 import {
-  allocationExponents, computeOptimal, dropTopLoss, fitApproach3, fitApproach3Mle, fitStudy, formatInterval, parseCsv,
+  allocationExponents, computeOptimal, DEFAULT_COLUMNS, dropTopLoss, fitApproach3, fitApproach3Mle, fitStudy, formatInterval, parseCsv,
   parseJsonl, resolveRuns, runsFromRecords, type ColumnMapping, type ParametricLaw, type StudyFit,
 } from '@difflm/scaling-fit';
 
@@ -121,12 +121,12 @@ export function fitArgsFromFlags(a: Record<string, string | boolean | undefined>
     ['group', 'group-col'], ['id', 'id-col'], ['batchSize', 'batch-col'], ['learningRate', 'lr-col'],
   ];
   for (const [field, flag] of map) { const v = s(flag); if (v) columns[field] = v; }
-  if (Object.keys(columns).length === 0) Object.assign(columns, { params: 'params', tokens: 'tokens', compute: 'compute', loss: 'loss', group: 'group' });
   const range = numberList('compute-range', s('compute-range'));
   if (range && range.length !== 2) throw new Error('--compute-range takes two numbers: min,max');
   const file = s('file');
   if (!file) throw new Error('give the runs file: difflm fit <runs.csv|runs.jsonl>');
-  const args: FitArgs = { file, method, columns };
+  // No column flags: the ScalingRun field names, each optional (DEFAULT_COLUMNS is matched leniently).
+  const args: FitArgs = { file, method, columns: Object.keys(columns).length ? columns : DEFAULT_COLUMNS };
   if (format) args.format = format;
   const drop = numberFlag('drop-top-loss', s('drop-top-loss'));
   if (drop !== undefined) args.dropTopLoss = drop;

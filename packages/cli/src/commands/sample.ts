@@ -1,9 +1,100 @@
+// `difflm sample`: generate text from a run's newest checkpoint, prompted or unprompted, with any of
+// the diffusion samplers of @difflm/noise (ancestral, adaptive, self-correction) or, for the
+// autoregressive baseline, left-to-right sampling.
 import { defineCommand } from 'citty';
+import { selectBackend } from '@difflm/backends';
+import { openShards } from '@difflm/data';
+import { createRng, generate, type SamplerKind } from '@difflm/noise';
+import { sampleAutoregressive } from '@difflm/trainer';
+import { openRun } from '@difflm/trainer/node';
+import { defaultRunComponents, loadPlugins } from '../run-components.js';
 
-// Placeholder until its issue lands: it says so and exits non-zero.
+function int(flag: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer >= ${min}, got "${v}"`);
+  return n;
+}
+
+function num(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got "${v}"`);
+  return n;
+}
+
 export default defineCommand({
-  meta: { name: 'sample', description: '(not yet available)' },
-  run() {
-    throw new Error('difflm sample is not available in this build yet');
+  meta: { name: 'sample', description: 'Sample text from a trained run (diffusion samplers or the AR baseline).' },
+  args: {
+    'run-dir': { type: 'string', description: 'the run directory', required: true },
+    prompt: { type: 'string', description: 'a text prefix to continue (default: unprompted)' },
+    sampler: { type: 'string', description: 'ancestral | adaptive | self-correction (diffusion runs)', default: 'ancestral' },
+    steps: { type: 'string', description: 'denoising steps (default: the number of generated tokens)' },
+    grid: { type: 'string', description: 'λ grid of the ancestral steps: cosine | linear', default: 'cosine' },
+    length: { type: 'string', description: 'total tokens per sample, prompt included (default: the run\'s seqLen)' },
+    'num-samples': { type: 'string', description: 'samples to draw', default: '2' },
+    'block-length': { type: 'string', description: 'diffusion: generate left to right in blocks of this many tokens' },
+    temperature: { type: 'string', description: 'softmax temperature (0 = argmax)', default: '1' },
+    'top-k': { type: 'string', description: 'keep the k most likely tokens' },
+    'top-p': { type: 'string', description: 'nucleus sampling mass in (0, 1]' },
+    seed: { type: 'string', description: 'random seed', default: '0' },
+    backend: { type: 'string', description: 'auto | wasm | cpu | native | tensorflow | tensorflow-gpu', default: 'auto' },
+    plugins: { type: 'string', description: 'comma-separated noise plug-in module names' },
+    json: { type: 'boolean', description: 'print JSON on stdout' },
+  },
+  async run({ args }) {
+    const sampler = args.sampler as SamplerKind;
+    if (!['ancestral', 'adaptive', 'self-correction'].includes(sampler)) throw new Error(`--sampler must be ancestral, adaptive or self-correction, got "${args.sampler}"`);
+    if (args.grid !== 'cosine' && args.grid !== 'linear') throw new Error(`--grid must be cosine or linear, got "${args.grid}"`);
+    const numSamples = int('num-samples', args['num-samples'], 1)!;
+    const seed = int('seed', args.seed, 0)!;
+    const temperature = num('temperature', args.temperature) ?? 1;
+    const topK = int('top-k', args['top-k'], 1);
+    const topP = num('top-p', args['top-p']);
+    const plugins = await loadPlugins(args.plugins ? args.plugins.split(',').map((s) => s.trim()).filter(Boolean) : []);
+    await selectBackend(args.backend);
+    const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
+    try {
+      const tokenizer = await openShards(run.config.data.dir).tokenizer();
+      const length = int('length', args.length, 1) ?? run.config.seqLen;
+      if (length > run.model.shape.seqLen) throw new Error(`--length ${length} exceeds the model context ${run.model.shape.seqLen}`);
+      const promptIds = args.prompt ? tokenizer.encode(args.prompt) : [];
+      const rng = createRng(seed);
+      const t0 = performance.now();
+      let rows: Int32Array[];
+      let promptLen: number;
+      if (run.noise) {
+        promptLen = promptIds.length;
+        if (promptLen >= length) throw new Error(`the prompt has ${promptLen} tokens, not fewer than --length ${length}`);
+        const model = run.model;
+        rows = await generate({
+          objective: run.noise, denoise: (zt, mask) => model.apply(zt, mask), batchSize: numSamples, seqLen: length,
+          steps: int('steps', args.steps, 1) ?? length - promptLen, sampler, grid: args.grid, rng, temperature,
+          ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}),
+          ...(promptLen > 0 ? { prompt: [Int32Array.from(promptIds)] } : {}),
+          ...(args['block-length'] ? { blockLength: int('block-length', args['block-length'], 1)! } : {}),
+        });
+      } else {
+        // The AR baseline starts after a document separator (EOS), as in the packed training data.
+        const prompt = [tokenizer.special.eos, ...promptIds];
+        promptLen = prompt.length;
+        if (promptLen >= length) throw new Error(`the prompt has ${promptLen - 1} tokens, too many for --length ${length}`);
+        rows = sampleAutoregressive(run.model, {
+          prompt, length: length - promptLen, numSamples, rng, temperature,
+          ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}),
+          excludeIds: [tokenizer.special.mask, tokenizer.special.pad],
+        });
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const samples = rows.map((r) => ({ text: tokenizer.decode(r.subarray(promptLen), { skipSpecial: true }), tokens: Array.from(r) }));
+      const out = { runDir: args['run-dir'], step: run.step, sampler: run.noise ? sampler : 'autoregressive', prompt: args.prompt ?? '', samples, tokensPerSec: (numSamples * (length - promptLen)) / seconds };
+      if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+      else {
+        samples.forEach((s, i) => process.stdout.write(`--- sample ${i + 1} (${out.sampler}, step ${run.step})\n${args.prompt ?? ''}${s.text}\n`));
+        process.stderr.write(`${out.tokensPerSec.toFixed(1)} generated tokens/s\n`);
+      }
+    } finally {
+      run.dispose();
+    }
   },
 });

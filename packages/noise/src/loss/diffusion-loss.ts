@@ -2,7 +2,8 @@
 //   ℓ = w·(KL(q_λ(x) ‖ q_λ(x̂)) + β_IS·D_IS(q_λ(x)_z ‖ q_λ(x̂)_z)),  elbo = (w/p(λ))·(KL + D_IS),
 // with q_λ(x̂) = σ(λ)·x̂ + σ(−λ)·π_λ and x̂ = softmax(logits), mask logit forced to −1e6.
 // Differentiable w.r.t. the logits on every backend: no gather (one-hot products instead), no matMul
-// transpose flags.
+// transpose flags, and an analytic gradient (tf.customGrad) so the backward pass is a few element-wise
+// passes instead of replaying ~30 saved [B, N, V] intermediates.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { NoiseProcess } from '../noise-type.js';
@@ -49,8 +50,11 @@ function gTerm(r: tf.Tensor, logOnePlusR: tf.Tensor): tf.Tensor {
   return tf.where(tf.greaterEqual(0.01, tf.abs(r)), series, tf.sub(r, logOnePlusR));
 }
 
-/** log max(v, tiny): [E] `safe_log` (SPEC §1.4). */
-const safeLog = (v: tf.Tensor): tf.Tensor => tf.log(tf.maximum(v, TINY_F32));
+/**
+ * log(v + tiny) for v >= 0: [E] `safe_log` (SPEC §1.4) without its max(), which is ~6× slower than add on the
+ * wasm backend; v + tiny = v for every v > 1e−31, so only exact zeros change (log 0 → log tiny).
+ */
+const safeLog = (v: tf.Tensor): tf.Tensor => tf.log(tf.add(v, TINY_F32));
 
 /** One-hot as float32: int32 one-hot then cast (float32 oneHot is wrong on wasm). */
 function oneHotF32(ids: Tensor2D, V: number): tf.Tensor3D {
@@ -86,24 +90,44 @@ export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId
   const maskBias = new Float32Array(V);
   if (maskId !== null) maskBias[maskId] = -1e6; // SPEC §1.1: the model never predicts the mask as data
   return tf.tidy(() => {
-    const { alpha, ex, q } = marginalParts(process, host, batch.x0, B, N); // [B, N, 1], [B, N, V], [B, N, V]
-    const logp = tf.logSoftmax(tf.add(logits, tf.tensor1d(maskBias))); // [B, N, V]
-    const xhat = tf.exp(logp); // [B, N, V]
-    const d = tf.mul(alpha, tf.sub(xhat, ex)); // p − q, exact without cancellation, [B, N, V]
-    const p = tf.add(q, d); // q_λ(x̂), [B, N, V]
-    // KL = Σ_{q>0} q·g(d/q) + Σ_{q=0} p: the first sum adds Σ_{q>0} d = −Σ_{q=0} p, the second takes it back.
-    const klOnSupport = tf.mul(q, gTerm(tf.div(d, tf.maximum(q, TINY_F32)), tf.sub(safeLog(p), safeLog(q)))); // [B, N, V]
-    const kl = tf.sum(tf.where(tf.greaterEqual(0, q), p, klOnSupport), -1); // [B, N] (q > 0 ⇔ not 0 ≥ q; GreaterEqual has a gradient in tfjs)
-    const ez = oneHotF32(batch.zt, V); // [B, N, V]
-    const pz = tf.sum(tf.mul(p, ez), -1); // [B, N]
-    const dz = tf.sum(tf.mul(d, ez), -1); // [B, N]
     const qz = tf.tensor2d(host.qAtZ, [B, N]); // [B, N]
-    // D_IS = ratio − log(q/p) − 1 with ratio = q/(p + ε) (SPEC §1.4; ε only in the ratio, as in [E], fixtures
-    // README D3) = g(ratio − 1) − log1p(ε/p), with ratio − 1 = (q − p − ε)/(p + ε) formed without cancellation.
-    const pzEps = tf.add(pz, settings.isEpsilon);
-    const ratioMinus1 = tf.div(tf.sub(tf.neg(dz), settings.isEpsilon), pzEps);
-    // log1p(ε/p) as log(p + ε) − log p: ε/max(p, tiny) has an infinite derivative at p < tiny, and 0·∞ = NaN.
-    const is = tf.sub(gTerm(ratioMinus1, tf.sub(safeLog(qz), safeLog(pzEps))), tf.sub(safeLog(pzEps), safeLog(pz))); // [B, N]
+    const klIsFn = (lg: tf.Tensor, save: tf.GradSaveFunc): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor } => {
+      const fwd = tf.tidy(() => {
+        const { alpha, ex, q } = marginalParts(process, host, batch.x0, B, N); // [B, N, 1], [B, N, V], [B, N, V]
+        const xhat = tf.softmax(tf.add(lg, tf.tensor1d(maskBias))); // [B, N, V]
+        const d = tf.mul(alpha, tf.sub(xhat, ex)); // p − q, exact without cancellation, [B, N, V]
+        const p = tf.add(q, d); // q_λ(x̂), [B, N, V]
+        // KL = Σ_{q>0} q·g(d/q) + Σ_{q=0} p: the first sum adds Σ_{q>0} d = −Σ_{q=0} p, the second takes it back.
+        const klOnSupport = tf.mul(q, gTerm(tf.div(d, tf.add(q, TINY_F32)), tf.sub(safeLog(p), safeLog(q)))); // [B, N, V]
+        const kl = tf.sum(tf.where(tf.greater(q, 0), klOnSupport, p), -1); // [B, N]
+        const ez = oneHotF32(batch.zt, V); // [B, N, V]
+        const pz = tf.sum(tf.mul(p, ez), -1); // [B, N]
+        const dz = tf.sum(tf.mul(d, ez), -1); // [B, N]
+        // D_IS = ratio − log(q/p) − 1 with ratio = q/(p + ε) (SPEC §1.4; ε only in the ratio, as in [E], fixtures
+        // README D3) = g(ratio − 1) − log((p + ε)/p), with ratio − 1 = (q − p − ε)/(p + ε) formed without cancellation.
+        const pzEps = tf.add(pz, settings.isEpsilon);
+        const ratioMinus1 = tf.div(tf.sub(tf.neg(dz), settings.isEpsilon), pzEps);
+        const is = tf.sub(gTerm(ratioMinus1, tf.sub(safeLog(qz), safeLog(pzEps))), tf.sub(safeLog(pzEps), safeLog(pz))); // [B, N]
+        // Saved for the analytic gradient: ∂KL/∂x̂_v = −α·q_v/p_v and ∂IS/∂x̂_z = α·(1/p_z − q_z/(p_z + ε)²).
+        const qOverP = tf.div(q, tf.add(p, TINY_F32)); // [B, N, V]
+        const isSlope = tf.mul(tf.squeeze(alpha, [2]), tf.sub(tf.div(1, tf.add(pz, TINY_F32)), tf.div(qz, tf.square(tf.add(pzEps, TINY_F32))))); // [B, N]
+        return { value: tf.stack([kl, is]), xhat, qOverP, alpha, ez, isSlope };
+      });
+      save([fwd.xhat, fwd.qOverP, fwd.alpha, fwd.ez, fwd.isSlope]);
+      return {
+        value: fwd.value, // [2, B, N]: KL and IS per token
+        // Chain rule through the softmax: ∂/∂logit_j = x̂_j·(G_j − Σ_v x̂_v·G_v), G = ∂(dy_KL·KL + dy_IS·IS)/∂x̂.
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xhat, qOverP, alpha, ez, isSlope] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
+          const [dyKl, dyIs] = tf.unstack(dy); // [B, N] each
+          const g = tf.add(tf.mul(tf.neg(tf.mul(alpha, tf.expandDims(dyKl!, 2))), qOverP), tf.mul(tf.expandDims(tf.mul(dyIs!, isSlope), 2), ez)); // [B, N, V]
+          const gx = tf.mul(xhat, g); // [B, N, V]
+          return tf.sub(gx, tf.mul(xhat, tf.sum(gx, -1, true))); // [B, N, V]
+        },
+      };
+    };
+    const klIs = tf.customGrad(klIsFn as unknown as Parameters<typeof tf.customGrad>[0]);
+    const [kl, is] = tf.unstack(klIs(logits)) as [Tensor2D, Tensor2D]; // [B, N] each
     const wl = tf.tensor2d(host.lossWeight, [B, N]), we = tf.tensor2d(host.elboWeight, [B, N]);
     const terms = {
       loss: tf.mul(wl, tf.add(kl, tf.mul(is, settings.betaIS))) as Tensor2D,
