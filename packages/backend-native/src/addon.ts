@@ -15,12 +15,17 @@ export interface OpenBlasInfo {
   threads: number;
   /** How OpenBLAS was built to run in parallel. */
   parallel: 'sequential' | 'pthreads' | 'openmp';
+  /** Threads the addon's elementwise kernels use (the JS thread included). */
+  elementwiseThreads: number;
 }
 
 /** The addon's raw entry points; all arrays are borrowed, outputs are written in place. */
 export interface NativeAddon {
   info(): OpenBlasInfo;
+  /** Threads for OpenBLAS and for the elementwise kernels alike. */
   setThreads(n: number): void;
+  /** Threads for the elementwise kernels only (the JS thread included). */
+  setElementwiseThreads(n: number): void;
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean, aIdx: Int32Array | null, bIdx: Int32Array | null): void;
   binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
   unary(op: number, x: Float32Array, out: Float32Array, n: number, alpha: number): void;

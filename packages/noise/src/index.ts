@@ -31,3 +31,4 @@ export { ancestralPosterior, posteriorStep, type PosteriorStep } from './samplin
 export { denoiserProbs, sampleCategorical, argmax, type TruncationOptions } from './sampling/denoiser-probs.js';
 export type { Denoiser } from './sampling/denoise-call.js';
 export type { SelfCorrectionOptions } from './sampling/self-correction.js';
+export { samplePrior } from './sampling/sample-prior.js';

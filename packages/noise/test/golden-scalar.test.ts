@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   alphaAt, createNoiseRegistry, giddAt, giddLogB, giddSchedule, giddWeight, klAndIs, linearSchedule, logLinearSchedule,
   marginalVector, mdlmDSigma, mdlmLogitsAtT, mdlmSigma, mixingAt, piVector, dPiVector, timeRange, tokenWeights,
-  type LogSnrSchedule, type NoiseProcess, type TokenSpace, type WeightSettings,
+  samplePrior, createRng, type LogSnrSchedule, type NoiseProcess, type TokenSpace, type WeightSettings,
 } from '../src/index.js';
 import { casesOf, closeAll, fixtureSkip, flat, type FixtureCase } from './gidd-fixtures.js';
 
@@ -96,6 +96,12 @@ run(`golden float64, scaling-paper code (A) ${fixtureSkip ?? ''}`, () => {
       expectClose(out.kl, c.outputs.kl_loss, `${c.id} kl`);
       expectClose(out.is, c.outputs.is_loss, `${c.id} is`, REL, 1e-11);
     }
+  });
+  it('sample_prior (masked): every position is the mask', () => {
+    const cases = casesOf('MixingSchedule.sample_prior');
+    expect(cases.length).toBe(1);
+    const masked = hybridOf({ ...cases[0]!, params: { ...cases[0]!.params, hybrid_scale: 1, hybrid_shift: -1000 } });
+    expect(Array.from(samplePrior(masked, -9, 12, createRng(0)))).toEqual(flat(cases[0]!.outputs.prior_ids));
   });
   it('alpha, p(λ), time↔λ maps of the linear schedule', () => {
     const range: [number, number] = [-9, 9];

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 // `difflm study`: run a scaling study (a preset or a JSON file) locally or through Redis, then write
@@ -31,7 +31,15 @@ export default defineCommand({
       const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : { name: definition.name }) });
       if (args['dry-run']) {
         const plan = s.planStudy(definition);
-        const summary = s.summarizeDryRun(plan, s.STORED_THROUGHPUT, workers);
+        // Runs of this study that already finished here calibrate a measured estimate.
+        const db = s.studyPaths(dir).db;
+        let measured;
+        if (existsSync(db)) {
+          const store = s.openResultsStore(db);
+          measured = s.measuredCost(store.list({ study: definition.name, status: 'done' }));
+          store.close();
+        }
+        const summary = s.summarizeDryRun(plan, s.STORED_THROUGHPUT, workers, measured);
         process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${s.formatDryRun(summary)}\n`);
         return;
       }

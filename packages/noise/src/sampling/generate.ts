@@ -11,6 +11,7 @@ import { callDenoiser, type Denoiser } from './denoise-call.js';
 import { runAncestralBlock } from './ancestral-sampler.js';
 import { runAdaptiveBlock } from './adaptive-sampler.js';
 import { runSelfCorrection, type SelfCorrectionOptions } from './self-correction.js';
+import { samplePrior } from './sample-prior.js';
 
 export type SamplerKind = 'ancestral' | 'adaptive' | 'self-correction';
 
@@ -101,13 +102,7 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
     }
   }
   // Prior: every generated position ~ π_{λ_min} (SPEC §2.1, HF `_sample_prior`).
-  const coeff = new Float64Array(process.bases.length);
-  process.coefficients(range[0], coeff);
-  for (let b = 0; b < B; b++) for (let j = promptLen[b]!; j < N; j++) {
-    let u = o.rng.uniform(), k = 0;
-    while (k < coeff.length - 1 && u >= coeff[k]!) { u -= coeff[k]!; k++; }
-    z[b * N + j] = process.bases[k]!.sample(o.rng);
-  }
+  for (let b = 0; b < B; b++) z.set(samplePrior(process, range[0], N - promptLen[b]!, o.rng), b * N + promptLen[b]!);
   const state: SamplingState = {
     process, maskId: tokens.maskId, B, N, V, z, range, rng: o.rng,
     trunc: { temperature, topK: o.topK, topP: o.topP },
