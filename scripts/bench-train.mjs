@@ -29,7 +29,9 @@ const log = (...m) => { if (!json) console.log(...m); };
 // Reference configs and the FLOP count live in TypeScript; read them once through tsx.
 const tsxArgs = ['--conditions=@difflm/source', '--import', 'tsx'];
 function runJson(cmd, cmdArgs, env) {
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const childEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env ?? {})) if (v === null) delete childEnv[k]; // null = unset
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, env: childEnv, encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (r.status !== 0 || !line) return { error: ((r.stderr || r.stdout || r.error?.message || '').trim().split('\n').filter(Boolean).pop() ?? `exit ${r.status}`).slice(0, 300) };
   return JSON.parse(line);
@@ -43,6 +45,8 @@ if (!meta.native.available) console.error(`difflm: native CPU kernels unavailabl
 const torchProbe = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
 const torchVersion = torchProbe.status === 0 ? torchProbe.stdout.trim() : null;
 if (!torchVersion) log('PyTorch: missing (install Debian python3-torch to compare); reporting difflm alone');
+
+const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 
 /** One pass over the configs in a given environment (env vars set for both difflm and PyTorch alike). */
 function pass(label, env) {
@@ -80,6 +84,9 @@ function pass(label, env) {
       flopsPerToken: flops,
       tokensPerStep: meta.tokensPerStep[name],
       steps: Number(steps),
+      // CPU time per step (all threads): less sensitive than wall time to other work on a shared machine.
+      difflmCpuMsPerStep: best.cpuMs ? median(best.cpuMs) : null,
+      pytorchCpuMsPerStep: torch?.cpuMs ? median(torch.cpuMs) : null,
       difflmStepMs: best.stepMs ?? null,
       pytorchStepMs: torch?.stepMs ?? null,
       ...(best.error ? { difflmError: best.error } : {}),
@@ -94,7 +101,7 @@ function pass(label, env) {
 
 const loadBefore = loadavg();
 const headline = pass('environment as is', {});
-const extra = flag('--also-unset-openblas-env') ? [pass('OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset', { OPENBLAS_CORETYPE: '', OPENBLAS_L2_SIZE: '' })] : [];
+const extra = flag('--also-unset-openblas-env') ? [pass('OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset', { OPENBLAS_CORETYPE: null, OPENBLAS_L2_SIZE: null })] : [];
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown', cores, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version,
   openblas: meta.native.available ? { corename: meta.native.corename, config: meta.native.config, threads: meta.native.threads, parallel: meta.native.parallel } : null,
@@ -108,9 +115,9 @@ mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'train-speed.json'), `${JSON.stringify(result, null, 2)}\n`);
 const f = (v, d = 0) => (v == null ? 'n/a' : v.toFixed(d));
 const table = (p) => [
-  '| config | difflm tok/s | PyTorch tok/s | ratio | difflm GFLOP/s | % of sgemm peak | difflm peak RSS (MB) | PyTorch peak RSS (MB) |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|',
-  ...p.configs.map((c) => `| ${c.name} | ${f(c.difflmTokensPerSec)} | ${f(c.pytorchTokensPerSec)} | ${f(c.ratio, 2)}x | ${f(c.gflops, 1)} | ${c.fractionOfSgemmPeak == null ? 'n/a' : `${(100 * c.fractionOfSgemmPeak).toFixed(0)}%`} | ${f(c.peakRssMb)} | ${f(c.pytorchPeakRssMb)} |`),
+  '| config | difflm tok/s | PyTorch tok/s | ratio | difflm GFLOP/s | % of sgemm peak | difflm peak RSS (MB) | PyTorch peak RSS (MB) | CPU ms/step difflm / PyTorch |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...p.configs.map((c) => `| ${c.name} | ${f(c.difflmTokensPerSec)} | ${f(c.pytorchTokensPerSec)} | ${f(c.ratio, 2)}x | ${f(c.gflops, 1)} | ${c.fractionOfSgemmPeak == null ? 'n/a' : `${(100 * c.fractionOfSgemmPeak).toFixed(0)}%`} | ${f(c.peakRssMb)} | ${f(c.pytorchPeakRssMb)} | ${f(c.difflmCpuMsPerStep)} / ${f(c.pytorchCpuMsPerStep)} |`),
 ];
 const md = [
   `# Training speed (${result.date})`, '',

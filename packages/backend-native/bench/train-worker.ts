@@ -12,7 +12,8 @@ import { referenceConfigs, trainFlopsPerToken } from './reference-configs.js';
 const [name = 'a', backend = 'native', stepsArg = '6', warmupArg = '2'] = process.argv.slice(2);
 const cfg = referenceConfigs[name as 'a' | 'b'];
 if (!cfg) throw new Error(`config must be 'a' or 'b', got '${name}'`);
-if (backend === 'native' && !registerNativeKernels(tf)) throw new Error(`native backend unavailable: ${JSON.stringify(nativeInfo())}`);
+const poolBytes = process.env.DIFFLM_POOL_BYTES ? Number(process.env.DIFFLM_POOL_BYTES) : undefined;
+if (backend === 'native' && !registerNativeKernels(tf, { poolBytes })) throw new Error(`native backend unavailable: ${JSON.stringify(nativeInfo())}`);
 if (!(await tf.setBackend(backend))) throw new Error(`backend '${backend}' failed to initialise`);
 await tf.ready();
 const ewThreads = Number(process.env.DIFFLM_ELEMENTWISE_THREADS ?? 0);
@@ -26,11 +27,13 @@ const maskId = cfg.vocabSize - 1;
 const steps = Number(stepsArg);
 const warmup = Number(warmupArg);
 const stepMs: number[] = [];
+const cpuMs: number[] = [];
 const losses: number[] = [];
 for (let s = 0; s < warmup + steps; s++) {
   const x = new Int32Array(cfg.batch * cfg.seqLen);
   for (let i = 0; i < x.length; i++) x[i] = rng.int(maskId);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const batch = maskedCorrupt(x, cfg.batch, cfg.seqLen, maskId, rng);
   const loss = optimizer.minimize(() => maskedDiffusionLoss(model.apply(batch.zt, null), batch), true, vars);
   const value = loss!.dataSync()[0]!;
@@ -38,13 +41,17 @@ for (let s = 0; s < warmup + steps; s++) {
   tf.dispose([batch.zt, batch.x0, batch.weight]);
   const ms = performance.now() - t0;
   losses.push(value);
-  if (s >= warmup) stepMs.push(ms);
+  const c = process.cpuUsage(c0);
+  if (s >= warmup) {
+    stepMs.push(ms);
+    cpuMs.push((c.user + c.system) / 1000);
+  }
 }
 const sorted = [...stepMs].sort((p, q) => p - q);
 const medianMs = sorted[Math.floor(sorted.length / 2)]!;
 const tokens = cfg.batch * cfg.seqLen;
 const tokensPerSec = tokens / (medianMs / 1000);
 console.log(JSON.stringify({
-  config: name, backend, tokensPerSec, gflops: (tokensPerSec * trainFlopsPerToken(cfg)) / 1e9, stepMs, losses,
+  config: name, backend, tokensPerSec, gflops: (tokensPerSec * trainFlopsPerToken(cfg)) / 1e9, stepMs, cpuMs, losses,
   peakRssMb: process.resourceUsage().maxRSS / 1024, numTensors: tf.memory().numTensors,
 }));

@@ -1,4 +1,6 @@
-// Thread pool behind parallelFor (see parallel.h).
+// Thread pool behind parallelFor (see parallel.h). Chunks are claimed, not assigned: the calling thread keeps
+// claiming after its first chunk, so a worker that the OS schedules late (a busy machine) costs nothing — the
+// caller runs its chunk too and only waits for chunks a worker has actually started.
 #include "parallel.h"
 
 #include <algorithm>
@@ -11,44 +13,58 @@ namespace difflm {
 
 namespace {
 
+using Body = std::function<void(int64_t, int64_t)>;
+
 struct Pool {
   std::mutex mu;
   std::condition_variable wake, done;
-  std::vector<std::thread> workers;
-  const std::function<void(int64_t, int64_t)>* body = nullptr;
+  int started = 0;  // worker threads started
+  const Body* body = nullptr;
   int64_t n = 0;
-  int chunks = 0;
+  int chunks = 0, next = 0, remaining = 0;
   uint64_t generation = 0;
-  int pending = 0;
   int threads = 1;
 
-  void run(int id) {
+  bool claim(const Body*& job, int64_t& lo, int64_t& hi) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (next >= chunks) return false;
+    const int c = next++;
+    job = body;
+    lo = n * c / chunks;
+    hi = n * (c + 1) / chunks;
+    return true;
+  }
+
+  void finish() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (--remaining == 0) done.notify_all();
+  }
+
+  void drain() {
+    const Body* job;
+    int64_t lo, hi;
+    while (claim(job, lo, hi)) {
+      (*job)(lo, hi);
+      finish();
+    }
+  }
+
+  void worker() {
     uint64_t seen = 0;
     for (;;) {
-      const std::function<void(int64_t, int64_t)>* job;
-      int64_t lo, hi;
       {
         std::unique_lock<std::mutex> lock(mu);
         wake.wait(lock, [&] { return generation != seen; });
         seen = generation;
-        if (id >= chunks) continue;
-        job = body;
-        lo = n * id / chunks;
-        hi = n * (id + 1) / chunks;
       }
-      (*job)(lo, hi);
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (--pending == 0) done.notify_one();
-      }
+      drain();
     }
   }
 
-  void ensure(int t) {
-    while (static_cast<int>(workers.size()) < t - 1) {
-      const int id = static_cast<int>(workers.size()) + 1;
-      workers.emplace_back([this, id] { run(id); });
-      workers.back().detach();
+  void ensureWorkers(int count) {
+    while (started < count) {
+      std::thread([this] { worker(); }).detach();
+      started++;
     }
   }
 };
@@ -56,7 +72,7 @@ struct Pool {
 Pool& pool() {
   static Pool* p = [] {
     auto* q = new Pool();  // never destroyed: detached workers may outlive static destruction
-    q->threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    q->threads = static_cast<int>(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
     return q;
   }();
   return *p;
@@ -69,23 +85,24 @@ std::mutex callMu;  // one parallelFor at a time (the JS thread is the only call
 int poolThreads() { return pool().threads; }
 void setPoolThreads(int n) { pool().threads = std::max(1, std::min(64, n)); }
 
-void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& body) {
+void parallelForImpl(int64_t n, int64_t grain, const Body& body) {
   std::lock_guard<std::mutex> call(callMu);
   Pool& p = pool();
   const int chunks = static_cast<int>(std::min<int64_t>(p.threads, n / grain));
-  p.ensure(chunks);
   {
     std::lock_guard<std::mutex> lock(p.mu);
+    p.ensureWorkers(chunks - 1);
     p.body = &body;
     p.n = n;
     p.chunks = chunks;
-    p.pending = chunks - 1;
+    p.next = 0;
+    p.remaining = chunks;
     p.generation++;
   }
   p.wake.notify_all();
-  body(0, n / chunks);
+  p.drain();
   std::unique_lock<std::mutex> lock(p.mu);
-  p.done.wait(lock, [&] { return p.pending == 0; });
+  p.done.wait(lock, [&] { return p.remaining == 0; });
 }
 
 }  // namespace difflm

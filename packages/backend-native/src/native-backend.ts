@@ -14,7 +14,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
  * tensor is disposed, so the pool holds memory that was live moments before (a training step frees its
  * activations at the end); the cap bounds what an idle backend keeps.
  */
-const maxPooledBytes = Math.min(4 * 2 ** 30, totalmem() / 4);
+export const defaultPoolBytes = totalmem() / 3;
 
 type DataId = object;
 
@@ -23,7 +23,8 @@ export class NativeBackend extends MathBackendCPU {
   private readonly pool = new Map<number, Float32Array[]>();
   private pooledBytes = 0;
 
-  constructor() {
+  /** @param maxPooledBytes the most bytes of disposed arrays kept for reuse (0 turns the pool off). */
+  constructor(private readonly maxPooledBytes: number = defaultPoolBytes) {
     super();
     // The cpu backend's first write prints a hint to install tfjs-node; this backend is the fast path itself.
     (this as unknown as { firstUse: boolean }).firstUse = false;
@@ -63,7 +64,7 @@ export class NativeBackend extends MathBackendCPU {
     const values = this.data.get(dataId)?.values;
     const released = super.disposeData(dataId, force);
     if (released && values instanceof Float32Array && this.owned.has(values.buffer) && values.byteOffset === 0
-      && values.byteLength === values.buffer.byteLength && this.pooledBytes + values.byteLength <= maxPooledBytes) {
+      && values.byteLength === values.buffer.byteLength && this.pooledBytes + values.byteLength <= this.maxPooledBytes) {
       const free = this.pool.get(values.length) ?? [];
       free.push(values);
       this.pool.set(values.length, free);

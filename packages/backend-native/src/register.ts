@@ -3,7 +3,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon.js';
-import { NativeBackend } from './native-backend.js';
+import { defaultPoolBytes, NativeBackend } from './native-backend.js';
 import { batchMatMulKernel } from './kernels/batch-matmul.js';
 import { binaryKernels } from './kernels/binary.js';
 import { copyKernels } from './kernels/copy-kernels.js';
@@ -21,6 +21,8 @@ export interface RegisterNativeOptions {
   backendName?: string;
   /** Registration priority (default 1: below wasm, so selecting it is explicit with tf.setBackend). */
   priority?: number;
+  /** Most bytes of disposed output arrays kept for reuse (default: a third of system memory; 0 = no pool). */
+  poolBytes?: number;
 }
 
 /** Wrap a cpu kernel so outputs that share a pooled input's storage (other than by dataId) pin it. */
@@ -57,6 +59,8 @@ export function registerNativeKernels(tf: TfCore, options: RegisterNativeOptions
     const kernelFunc = native ? native.make(addon, cpuKernel) : cpuKernel;
     tf.registerKernel({ ...config, backendName, kernelFunc });
   }
-  tf.registerBackend(backendName, () => new NativeBackend(), options.priority ?? 1);
+  const poolBytes = options.poolBytes ?? defaultPoolBytes;
+  if (!(poolBytes >= 0)) throw new Error(`registerNativeKernels: poolBytes must be a number >= 0, got ${options.poolBytes}`);
+  tf.registerBackend(backendName, () => new NativeBackend(poolBytes), options.priority ?? 1);
   return true;
 }

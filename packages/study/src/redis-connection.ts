@@ -48,7 +48,8 @@ export function redisOptionsFromUrl(url: string, opts: RedisConnectionOptions = 
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
   const options = redisOptionsFromUrl(url);
   const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, disconnectTimeout: 0, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => {}); // the rejected connect() below reports it
+  let lastError: Error | undefined;
+  client.on('error', (e: Error) => { lastError = e; }); // reported below, with the rejected connect()
   const where = `${options.tls ? 'rediss' : 'redis'}://${options.host}:${options.port}`;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -59,7 +60,11 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
       }),
     ]);
   } catch (e) {
-    throw new Error(`cannot reach Redis at ${where}: ${(e as Error).message.replace(/\.$/, "")}. Start one (e.g. \`redis-server\`, installed by \`apt-get install redis-server\`) or fix --redis`);
+    const why = ((e as Error).message === 'Connection is closed.' && lastError ? lastError : (e as Error)).message.replace(/\.$/, '');
+    if (/WRONGPASS|NOAUTH|invalid password|Authentication required/i.test(why)) {
+      throw new Error(`Redis at ${where} refused the connection: ${why}. Put the right password in the URL: redis://[user]:<password>@host:port`);
+    }
+    throw new Error(`cannot reach Redis at ${where}: ${why}. Start one (e.g. \`redis-server\`, installed by \`apt-get install redis-server\`) or fix --redis`);
   } finally {
     clearTimeout(timer);
     client.disconnect();

@@ -1,10 +1,14 @@
 // Expand a study definition into its runs, checking before any work starts that every run is
 // trainable: known noise types, sizes that parse, and budgets large enough for each model.
+import { resolveModelConfig } from '@difflm/models';
 import { createNoiseRegistry, type NoiseRegistry } from '@difflm/noise';
+import { parseTrainRunConfig } from '@difflm/trainer/node';
 import { designBatchSequences, designLr } from './design-rules.js';
 import { flopsPerToken, paperParams, parseModelSize, modelSize, type ModelSize } from './model-size.js';
 import { resolveNoiseChoice, type NoiseChoice } from './noise-choices.js';
 import { runIdOf, type RunConfig } from './run-config.js';
+import { vocabSizeOf } from './throughput.js';
+import { trainRunConfigOf } from './trainer-executor.js';
 import type { StudyDefinition } from './study-definition.js';
 
 export interface PlannedRun {
@@ -36,7 +40,9 @@ function registryCheck(registry: NoiseRegistry): (choice: NoiseChoice) => void {
 function sizesOf(def: StudyDefinition): ModelSize[] {
   return def.models.map((m, i) => {
     try {
-      return typeof m === 'string' ? parseModelSize(m) : modelSize(m.layers, m.width, m.heads);
+      const size = typeof m === 'string' ? parseModelSize(m) : modelSize(m.layers, m.width, m.heads);
+      resolveModelConfig({ vocabSize: vocabSizeOf(def.data.tokenizer), seqLen: def.seqLen, dModel: size.width, nLayers: size.layers, nHeads: size.heads });
+      return size;
     } catch (e) {
       throw new Error(`models[${i}]: ${(e as Error).message}`);
     }
@@ -110,6 +116,14 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
               seed: def.seed,
               trainer: def.trainer,
             };
+            if (runs.length === 0) {
+              // The trainer settings are shared by every run: check them once, before any work.
+              try {
+                parseTrainRunConfig(trainRunConfigOf(config, 'data', vocabSizeOf(def.data.tokenizer)));
+              } catch (e) {
+                throw new Error(`trainer: ${(e as Error).message.replace(/^invalid training config:\s*/, '')}`);
+              }
+            }
             const id = runIdOf(config);
             if (seen.has(id)) continue;
             seen.add(id);

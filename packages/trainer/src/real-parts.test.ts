@@ -1,7 +1,8 @@
 // The trainer with the real parts it is built for: @difflm/models' transformer (a devDependency) as the
 // TrainableModel and @difflm/noise's createObjective as the diffusion objective.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '@difflm/test-utils';
+import { tf, useBackend } from '@difflm/test-utils';
+import { createRng } from '@difflm/noise';
 import { createTransformer } from '@difflm/models';
 import { createObjective } from '@difflm/noise';
 import { arraySource, patternedTokens } from '../test/tiny-model.js';
@@ -40,5 +41,24 @@ describe('trainer with the real transformer and noise objectives', () => {
     await train({ model, objective: autoregressiveObjective(), data: arraySource(ids, 8, N), optimizer: { kind: 'adamw' }, schedule: { peakLr: 0.3, warmupSteps: 2 }, budget: { steps: 15 }, seed: 2, onStep: (m) => { losses.push(m.loss); } });
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
     model.dispose();
+  });
+
+  it('the backward pass through the noise loss stays finite for confident (large) logits', () => {
+    // Guards against 0·∞ in unselected branches (once: ε/max(p, tiny) at p = 0), which turns whole gradients into NaN.
+    const [Vb, Nb] = [260, 64];
+    const x = tf.tensor2d(Array.from(patternedTokens(8 * Nb, 256, 9)), [8, Nb], 'int32');
+    for (const id of ['difflm/masked', 'difflm/uniform', 'difflm/hybrid']) {
+      const objective = createObjective({ id }, { vocabSize: Vb, maskId: Vb - 1, padId: Vb - 2 });
+      const rng = createRng(4);
+      for (let i = 0; i < 4; i++) {
+        const batch = objective.corrupt(x, rng);
+        const logits = tf.mul(tf.randomNormal([8, Nb, Vb], 0, 1, 'float32', i), 30);
+        const g = tf.grad((l: tf.Tensor) => objective.loss(l as tf.Tensor3D, batch).loss)(logits);
+        expect(Array.from(g.dataSync()).every(Number.isFinite), `${id} batch ${i}`).toBe(true);
+        tf.dispose([g, logits]);
+        batch.dispose();
+      }
+    }
+    x.dispose();
   });
 });

@@ -145,6 +145,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
       const sq = Object.values(acc).map((g) => tf.sum(tf.square(g)));
       return Math.sqrt(tf.addN(sq).dataSync()[0]!) / accum;
     });
+    // Optional global-norm clip (SPEC §1.5: clip_by_global_norm(1.0) exists in the code but is off at HEAD).
     const scale = (1 / accum) * (o.clipGradNorm != null && gradNorm > o.clipGradNorm ? o.clipGradNorm / gradNorm : 1);
     if (scale !== 1) {
       const scaled: Record<string, Tensor> = {};

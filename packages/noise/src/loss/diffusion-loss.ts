@@ -46,7 +46,8 @@ export interface TokenTerms {
 function gTerm(r: tf.Tensor, logOnePlusR: tf.Tensor): tf.Tensor {
   const rs = tf.clipByValue(r, -0.01, 0.01);
   const series = tf.mul(tf.square(rs), tf.add(0.5, tf.mul(rs, tf.add(-1 / 3, tf.mul(rs, tf.add(0.25, tf.mul(rs, -0.2))))))); // r²(1/2 − r/3 + r²/4 − r³/5)
-  // greaterEqual, not less: tfjs registers a (zero) gradient for GreaterEqual only, and the condition is on the tape.
+  // greaterEqual, not less: tfjs registers a (zero) gradient for GreaterEqual only, so this stays safe even when
+  // recorded on a gradient tape (inside the customGrad forward below it is not).
   return tf.where(tf.greaterEqual(0.01, tf.abs(r)), series, tf.sub(r, logOnePlusR));
 }
 
@@ -62,15 +63,14 @@ function oneHotF32(ids: Tensor2D, V: number): tf.Tensor3D {
 }
 
 /** q_λ(x) = σ(λ)·onehot(x) + σ(−λ)·Σ_k c_k(λ)·base_k as tensors (SPEC §1.2); π via one [B·N, K]×[K, V] matMul. */
-function marginalParts(process: NoiseProcess, host: HostTokenWeights, x0: Tensor2D, B: number, N: number): { alpha: tf.Tensor3D; ex: tf.Tensor3D; q: tf.Tensor3D } {
+function marginalParts(process: NoiseProcess, host: HostTokenWeights, x0: Tensor2D, B: number, N: number): { alpha: tf.Tensor3D; alphaEx: tf.Tensor3D; q: tf.Tensor3D } {
   const V = process.vocabSize, K = process.bases.length;
   const baseData = new Float32Array(K * V);
   process.bases.forEach((b, k) => baseData.set(b.probs, k * V));
-  const alpha = tf.tensor3d(host.alpha, [B, N, 1]), beta = tf.tensor3d(host.beta, [B, N, 1]); // [B, N, 1]
-  const pi = tf.reshape(tf.matMul(tf.tensor2d(host.coefficients, [B * N, K]), tf.tensor2d(baseData, [K, V])), [B, N, V]); // [B, N, V]
-  const ex = oneHotF32(x0, V); // [B, N, V]
-  const q = tf.add(tf.mul(alpha, ex), tf.mul(beta, pi)) as tf.Tensor3D; // [B, N, V]
-  return { alpha, ex, q };
+  const alpha = tf.tensor3d(host.alpha, [B, N, 1]); // [B, N, 1]
+  const betaPi = tf.reshape(tf.matMul(tf.tensor2d(host.betaCoefficients, [B * N, K]), tf.tensor2d(baseData, [K, V])), [B, N, V]); // σ(−λ)·π_λ, [B, N, V]
+  const alphaEx = tf.mul(alpha, oneHotF32(x0, V)) as tf.Tensor3D; // σ(λ)·onehot(x), [B, N, V]
+  return { alpha, alphaEx, q: tf.add(alphaEx, betaPi) as tf.Tensor3D };
 }
 
 /** The marginal q_λ(·|x) per token, float32 [B, N, V] (caller owns it). z is not needed; pass x for it. */
@@ -93,9 +93,9 @@ export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId
     const qz = tf.tensor2d(host.qAtZ, [B, N]); // [B, N]
     const klIsFn = (lg: tf.Tensor, save: tf.GradSaveFunc): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor } => {
       const fwd = tf.tidy(() => {
-        const { alpha, ex, q } = marginalParts(process, host, batch.x0, B, N); // [B, N, 1], [B, N, V], [B, N, V]
+        const { alpha, alphaEx, q } = marginalParts(process, host, batch.x0, B, N); // [B, N, 1], [B, N, V], [B, N, V]
         const xhat = tf.softmax(tf.add(lg, tf.tensor1d(maskBias))); // [B, N, V]
-        const d = tf.mul(alpha, tf.sub(xhat, ex)); // p − q, exact without cancellation, [B, N, V]
+        const d = tf.sub(tf.mul(alpha, xhat), alphaEx); // p − q = α(x̂ − onehot(x)), formed without q, [B, N, V]
         const p = tf.add(q, d); // q_λ(x̂), [B, N, V]
         // KL = Σ_{q>0} q·g(d/q) + Σ_{q=0} p: the first sum adds Σ_{q>0} d = −Σ_{q=0} p, the second takes it back.
         const klOnSupport = tf.mul(q, gTerm(tf.div(d, tf.add(q, TINY_F32)), tf.sub(safeLog(p), safeLog(q)))); // [B, N, V]

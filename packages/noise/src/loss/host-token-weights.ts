@@ -8,8 +8,8 @@ export interface HostTokenWeights {
   /** σ(λ) and σ(−λ) with λ clipped to the schedule range (fixtures README D1), [B·N]. */
   readonly alpha: Float32Array;
   readonly beta: Float32Array;
-  /** Mixing coefficients c_k(λ), row-major [B·N, K]. */
-  readonly coefficients: Float32Array;
+  /** σ(−λ)·c_k(λ), row-major [B·N, K]: one matMul with the bases gives σ(−λ)·π_λ. */
+  readonly betaCoefficients: Float32Array;
   /** q_λ(x)(z_t) per token, [B·N]. */
   readonly qAtZ: Float32Array;
   /** Surrogate and ELBO weights, [B·N]. */
@@ -21,7 +21,7 @@ export function hostTokenWeights(process: NoiseProcess, settings: WeightSettings
   const n = x.length, K = process.bases.length;
   const [lo, hi] = [settings.schedule.minLogSnr, settings.schedule.maxLogSnr];
   const out = {
-    alpha: new Float32Array(n), beta: new Float32Array(n), coefficients: new Float32Array(n * K),
+    alpha: new Float32Array(n), beta: new Float32Array(n), betaCoefficients: new Float32Array(n * K),
     qAtZ: new Float32Array(n), lossWeight: new Float32Array(n), elboWeight: new Float32Array(n),
   };
   const cache = new Map<number, { c: Float64Array; w: Map<string, { loss: number; elbo: number }> }>();
@@ -33,7 +33,7 @@ export function hostTokenWeights(process: NoiseProcess, settings: WeightSettings
     const lc = clamp(l, lo, hi);
     const a = sigmoid(lc), b = sigmoid(-lc);
     out.alpha[i] = a; out.beta[i] = b;
-    for (let k = 0; k < K; k++) out.coefficients[i * K + k] = entry.c[k]!;
+    for (let k = 0; k < K; k++) out.betaCoefficients[i * K + k] = b * entry.c[k]!;
     out.qAtZ[i] = (zi === xi ? a : 0) + b * mixAt(process, entry.c, zi);
     const key = `${xi},${zi}`;
     let w = entry.w.get(key);

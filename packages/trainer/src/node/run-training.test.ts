@@ -61,6 +61,11 @@ describe('runTraining and the run directory', () => {
     expect(resumed.resumedFrom).toBe(7);
     expect(strip(readJsonl(join(runDir, 'metrics.jsonl')))).toEqual(strip(readJsonl(join(tmp, 'full', 'metrics.jsonl'))));
     expect(readFileSync(join(runDir, 'eval.jsonl'), 'utf8')).toBe(readFileSync(join(tmp, 'full', 'eval.jsonl'), 'utf8'));
+    // Resuming the finished run changes nothing and reports the same final evaluation.
+    const again = await runTraining({ runDir, components, resume: true });
+    expect(again.steps).toBe(10);
+    expect(again.eval).toEqual(resumed.eval);
+    expect(readFileSync(join(runDir, 'eval.jsonl'), 'utf8')).toBe(readFileSync(join(tmp, 'full', 'eval.jsonl'), 'utf8'));
   });
 
   it('resuming truncates metrics written after the last checkpoint', async () => {

@@ -11,7 +11,7 @@ import type { TrainingObjective } from '../training-objective.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import type { RunComponents } from './run-components.js';
 import { parseTrainRunConfig, type TrainRunConfig } from './run-config.js';
-import { appendJsonl, checkpointPath, listCheckpoints, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
+import { appendJsonl, checkpointPath, listCheckpoints, readJsonl, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
 
 export type ProgressEvent =
   | { readonly type: 'step'; readonly totalSteps: number; readonly metrics: StepMetrics }
@@ -141,7 +141,12 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       }
       if (stopped && trainer.step > (listCheckpoints(paths).at(-1)?.step ?? 0)) checkpoint();
       let finalEval: EvalMetrics | null = null;
-      if (!stopped && config.eval.batches > 0) {
+      const previous = last === null ? readJsonl<EvalMetrics & { step: number }>(paths.eval).find((e) => e.step === trainer.step) : undefined;
+      if (previous) {
+        // Resuming a finished run: its final evaluation is already on disk.
+        const { step: _, ...metrics } = previous;
+        finalEval = metrics;
+      } else if (!stopped && config.eval.batches > 0) {
         finalEval = evaluate();
         appendJsonl(paths.eval, { step: trainer.step, ...finalEval });
         o.onProgress?.({ type: 'eval', step: trainer.step, metrics: finalEval });
