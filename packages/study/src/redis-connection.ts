@@ -1,5 +1,5 @@
 // Redis connections for the distributed mode. URLs: redis://[user:password@]host[:port][/db] and
-// rediss:// for TLS (ioredis options). `checkRedis` fails fast, with the fix, when Redis is unreachable.
+// rediss:// for TLS (ioredis options; a private CA comes from NODE_EXTRA_CA_CERTS or `tls.ca`). `checkRedis` fails fast, with the fix, when Redis is unreachable.
 import { Redis } from 'ioredis';
 
 export interface RedisConnectionOptions {
@@ -45,8 +45,8 @@ export function redisOptionsFromUrl(url: string, opts: RedisConnectionOptions = 
 }
 
 /** Connect once, PING, disconnect. Throws a clear error within timeoutMs when Redis is unreachable. */
-export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
-  const options = redisOptionsFromUrl(url);
+export async function checkRedis(url: string, timeoutMs = 3000, opts: RedisConnectionOptions = {}): Promise<void> {
+  const options = redisOptionsFromUrl(url, opts);
   const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, disconnectTimeout: 0, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   let lastError: Error | undefined;
   client.on('error', (e: Error) => { lastError = e; }); // reported below, with the rejected connect()
