@@ -53,5 +53,6 @@ const tokens = cfg.batch * cfg.seqLen;
 const tokensPerSec = tokens / (medianMs / 1000);
 console.log(JSON.stringify({
   config: name, backend, tokensPerSec, gflops: (tokensPerSec * trainFlopsPerToken(cfg)) / 1e9, stepMs, cpuMs, losses,
-  peakRssMb: process.resourceUsage().maxRSS / 1024, numTensors: tf.memory().numTensors,
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  pool: (tf.backend() as unknown as { poolStats?: () => unknown }).poolStats?.(), numTensors: tf.memory().numTensors,
 }));

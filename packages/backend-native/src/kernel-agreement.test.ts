@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '@difflm/test-utils';
 import { isNativeAvailable, nativeInfo } from './native-info.js';
+import type { NativeBackend } from './native-backend.js';
 import { nativeKernels, registerNativeKernels } from './register.js';
 
 const available = isNativeAvailable();
@@ -124,6 +125,17 @@ describe.skipIf(!available)(title, () => {
   it('treats float32 tensors stored as Uint8Array after a bool cast through the fallback', async () => {
     const [cpu, native] = await onBoth(() => tf.add(tf.cast(tf.greater(rand([8], 1), 0), 'float32'), rand([8], 2)));
     expectClose(native, cpu);
+  });
+
+  it('recycles disposed output arrays for later outputs of the same size', async () => {
+    await tf.setBackend('native');
+    const backend = tf.backend() as unknown as NativeBackend;
+    const x = rand([1000], 1);
+    tf.exp(x).dispose(); // its output array goes to the pool
+    const before = backend.poolStats();
+    const y = tf.exp(x);
+    expect(backend.poolStats().hits).toBe(before.hits + 1);
+    tf.dispose([x, y]);
   });
 
   it('hands out copies: data read before dispose does not change when the pool recycles its storage', async () => {

@@ -22,6 +22,8 @@ export class NativeBackend extends MathBackendCPU {
   private readonly owned = new WeakSet<ArrayBufferLike>();
   private readonly pool = new Map<number, Float32Array[]>();
   private pooledBytes = 0;
+  private hits = 0;
+  private misses = 0;
 
   /** @param maxPooledBytes the most bytes of disposed arrays kept for reuse (0 turns the pool off). */
   constructor(private readonly maxPooledBytes: number = defaultPoolBytes) {
@@ -36,8 +38,10 @@ export class NativeBackend extends MathBackendCPU {
     const reused = free?.pop();
     if (reused) {
       this.pooledBytes -= reused.byteLength;
+      this.hits++;
       return reused;
     }
+    this.misses++;
     const fresh = new Float32Array(size);
     if (size > 0) this.owned.add(fresh.buffer);
     return fresh;
@@ -49,6 +53,11 @@ export class NativeBackend extends MathBackendCPU {
       const values = this.data.get(t.dataId)?.values;
       if (values && ArrayBuffer.isView(values)) this.owned.delete(values.buffer);
     }
+  }
+
+  /** Output allocations served from the pool (hits) or freshly allocated (misses), and the bytes pooled now. */
+  poolStats(): { hits: number; misses: number; pooledBytes: number } {
+    return { hits: this.hits, misses: this.misses, pooledBytes: this.pooledBytes };
   }
 
   override readSync(dataId: DataId): backend_util.BackendValues {

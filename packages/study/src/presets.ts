@@ -25,7 +25,7 @@ export const STUDY_PRESETS = {
     noise: ['masked', 'low-uniform', 'balanced', 'high-uniform', 'uniform'],
     models: ['L2-D64-H4', 'L3-D96-H6', 'L4-D128-H4', 'L5-D160-H5'],
     seqLen: 128,
-    budgets: [3e11, 1e12, 3e12],
+    budgets: [1.5e12, 5e12, 1.5e13],
     batch: { rule: 'design-law', minSequences: 8, maxSequences: 128 },
     lr: { rule: 'design-law' },
     warmup: { fraction: 0.1, maxSteps: 2000 },

@@ -56,6 +56,10 @@ describe('planStudy', () => {
     const plan = planStudy(parseStudyDefinition({ ...studyPreset('quick'), batch: { sequences: [8, 16] }, lr: { values: [0.01, 0.03, 0.1] } }));
     expect(plan.runs).toHaveLength(18 * 2 * 3);
   });
+  it('every preset plans without error', () => {
+    for (const name of ['quick', 'micro', 'paper']) expect(planStudy(parseStudyDefinition(studyPreset(name))).runs.length).toBeGreaterThan(0);
+    expect(planStudy(parseStudyDefinition(studyPreset('micro'))).runs).toHaveLength(5 * 4 * 3);
+  });
   it('the paper preset is SPEC §4: 5 noise types × 5 sizes × 5 budgets at N = 2048', () => {
     const plan = planStudy(parseStudyDefinition(studyPreset('paper')));
     expect(plan.runs).toHaveLength(125);

@@ -20,7 +20,7 @@ export interface StudyReportFiles {
   readonly markdown: string;
   readonly files: readonly string[];
   /** Everything in report.json. */
-  readonly data: { study: string; finishedRuns: number; missingRuns: number; runs: unknown[]; fit: StudyFit | null; fitError: string | null };
+  readonly data: { study: string; finishedRuns: number; missingRuns: number; runs: unknown[]; fit: StudyFit | null; rawFit: StudyFit | null; fitError: string | null };
 }
 
 /** A finished run as a scaling-fit input row (group = noise type; batch in tokens). */
@@ -45,6 +45,18 @@ function runTable(runs: readonly FinishedRun[]): string[] {
   return out;
 }
 
+/** Target losses for B*(D) when the study sweeps batch sizes: the quartiles of the final losses. */
+function batchTargets(runs: readonly FinishedRun[]): { batchSizeTargets?: number[] } {
+  if (new Set(runs.map((r) => r.config.batchSequences)).size < 3) return {};
+  const losses = runs.map((r) => r.finalLoss!).sort((a, b) => a - b);
+  return { batchSizeTargets: [0.25, 0.5, 0.75].map((q) => losses[Math.floor(q * (losses.length - 1))]!) };
+}
+
+/** Nest a scaling-fit markdown document under the study report's headings. */
+function demote(md: string, title: string): string {
+  return md.replace(/^# .*$/m, `## ${title}`).replace(/^## (?!Scaling-law fit)/gm, '### ');
+}
+
 const finite = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
 export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyReportFiles> {
@@ -59,6 +71,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     fit = fitStudy(results.runs.map(scalingRunOf), {
       isoflop: { budgets: def.budgets },
       frontier: { resamples: opts.bootstrap ?? 2000, seed: def.seed },
+      ...batchTargets(results.runs),
     });
   } catch (e) {
     fitError = (e as Error).message;
@@ -70,12 +83,25 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     files.push(f);
   };
   let fitMarkdown = `## Fit\n\nThe scaling fit failed: ${fitError}\n`;
+  let rawFit: StudyFit | null = null;
   if (fit) {
     const { renderReport } = await import('@difflm/scaling-fit/report');
     const rendered = await renderReport(fit, { png: opts.png ?? true });
     for (const [name, svg] of Object.entries(rendered.svgs)) write(name, svg);
     for (const [name, png] of Object.entries(rendered.pngs)) write(name, png);
-    fitMarkdown = rendered.markdown.replace(/^# Scaling-law fit/, '## Scaling-law fit').replace(/^## /gm, (m, offset: number) => (offset === 0 ? m : '### '));
+    fitMarkdown = demote(rendered.markdown, 'Scaling-law fit ("sq. fit": IsoFLOP parabola vertices, SPEC §5.3)');
+    // When parabola vertices fall outside the sampled sizes (common in small studies), the paper's "raw"
+    // method still gives frontiers: the best observed run per budget (SPEC §5.3 step 3).
+    if (fit.exponentTable.some((r) => !r.alphaM || !r.alphaL)) {
+      rawFit = fitStudy(results.runs.map(scalingRunOf), { isoflop: { budgets: def.budgets }, frontier: { source: 'raw', resamples: opts.bootstrap ?? 2000, seed: def.seed } });
+      const raw = await renderReport(rawFit, { png: opts.png ?? true });
+      for (const [name, svg] of Object.entries(raw.svgs)) if (name.startsWith('frontier-')) write(`raw-${name}`, svg);
+      for (const [name, png] of Object.entries(raw.pngs)) if (name.startsWith('frontier-')) write(`raw-${name}`, png);
+      const rawMd = raw.markdown.split(/\n(?=## IsoFLOP budgets)/)[0]!.replace(/!\[frontier/g, '![raw-frontier');
+      fitMarkdown += `\n${demote(rawMd, 'Scaling-law fit ("raw": best observed run per budget, SPEC §5.3)')}`;
+      const figures = Object.keys(raw.svgs).filter((n) => n.startsWith('frontier-')).map((n) => `![raw-${n.replace(/\.svg$/, '')}](raw-${n})`);
+      if (figures.length) fitMarkdown += `\n${figures.join('\n\n')}\n`;
+    }
   }
   const header = [
     `# Study ${def.name}`, '', def.description ?? '', '',
@@ -87,7 +113,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
   const data = {
     study: def.name, finishedRuns: results.runs.length, missingRuns: results.missing,
     runs: results.runs.map((r) => ({ id: r.id, noise: r.config.noiseLabel, model: r.config.model.name, params: r.config.params, flopsPerToken: r.config.flopsPerToken, budgetFlops: r.config.budgetFlops, tokens: r.config.tokens, batchSequences: r.config.batchSequences, seqLen: r.config.seqLen, lr: r.config.lr, finalLoss: r.finalLoss, metrics: r.metrics, wallSeconds: r.wallSeconds, curve: r.curve })),
-    fit, fitError,
+    fit, rawFit, fitError,
   };
   write('report.json', `${JSON.stringify(data, finite, 2)}\n`);
   write('report.md', `${[...header, fitMarkdown, '', ...runTable(results.runs)].join('\n')}\n`);

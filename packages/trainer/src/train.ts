@@ -22,7 +22,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   try {
     if (o.resumeFrom) trainer.setState(o.resumeFrom);
     let last: StepMetrics | null = null;
-    while (!trainer.done && !(o.shouldStop?.() ?? false)) {
+    while (!trainer.done) {
+      // Yield a macrotask so timers and signal handlers that drive shouldStop can run between steps.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      if (o.shouldStop?.()) break;
       last = trainer.trainStep();
       await o.onStep?.(last, { getState: () => trainer.getState() });
     }

@@ -68,6 +68,17 @@ describe('runTraining and the run directory', () => {
     expect(readFileSync(join(runDir, 'eval.jsonl'), 'utf8')).toBe(readFileSync(join(tmp, 'full', 'eval.jsonl'), 'utf8'));
   });
 
+  it('an abort from a timer or signal handler (a macrotask) stops the run between steps', async () => {
+    const runDir = join(tmp, 'timer-abort');
+    const ctl = new AbortController();
+    let steps = 0;
+    setTimeout(() => ctl.abort(), 0);
+    const r = await runTraining({ runDir, config: { ...config, budget: { steps: 1000 } }, components, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step') steps++; } });
+    expect(r.stopped).toBe(true);
+    expect(steps).toBeLessThan(1000);
+    expect(readdirSync(join(runDir, 'checkpoints')).length).toBeGreaterThan(0);
+  });
+
   it('resuming truncates metrics written after the last checkpoint', async () => {
     const runDir = join(tmp, 'killed');
     const ctl = new AbortController();

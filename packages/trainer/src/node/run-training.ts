@@ -128,6 +128,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       let last: StepMetrics | null = null;
       let stopped = false;
       while (!trainer.done) {
+        // Yield to the event loop so signal handlers (SIGINT/SIGTERM → abort) and timers can run.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (o.signal?.aborted) { stopped = true; break; }
         last = trainer.trainStep();
         appendJsonl(paths.metrics, last);
