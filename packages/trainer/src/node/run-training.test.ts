@@ -72,8 +72,7 @@ describe('runTraining and the run directory', () => {
     const runDir = join(tmp, 'timer-abort');
     const ctl = new AbortController();
     let steps = 0;
-    setTimeout(() => ctl.abort(), 0);
-    const r = await runTraining({ runDir, config: { ...config, budget: { steps: 1000 } }, components, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step') steps++; } });
+    const r = await runTraining({ runDir, config: { ...config, budget: { steps: 1000 } }, components, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step' && ++steps === 1) setTimeout(() => ctl.abort(), 0); } });
     expect(r.stopped).toBe(true);
     expect(steps).toBeLessThan(1000);
     expect(readdirSync(join(runDir, 'checkpoints')).length).toBeGreaterThan(0);
