@@ -72,14 +72,22 @@ export class NativeBackend extends MathBackendCPU {
   override disposeData(dataId: DataId, force = false): boolean {
     const values = this.data.get(dataId)?.values;
     const released = super.disposeData(dataId, force);
-    if (released && values instanceof Float32Array && this.owned.has(values.buffer) && values.byteOffset === 0
-      && values.byteLength === values.buffer.byteLength && this.pooledBytes + values.byteLength <= this.maxPooledBytes) {
-      const free = this.pool.get(values.length) ?? [];
-      free.push(values);
-      this.pool.set(values.length, free);
-      this.pooledBytes += values.byteLength;
-    }
+    if (released && values instanceof Float32Array) this.recycle(values);
     return released;
+  }
+
+  private recycle(values: Float32Array): void {
+    if (!this.owned.has(values.buffer) || values.byteOffset !== 0 || values.byteLength !== values.buffer.byteLength) return;
+    if (this.pooledBytes + values.byteLength > this.maxPooledBytes) return;
+    const free = this.pool.get(values.length) ?? [];
+    free.push(values);
+    this.pool.set(values.length, free);
+    this.pooledBytes += values.byteLength;
+  }
+
+  /** Return a scratch array from `alloc` that was never handed to a tensor. */
+  release(values: Float32Array): void {
+    this.recycle(values);
   }
 
   override dispose(): void {

@@ -4,6 +4,7 @@
 import { backend_util, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.js';
+import { NativeBackend } from '../native-backend.js';
 import { alloc, f32, output, sizeOf, type NativeKernel } from './native-kernel.js';
 
 /** Op codes of native/reduce.cc. */
@@ -12,7 +13,7 @@ const reduceOps = { Sum: 0, Max: 1, Min: 2, Mean: 3 } as const;
 /** Up to this many leading kept rows, a [K1, R, K2] reduction runs as K1 leading-row reductions. */
 const maxMiddleBlocks = 64;
 
-function reduceInto(addon: NativeAddon, op: number, x: Float32Array, shape: number[], axes: number[], out: Float32Array): void {
+function reduceInto(backend: MathBackendCPU, addon: NativeAddon, op: number, x: Float32Array, shape: number[], axes: number[], out: Float32Array): void {
   const segs: { size: number; reduced: boolean }[] = [];
   shape.forEach((size, d) => {
     if (size === 1) return;
@@ -36,10 +37,11 @@ function reduceInto(addon: NativeAddon, op: number, x: Float32Array, shape: numb
   } else {
     const kept = shape.map((_, d) => d).filter((d) => !axes.includes(d));
     const perm = [...kept, ...axes];
-    const moved = new Float32Array(x.length);
+    const moved = alloc(backend, x.length);
     addon.transpose(x, Int32Array.from(shape), Int32Array.from(perm), moved);
     const inner = sizeOf(axes.map((d) => shape[d]!));
     addon.reduceInner(op, moved, out, x.length / inner, inner);
+    if (backend instanceof NativeBackend) backend.release(moved);
   }
 }
 
@@ -56,7 +58,7 @@ function reduceKernel(kernelName: keyof typeof reduceOps, axisAttr: 'axis' | 're
       const axes = util.parseAxisParam(attrs[axisAttr] as number | number[], x.shape).sort((p, q) => p - q);
       const keptShape = x.shape.filter((_, d) => !axes.includes(d));
       const out = alloc(backend, sizeOf(keptShape));
-      reduceInto(addon, op, xv, x.shape, axes, out);
+      reduceInto(backend, addon, op, xv, x.shape, axes, out);
       const shape = attrs['keepDims'] ? backend_util.expandShapeToKeepDim(keptShape, axes) : keptShape;
       return output(backend, shape, out);
     },
