@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createTransformer } from '@difflm/models';
 import { createRng } from '@difflm/noise';
-import { loadAddon, nativeInfo, registerNativeKernels } from '@difflm/backend-native';
+import { nativeInfo, registerNativeKernels } from '@difflm/backend-native';
 import { maskedCorrupt, maskedDiffusionLoss } from './masked-diffusion-loss.js';
 import { referenceConfigs, trainFlopsPerToken } from './reference-configs.js';
 
@@ -13,11 +13,10 @@ const [name = 'a', backend = 'native', stepsArg = '6', warmupArg = '2'] = proces
 const cfg = referenceConfigs[name as 'a' | 'b'];
 if (!cfg) throw new Error(`config must be 'a' or 'b', got '${name}'`);
 const poolBytes = process.env.DIFFLM_POOL_BYTES ? Number(process.env.DIFFLM_POOL_BYTES) : undefined;
-if (backend === 'native' && !registerNativeKernels(tf, { poolBytes })) throw new Error(`native backend unavailable: ${JSON.stringify(nativeInfo())}`);
+const elementwiseThreads = process.env.DIFFLM_ELEMENTWISE_THREADS ? Number(process.env.DIFFLM_ELEMENTWISE_THREADS) : undefined;
+if (backend === 'native' && !registerNativeKernels(tf, { poolBytes, elementwiseThreads })) throw new Error(`native backend unavailable: ${JSON.stringify(nativeInfo())}`);
 if (!(await tf.setBackend(backend))) throw new Error(`backend '${backend}' failed to initialise`);
 await tf.ready();
-const ewThreads = Number(process.env.DIFFLM_ELEMENTWISE_THREADS ?? 0);
-if (backend === 'native' && ewThreads > 0) loadAddon().addon!.setElementwiseThreads(ewThreads);
 
 const model = createTransformer({ vocabSize: cfg.vocabSize, seqLen: cfg.seqLen, dModel: cfg.dModel, nLayers: cfg.nLayers, nHeads: cfg.nHeads }, { seed: 1 });
 const vars = model.params.map((p) => p.variable);

@@ -72,7 +72,7 @@ struct Pool {
 Pool& pool() {
   static Pool* p = [] {
     auto* q = new Pool();  // never destroyed: detached workers may outlive static destruction
-    q->threads = static_cast<int>(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
+    q->threads = 1;  // opt-in (setElementwiseThreads): see docs/adr/0003 on shared machines
     return q;
   }();
   return *p;

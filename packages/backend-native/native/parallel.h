@@ -7,7 +7,7 @@
 
 namespace difflm {
 
-/** Threads used (the JS thread included); set from the addon, default min(hardware threads, 8). */
+/** Threads used (the JS thread included); default 1, set through the addon's setElementwiseThreads. */
 int poolThreads();
 void setPoolThreads(int n);
 

@@ -92,7 +92,9 @@ const cases: Record<string, (() => tf.Tensor | tf.Tensor[])[]> = {
 
 describe.skipIf(!available)(title, () => {
   it('registers the native backend next to cpu and overrides its kernels', async () => {
-    expect(registerNativeKernels(tf)).toBe(true);
+    // Two elementwise threads, so the large cases below take the addon's multi-threaded paths.
+    expect(registerNativeKernels(tf, { elementwiseThreads: 2 })).toBe(true);
+    expect(nativeInfo()).toMatchObject({ available: true, elementwiseThreads: 2 });
     expect(tf.getKernel('BatchMatMul', 'native')?.kernelFunc).not.toBe(tf.getKernel('BatchMatMul', 'cpu')?.kernelFunc);
     expect(tf.getKernel('OneHot', 'native')).toBeDefined();
   });

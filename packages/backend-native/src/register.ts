@@ -23,6 +23,11 @@ export interface RegisterNativeOptions {
   priority?: number;
   /** Most bytes of disposed output arrays kept for reuse (default: a third of system memory; 0 = no pool). */
   poolBytes?: number;
+  /**
+   * Threads for large elementwise kernels, the JS thread included (default 1). More helps on an idle machine;
+   * on an oversubscribed one, waiting for a descheduled worker costs more than it saves.
+   */
+  elementwiseThreads?: number;
 }
 
 /** Wrap a cpu kernel so outputs that share a pooled input's storage (other than by dataId) pin it. */
@@ -49,6 +54,9 @@ export function registerNativeKernels(tf: TfCore, options: RegisterNativeOptions
   const { addon } = loadAddon();
   if (!addon) return false;
   const backendName = options.backendName ?? 'native';
+  const threads = options.elementwiseThreads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`registerNativeKernels: elementwiseThreads must be an integer >= 1, got ${options.elementwiseThreads}`);
+  addon.setElementwiseThreads(threads);
   if (tf.findBackendFactory(backendName)) return true;
   const cpuKernels = tf.getKernelsForBackend('cpu');
   if (cpuKernels.length === 0) throw new Error(`registerNativeKernels: the 'cpu' backend's kernels are not registered on this tf; pass the namespace of the @tensorflow/tfjs-core instance your app uses`);
