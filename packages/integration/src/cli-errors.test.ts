@@ -1,22 +1,22 @@
 // Bad inputs to `difflm train` give clear errors and leave no run directory (or leave it unchanged).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from 'citty';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@difflm/test-utils';
 import { main } from '@difflm/cli';
-import { embeddedCorpus } from './fixtures.js';
+import { embeddedCorpus, removeTempDirs, tempDir } from './fixtures.js';
 
 const train = (...rawArgs: string[]) => runCommand(main, { rawArgs: ['train', '--json', '--backend', 'cpu', ...rawArgs] });
 
 describe('difflm train: bad inputs', () => {
   let tmp: string;
   let data: Awaited<ReturnType<typeof embeddedCorpus>>;
+  afterAll(removeTempDirs);
   beforeAll(async () => {
     await useBackend('cpu');
     data = await embeddedCorpus();
-    tmp = mkdtempSync(join(tmpdir(), 'difflm-cli-'));
+    tmp = tempDir('difflm-cli-');
   });
 
   const cases: [string, () => string[], RegExp][] = [

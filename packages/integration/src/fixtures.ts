@@ -1,14 +1,28 @@
 // Shared pieces of the end-to-end tests: the embedded corpus prepared once into a temporary cache,
 // and a tiny run config on it.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preparedCorpusDir } from '@difflm/cli';
 import { openShards } from '@difflm/data';
 
+const created: string[] = [];
+
+/** A fresh temporary directory, removed by removeTempDirs(). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Remove every directory made by tempDir() in this test file (call in afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Prepare the embedded corpus (byte tokenizer) into a fresh temporary cache; returns the shard dir. */
 export async function embeddedCorpus(): Promise<{ dir: string; vocabSize: number; unigramNats: number }> {
-  process.env.DIFFLM_CACHE_DIR = mkdtempSync(join(tmpdir(), 'difflm-it-cache-'));
+  process.env.DIFFLM_CACHE_DIR = tempDir('difflm-it-cache-');
   const dir = await preparedCorpusDir('sotu');
   const meta = openShards(dir).metadata;
   return { dir, vocabSize: meta.vocabSize, unigramNats: meta.unigramEntropy.natsPerToken };

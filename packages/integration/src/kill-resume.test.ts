@@ -1,13 +1,12 @@
 // Kill -9 a training process mid-run, resume it, and compare with an uninterrupted run (SPEC §4 runs).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, useBackend } from '@difflm/test-utils';
 import { defaultRunComponents } from '@difflm/cli';
 import { readJsonl, runTraining } from '@difflm/trainer/node';
-import { embeddedCorpus, tinyRunConfig } from './fixtures.js';
+import { embeddedCorpus, removeTempDirs, tempDir, tinyRunConfig } from './fixtures.js';
 
 const child = (runDir: string, arg: string): ChildProcess =>
   spawn(process.execPath, ['--conditions=@difflm/source', '--import', 'tsx', join(REPO_ROOT, 'packages/integration/src/train-child.ts'), runDir, arg], {
@@ -27,10 +26,11 @@ const curve = (runDir: string): Row[] => readJsonl<Row>(join(runDir, 'metrics.js
 
 describe('kill -9 and resume', () => {
   let data: Awaited<ReturnType<typeof embeddedCorpus>>;
+  afterAll(removeTempDirs);
   beforeAll(async () => { await useBackend('wasm'); data = await embeddedCorpus(); });
 
   it('a run killed mid-way resumes from its last checkpoint and reproduces the uninterrupted loss curve', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'difflm-kill-'));
+    const tmp = tempDir('difflm-kill-');
     const config = tinyRunConfig(data.dir, data.vocabSize, { budget: { steps: 80 }, checkpointEvery: 10 });
     const reference = join(tmp, 'reference');
     await runTraining({ runDir: reference, config, components: defaultRunComponents() });
