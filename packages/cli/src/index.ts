@@ -1,2 +1,2 @@
 export { main } from './main.js';
-export { defaultRunComponents, loadPlugins, preparedCorpusDir, cacheDir } from './run-components.js';
+export { defaultRunComponents, loadPlugins, preparedCorpusDir } from './run-components.js';

@@ -23,3 +23,5 @@ export type { StudyEvent, StudyEventListener } from './study-events.js';
 export { resolveStudyDir, DEFAULT_STUDIES_ROOT } from './study-location.js';
 export { loadStudyResults, type StudyResults, type FinishedRun } from './study-results.js';
 export { writeStudyReport, type StudyReportOptions, type StudyReportFiles } from './study-report.js';
+export { studyRunComponents } from './run-components.js';
+export { preparedDataDir, dataCacheDir, type StudyData } from './prepared-data.js';

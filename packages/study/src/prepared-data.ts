@@ -40,7 +40,7 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
       mkdirSync(lock);
     } catch {
       // Someone else is preparing it; a lock older than 10 minutes is from a dead process.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000) rmSync(lock, { recursive: true, force: true });
       await sleep(200);
       continue;
     }

@@ -6,18 +6,24 @@ import type { StudyDefinitionInput } from './study-definition.js';
 export const STUDY_PRESETS = {
   quick: {
     name: 'quick',
-    description: 'Masked vs uniform diffusion at tiny scale on the embedded corpus (byte tokens, N = 64): 2 noise types × 3 sizes × 3 IsoFLOP budgets.',
+    description: 'Masked vs uniform diffusion at tiny scale on the embedded corpus (byte tokens, N = 64): 2 noise types × 4 sizes × 4 IsoFLOP budgets.',
     noise: ['masked', 'uniform'],
-    models: ['L2-D32-H2', 'L2-D48-H3', 'L2-D64-H4'],
+    // Widths 12…32 (6.7x in parameters): at these budgets the compute-optimal size lies inside the range.
+    // Wider models get too few tokens to leave the unigram plateau; narrower ones cost more per FLOP
+    // (the vocabulary-sized output work does not shrink with d).
+    models: ['L2-D12-H2', 'L2-D16-H2', 'L2-D24-H2', 'L2-D32-H2'],
     seqLen: 64,
-    budgets: [2e10, 6e10, 1.8e11],
-    // The design law asks for batches below one sequence at this scale; 16 sequences keeps steps efficient.
-    batch: { rule: 'design-law', minSequences: 16, maxSequences: 64 },
+    budgets: [1e10, 2e10, 4e10, 8e10],
+    // The design law asks for 3–8 sequences at this scale; 8 keeps the per-step overhead small.
+    batch: { rule: 'design-law', minSequences: 8, maxSequences: 64 },
     lr: { rule: 'design-law' },
     warmup: { fraction: 0.1, maxSteps: 2000 },
     minSteps: 20,
     data: { corpus: 'sotu', tokenizer: 'byte' },
-    trainer: { eval: { batches: 2, levels: 8 } },
+    // CompleteP's aux LR (embeddings, head, norms) of 0.02·η is tuned for d ≥ 512; at d ≤ 32 it leaves the
+    // byte embeddings nearly frozen. 0.2·η learns past the unigram plateau within these budgets
+    // (0.5·η diverged at d = 48).
+    trainer: { optimizer: { auxLrScale: 0.2 }, eval: { batches: 4, levels: 8 } },
   },
   micro: {
     name: 'micro',

@@ -1,5 +1,7 @@
-// The composition a study run trains with: @difflm/models builds the transformer, @difflm/data streams
-// the prepared shards, @difflm/noise builds the objective. Handed to @difflm/trainer/node's runTraining.
+// The composition root of a training run: @difflm/models builds the transformer, @difflm/data streams
+// the prepared shards, @difflm/noise builds the objective (with any noise plug-ins in the registry).
+// Handed to @difflm/trainer/node's runTraining by study runs and by `difflm train|eval|sample`.
+import { existsSync } from 'node:fs';
 import { openShards } from '@difflm/data';
 import { createTransformer, type ModelConfigInput } from '@difflm/models';
 import { createNoiseRegistry, createObjective, type NoiseObjective, type NoiseRegistry } from '@difflm/noise';
@@ -9,6 +11,7 @@ export function studyRunComponents(registry: NoiseRegistry = createNoiseRegistry
   return {
     createModel: (model, { seed }) => createTransformer(model as unknown as ModelConfigInput, { seed }),
     openData({ dir }) {
+      if (!existsSync(dir)) throw new Error(`data directory ${dir} does not exist: prepare it with \`difflm data prepare --corpus <path> --out ${dir}\`, or omit --data to train on the embedded corpus`);
       const shards = openShards(dir);
       const meta = shards.metadata;
       return {
