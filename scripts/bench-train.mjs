@@ -18,6 +18,10 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
 };
+if (flag('--help') || flag('-h')) {
+  console.log('usage: pnpm bench:train [--json] [--steps N] [--warmup W] [--rounds R] [--configs a,b] [--also-unset-openblas-env]');
+  process.exit(0);
+}
 const json = flag('--json');
 const rounds = Number(opt('--rounds', '2'));
 const configs = opt('--configs', 'a,b').split(',');

@@ -53,6 +53,25 @@ describe('corruption', () => {
     shared.dispose(); indep.dispose(); x.dispose();
   });
 
+  it('per-token λ is not tied to position: stratified draws are shuffled, not a ramp along the sequence', async () => {
+    await useBackend('cpu');
+    const [B, N] = [32, 32];
+    const x = cleanBatch(B, N);
+    const b = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 0, pIndependent: 1, maxEmptyFraction: 0 }).corrupt(x, createRng(2));
+    let ascents = 0, covered = 0;
+    for (const row of b.logSnr.arraySync()) {
+      for (let j = 0; j + 1 < N; j++) if (row[j + 1]! > row[j]!) ascents++;
+      // still low-discrepancy: t = 1 − σ(λ) puts one draw in each of the N strata
+      covered += new Set(row.map((l) => Math.min(N - 1, Math.floor(N / (1 + Math.exp(l)))))).size;
+    }
+    // A ramp (u_j = (j/N + U) mod 1) rises along the row except at one wrap: ≤ 1 ascent of λ per row.
+    // Exchangeable positions give (N − 1)/2 ascents per row on average.
+    expect(ascents / (B * (N - 1))).toBeGreaterThan(0.4);
+    expect(ascents / (B * (N - 1))).toBeLessThan(0.6);
+    expect(covered / B).toBeGreaterThan(N - 2);
+    b.dispose(); x.dispose();
+  });
+
   it('empty-token insertion puts up to ~20% PAD tokens into x0 and keeps the order of the rest', async () => {
     await useBackend('cpu');
     const N = 200;
@@ -121,6 +140,30 @@ describe('loss', () => {
     for (let i = 0; i < 32; i++) if (nm[i] && zt[i] === 15) expected += -lp[i * 16 + x0[i]!]! / (1 / (1 + Math.exp(ls[i]!)));
     expect(a.elbo.dataSync()[0]).toBeCloseTo(expected / n, 3);
     tf.dispose([logits, x, a.loss, a.elbo, a.kl, a.is, a.numNoisy, b.loss, b.elbo, b.kl, b.is, b.numNoisy]); batch.dispose();
+  });
+
+  it('confidently wrong masked tokens: loss = σ(λ)·(−log x̂_x) and dloss/dlogits = σ(λ)·(x̂ − onehot(x)) in float32', async () => {
+    await useBackend('cpu');
+    // x̂_x ≈ 4e−7, 1e−10, 6e−15: q_λ(x̂)_x = σ(λ)·x̂_x must not be formed as q_x + (p_x − q_x), which cancels in float32
+    const gaps = [12, 20, 30], lam = [0, 1.5, -2];
+    const obj = createObjective({ id: 'difflm/masked' }, tokens, { promptFraction: 0, maxEmptyFraction: 0, pIndependent: 0 });
+    const x0 = [1, 2, 3];
+    const lg = new Float32Array(3 * 16);
+    x0.forEach((x, i) => { lg[i * 16 + x] = -gaps[i]!; });
+    const batch = { x0: tf.tensor2d(x0, [1, 3], 'int32'), zt: tf.tensor2d([15, 15, 15], [1, 3], 'int32'), logSnr: tf.tensor2d(lam, [1, 3]), noiseMask: tf.ones([1, 3]) as tf.Tensor2D, attentionMask: null, dispose() {} };
+    const logits = tf.tensor3d(lg, [1, 3, 16]);
+    const loss = obj.tokenTerms(logits, batch).loss.dataSync();
+    const grad = tf.grad((l: tf.Tensor) => obj.loss(l as tf.Tensor3D, batch).loss)(logits).dataSync();
+    for (let i = 0; i < 3; i++) {
+      const a = 1 / (1 + Math.exp(-lam[i]!));
+      const z = 14 + Math.exp(-gaps[i]!); // Σ_v exp(logit_v) over the 15 non-mask tokens
+      expect(loss[i]! / (a * (gaps[i]! + Math.log(z)))).toBeCloseTo(1, 5);
+      for (let v = 0; v < 15; v++) {
+        const xh = (v === x0[i] ? Math.exp(-gaps[i]!) : 1) / z;
+        expect(grad[i * 16 + v]!).toBeCloseTo(a * (xh - (v === x0[i] ? 1 : 0)), 5);
+      }
+    }
+    tf.dispose([logits, batch.x0, batch.zt, batch.logSnr, batch.noiseMask]);
   });
 
   it('works at V = 32768 (finite loss and gradient)', async () => {

@@ -32,16 +32,16 @@ describe('design rules', () => {
 
 describe('planStudy', () => {
   const quick = () => parseStudyDefinition(studyPreset('quick'));
-  it('expands the quick preset into 2 noise × 3 sizes × 3 budgets with budget-derived steps', () => {
+  it('expands the quick preset into 2 noise × 4 sizes × 4 budgets with budget-derived steps', () => {
     const plan = planStudy(quick());
-    expect(plan.runs).toHaveLength(18);
-    expect(new Set(plan.runs.map((r) => r.id)).size).toBe(18);
+    expect(plan.runs).toHaveLength(32);
+    expect(new Set(plan.runs.map((r) => r.id)).size).toBe(32);
     for (const { id, config: c } of plan.runs) {
       expect(id).toMatch(/^r[0-9a-f]{16}$/);
       // D = steps · B · N covers the budget C / M, by less than one extra step.
       expect(c.tokens * c.flopsPerToken).toBeGreaterThanOrEqual(c.budgetFlops);
       expect((c.tokens - c.batchSequences * c.seqLen) * c.flopsPerToken).toBeLessThan(c.budgetFlops);
-      expect(c.batchSequences).toBeGreaterThanOrEqual(16);
+      expect(c.batchSequences).toBeGreaterThanOrEqual(8);
     }
     expect(plan.totalFlops).toBeCloseTo(plan.runs.reduce((s, r) => s + r.config.tokens * r.config.flopsPerToken, 0), 0);
   });
@@ -54,7 +54,7 @@ describe('planStudy', () => {
   });
   it('expands explicit batch and LR lists as a cross product', () => {
     const plan = planStudy(parseStudyDefinition({ ...studyPreset('quick'), batch: { sequences: [8, 16] }, lr: { values: [0.01, 0.03, 0.1] } }));
-    expect(plan.runs).toHaveLength(18 * 2 * 3);
+    expect(plan.runs).toHaveLength(32 * 2 * 3);
   });
   it('every preset plans without error', () => {
     for (const name of ['quick', 'micro', 'paper']) expect(planStudy(parseStudyDefinition(studyPreset(name))).runs.length).toBeGreaterThan(0);
@@ -77,7 +77,7 @@ describe('bad study definitions fail before any work with the field and the fix'
     expect(gidd.runs[0]!.config.noise).toEqual({ id: 'difflm/gidd', options: { pUniform: 0.1 } });
   });
   it('budgets too small for the smallest model', () => {
-    expect(() => planStudy(parseStudyDefinition({ ...base(), budgets: [1e8] }))).toThrow(/budgets: 1\.00e\+8 FLOPs gives L2-D32-H2 .* fewer than minSteps 20; raise the budget to at least/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), budgets: [1e8] }))).toThrow(/budgets: 1\.00e\+8 FLOPs gives L2-D12-H2 .* fewer than minSteps 20; raise the budget to at least/);
   });
   it('a malformed grid', () => {
     expect(() => parseStudyDefinition({ ...base(), models: [] })).toThrow(/models: list at least one model size/);

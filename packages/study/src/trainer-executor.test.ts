@@ -14,7 +14,8 @@ describe('trainer run config of a study run', () => {
     expect(t.budget).toEqual({ steps: config.steps });
     expect(t.batchSize).toBe(config.batchSequences);
     expect(t.schedule).toEqual({ peakLr: config.lr, warmupSteps: config.warmupSteps, cooldown: 0 });
-    expect(t.eval).toMatchObject({ every: 0, batches: 2, levels: 8 }); // the preset's trainer settings pass through
+    expect(t.optimizer.auxLrScale).toBe(0.2);
+    expect(t.eval).toMatchObject({ every: 0, batches: 4, levels: 8 }); // the preset's trainer settings pass through
     expect(t.data).toEqual({ dir: '/data/sotu-byte' });
   });
   it('a study trainer field the trainer does not know is an error naming it, when the study is planned', () => {

@@ -22,9 +22,9 @@ describe('difflm study --dry-run', () => {
     const r = await runCli(['study', '--preset', 'quick', '--dry-run', '--workers', '2'], { cwd: dir });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('study quick: 18 runs');
-    expect(lines.filter((l) => /^r[0-9a-f]{16}\s+(masked|uniform)\s+L2-D/.test(l))).toHaveLength(18);
-    expect(r.stdout).toMatch(/total: 18 runs, [\d.]+e\+\d+ tokens, [\d.]+e\+\d+ FLOPs/);
+    expect(lines[0]).toBe('study quick: 32 runs');
+    expect(lines.filter((l) => /^r[0-9a-f]{16}\s+(masked|uniform)\s+L2-D/.test(l))).toHaveLength(32);
+    expect(r.stdout).toMatch(/total: 32 runs, [\d.]+e\+\d+ tokens, [\d.]+e\+\d+ FLOPs/);
     expect(r.stdout).toMatch(/estimated wall time with 2 worker process\(es\):\n\s+wasm\s+[\d.]+ (s|min)/);
     expect(existsSync(join(dir, 'studies'))).toBe(false); // a dry run writes nothing
 

@@ -56,6 +56,19 @@ function readTokens(x: Tensor2D, tokens: TokenSpace): { data: Int32Array; B: num
   return { data, B, N };
 }
 
+/**
+ * Fisher–Yates shuffle. Stratified draws u_j = (j/N + U) mod 1 rise with the position j, so without it a
+ * per-token-λ sequence would get a positional noise ramp (the [E] `noise_p_linear` variant) instead of the
+ * independent per-token λ of SPEC §1.5 ([E] draws them i.i.d.); shuffled, the N draws still cover [0, 1)
+ * evenly but are exchangeable across positions.
+ */
+function shuffleInPlace(a: Float64Array, rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = a[i]!; a[i] = a[j]!; a[j] = t;
+  }
+}
+
 /** The training corruption of SPEC §1.5. */
 export function corruptBatch(process: NoiseProcess, tokens: TokenSpace, s: CorruptionSettings, x: Tensor2D, rng: Rng): CorruptedBatch {
   const { data: x0, B, N } = readTokens(x, tokens);
@@ -68,7 +81,7 @@ export function corruptBatch(process: NoiseProcess, tokens: TokenSpace, s: Corru
   for (let b = 0; b < B; b++) {
     const independent = rng.uniform() < s.pIndependent;
     const prompt = s.promptFraction > 0 ? samplePromptLength(N, s.promptFraction, rng) : 0;
-    if (independent) { if (s.stratified) stratifiedUniforms(N, rng, tokU); else rng.fill(tokU); }
+    if (independent) { if (s.stratified) shuffleInPlace(stratifiedUniforms(N, rng, tokU), rng); else rng.fill(tokU); }
     const shared = logSnrFromUniform(s.schedule, seqU[b]!);
     for (let j = 0; j < N; j++) {
       const i = b * N + j;

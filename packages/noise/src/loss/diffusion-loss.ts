@@ -63,14 +63,14 @@ function oneHotF32(ids: Tensor2D, V: number): tf.Tensor3D {
 }
 
 /** q_λ(x) = σ(λ)·onehot(x) + σ(−λ)·Σ_k c_k(λ)·base_k as tensors (SPEC §1.2); π via one [B·N, K]×[K, V] matMul. */
-function marginalParts(process: NoiseProcess, host: HostTokenWeights, x0: Tensor2D, B: number, N: number): { alpha: tf.Tensor3D; alphaEx: tf.Tensor3D; q: tf.Tensor3D } {
+function marginalParts(process: NoiseProcess, host: HostTokenWeights, x0: Tensor2D, B: number, N: number): { alpha: tf.Tensor3D; alphaEx: tf.Tensor3D; betaPi: tf.Tensor3D; q: tf.Tensor3D } {
   const V = process.vocabSize, K = process.bases.length;
   const baseData = new Float32Array(K * V);
   process.bases.forEach((b, k) => baseData.set(b.probs, k * V));
   const alpha = tf.tensor3d(host.alpha, [B, N, 1]); // [B, N, 1]
   const betaPi = tf.reshape(tf.matMul(tf.tensor2d(host.betaCoefficients, [B * N, K]), tf.tensor2d(baseData, [K, V])), [B, N, V]); // σ(−λ)·π_λ, [B, N, V]
   const alphaEx = tf.mul(alpha, oneHotF32(x0, V)) as tf.Tensor3D; // σ(λ)·onehot(x), [B, N, V]
-  return { alpha, alphaEx, q: tf.add(alphaEx, betaPi) as tf.Tensor3D };
+  return { alpha, alphaEx, betaPi: betaPi as tf.Tensor3D, q: tf.add(alphaEx, betaPi) as tf.Tensor3D };
 }
 
 /** The marginal q_λ(·|x) per token, float32 [B, N, V] (caller owns it). z is not needed; pass x for it. */
@@ -93,10 +93,13 @@ export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId
     const qz = tf.tensor2d(host.qAtZ, [B, N]); // [B, N]
     const klIsFn = (lg: tf.Tensor, save: tf.GradSaveFunc): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor } => {
       const fwd = tf.tidy(() => {
-        const { alpha, alphaEx, q } = marginalParts(process, host, batch.x0, B, N); // [B, N, 1], [B, N, V], [B, N, V]
+        const { alpha, alphaEx, betaPi, q } = marginalParts(process, host, batch.x0, B, N); // [B, N, 1], [B, N, V] ×3
         const xhat = tf.softmax(tf.add(lg, tf.tensor1d(maskBias))); // [B, N, V]
-        const d = tf.sub(tf.mul(alpha, xhat), alphaEx); // p − q = α(x̂ − onehot(x)), formed without q, [B, N, V]
-        const p = tf.add(q, d); // q_λ(x̂), [B, N, V]
+        const alphaXhat = tf.mul(alpha, xhat); // [B, N, V]
+        const d = tf.sub(alphaXhat, alphaEx); // p − q = α(x̂ − onehot(x)), formed without q, [B, N, V]
+        // p = α·x̂ + σ(−λ)·π as a sum of non-negative terms, not q + d: at v = x that would be α − α(1 − x̂_x), which
+        // cancels in float32 when x̂_x ≲ 1e−5 (and gives p = 0, log p = log tiny, q/p ≈ 1e37 once x̂_x ≲ 6e−8).
+        const p = tf.add(alphaXhat, betaPi); // q_λ(x̂), [B, N, V]
         // KL = Σ_{q>0} q·g(d/q) + Σ_{q=0} p: the first sum adds Σ_{q>0} d = −Σ_{q=0} p, the second takes it back.
         const klOnSupport = tf.mul(q, gTerm(tf.div(d, tf.add(q, TINY_F32)), tf.sub(safeLog(p), safeLog(q)))); // [B, N, V]
         const kl = tf.sum(tf.where(tf.greater(q, 0), klOnSupport, p), -1); // [B, N]
