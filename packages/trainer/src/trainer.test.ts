@@ -24,6 +24,29 @@ function options(over: Partial<TrainOptions> & Pick<TrainerOptions, 'model' | 'd
 }
 
 describe('trainer', () => {
+  it('skips the update of a step whose gradient is not finite, and only that one', () => {
+    const model = tinyModel({ vocabSize: V, dModel: 8, seqLen: N, causal: true, seed: 1 });
+    const ar = autoregressiveObjective();
+    let calls = 0;
+    // The second step's loss is scaled by +Infinity, so its gradient is non-finite.
+    const poisoned = { ...ar, terms: (m: Parameters<typeof ar.terms>[0], x: Parameters<typeof ar.terms>[1], rng: Parameters<typeof ar.terms>[2]) => {
+      const t = ar.terms(m, x, rng);
+      return ++calls === 2 ? { ...t, loss: tf.mul(t.loss, Infinity) as typeof t.loss } : t;
+    } };
+    const t = createTrainer(options({ model, data: arraySource(ids, 4, N), objective: poisoned, budget: { steps: 3 } }));
+    const snapshot = () => model.params.map((p) => Float32Array.from(p.variable.dataSync()));
+    t.trainStep();
+    const before = snapshot();
+    const m2 = t.trainStep();
+    expect(Number.isFinite(m2.gradNorm)).toBe(false);
+    expect(m2.step).toBe(2);
+    expect(snapshot()).toEqual(before);
+    t.trainStep();
+    expect(snapshot().some((w, i) => w.some((x, j) => x !== before[i]![j]))).toBe(true);
+    expect(snapshot().every((w) => w.every(Number.isFinite))).toBe(true);
+    t.dispose(); model.dispose();
+  });
+
   it('gradient accumulation over 2 micro-batches of 2 equals one batch of 4', () => {
     const run = (batch: number, accum: number): Float32Array[] => {
       const model = tinyModel({ vocabSize: V, dModel: 8, seqLen: N, causal: true, seed: 1 });

@@ -46,6 +46,8 @@ export interface TrainerOptions {
   readonly gradAccumSteps?: number;
   /** Global-norm clip threshold; null/undefined = none (SPEC §1.5: none at HEAD). */
   readonly clipGradNorm?: number | null;
+  /** Skip the optimizer update of a step whose gradient norm is NaN or infinite (default true). */
+  readonly skipNonFiniteUpdates?: boolean;
   readonly seed: number;
 }
 
@@ -153,7 +155,11 @@ export function createTrainer(o: TrainerOptions): Trainer {
       acc = scaled;
     }
     const lr = schedule.at(step);
-    optimizer.update(model.params, acc, completePGroups(lr, { dModel: shape.dModel, auxLrScale: o.optimizer.auxLrScale, weightDecay: o.optimizer.weightDecay }));
+    // A non-finite gradient (an overflowing loss term) would poison the optimizer's moments for good:
+    // skip that update, keep the step count (budgets stay exact) and report the norm as it was.
+    if (Number.isFinite(gradNorm) || !(o.skipNonFiniteUpdates ?? true)) {
+      optimizer.update(model.params, acc, completePGroups(lr, { dModel: shape.dModel, auxLrScale: o.optimizer.auxLrScale, weightDecay: o.optimizer.weightDecay }));
+    }
     tf.dispose(Object.values(acc));
     step += 1;
     tokens += tokensPerStep;
