@@ -72,7 +72,7 @@ export function formatDryRun(s: DryRunSummary): string {
   out.push(`estimated wall time with ${s.workers} worker process(es):`);
   for (const est of s.estimates) out.push(`  ${est.backend.padEnd(8)} ${formatDuration(est.wallSeconds).padStart(10)}  (${(est.flopsPerSec / 1e9).toFixed(1)} GFLOP/s per process; ${est.source})`);
   if (!s.estimates.some((est) => est.backend === 'measured')) {
-    out.push('  (stored rates ignore per-step overhead, so tiny models take longer; a "measured" estimate appears once this study has finished runs here)');
+    out.push('  (stored rates ignore per-step and per-run overhead, so tiny models take longer; a "measured" estimate appears once this study has finished runs here)');
   }
   return out.join('\n');
 }

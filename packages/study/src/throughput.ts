@@ -1,7 +1,8 @@
 // Wall-time estimates for a study before it runs: from a stored table of measured training throughput
 // (benchmark config (a): 2 layers, d = 128, 4 heads, vocab 256, batch 16 × 128, on a 2-core x86 machine)
 // converted to FLOP/s over all training FLOPs per token (Method 1 M plus the embedding and output
-// matmuls, 12·V·d) — it ignores per-step overhead, so tiny models take longer than it says — and, once
+// matmuls, 12·V·d, plus the vocabulary-sized elementwise work per token, below) — it ignores per-step
+// and per-run overhead, so tiny models take somewhat longer than it says — and, once
 // a study has finished runs, from a per-step + per-FLOP cost fitted on them.
 import type { RunConfig } from './run-config.js';
 
@@ -12,7 +13,14 @@ export interface BackendThroughput {
   readonly source: string;
 }
 
-const CONFIG_A_FLOPS_PER_TOKEN = 3.17e6; // M = 2.77e6 (SPEC §3 Method 1, N = 128) + 12·256·128
+/**
+ * Per-token work that does not shrink with the model: softmax, diffusion loss and their gradients over
+ * the [B, N, V] logits, as matmul-FLOP equivalents per vocabulary entry. Measured on wasm: at d ≤ 32 it
+ * dominates (the quick preset, 1.6e7 tokens over d = 12…32, took 957 CPU-seconds where matmul FLOPs alone
+ * predict 165 s).
+ */
+const VOCAB_WORK_PER_ENTRY = 2000;
+const CONFIG_A_FLOPS_PER_TOKEN = 3.17e6 + VOCAB_WORK_PER_ENTRY * 256; // M = 2.77e6 (SPEC §3 Method 1, N = 128) + 12·256·128 + vocabulary work
 
 /** Stored measurements (tokens/s on config (a)). */
 export const STORED_THROUGHPUT: readonly BackendThroughput[] = [
@@ -26,9 +34,10 @@ export function vocabSizeOf(tokenizer: string): number {
   return tokenizer === 'byte' ? 260 : 131072;
 }
 
-/** All training FLOPs per token of a run, including embedding and output matmuls (used for time only). */
+/** All training work per token of a run in FLOP equivalents: embedding and output matmuls and the vocabulary-sized elementwise work included (used for time only). */
 export function trainingFlopsPerToken(c: RunConfig): number {
-  return c.flopsPerToken + 12 * vocabSizeOf(c.data.tokenizer) * c.model.width;
+  const v = vocabSizeOf(c.data.tokenizer);
+  return c.flopsPerToken + 12 * v * c.model.width + VOCAB_WORK_PER_ENTRY * v;
 }
 
 /** Seconds one run takes at a given effective FLOP/s. */
