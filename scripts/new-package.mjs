@@ -29,6 +29,6 @@ const pkg = {
 };
 if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src', '*.ts'] }, null, 2) + '\n');
-writeFileSync(join(dir, 'tsup.config.ts'), `import { defineConfig } from 'tsup';\n\nexport default defineConfig({\n  entry: ['src/index.ts'],\n  format: ['esm'],\n  dts: true,\n  sourcemap: true,\n  clean: true,\n  target: 'node20',\n});\n`);
+writeFileSync(join(dir, 'tsup.config.ts'), `import { packageBuild } from '../../tsup.shared.js';\n\nexport default packageBuild();\n`);
 writeFileSync(join(dir, 'vitest.config.ts'), `import { defineProject } from 'vitest/config';\nimport { sharedProject } from '../../vitest.shared.js';\n\nexport default defineProject(sharedProject('${name}'));\n`);
 if (!existsSync(join(dir, 'src/index.ts'))) writeFileSync(join(dir, 'src/index.ts'), `export {};\n`);

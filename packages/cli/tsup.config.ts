@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts', 'src/commands/*.ts'],
-  format: ['esm'],
-  dts: { entry: ['src/index.ts'] },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  splitting: true,
-});
+// Each command is its own entry so that `difflm fit` never loads TensorFlow.js.
+export default packageBuild(['src/index.ts', 'src/bin.ts', 'src/commands/*.ts', '!src/**/*.test.ts'], { dts: { entry: ['src/index.ts'] }, splitting: true });
