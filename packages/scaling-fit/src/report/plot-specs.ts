@@ -45,10 +45,12 @@ export function frontierSpec(quantity: FrontierQuantity, frontiers: readonly Fro
   const bands = fits.flatMap((f) => (f.band ? f.band.compute.map((c, i) => ({ group: f.group, compute: c, lower: f.band!.lower[i]!, upper: f.band!.upper[i]! })) : []));
   const x = { field: 'compute', type: 'quantitative', scale: log, axis: sci, title: 'compute C (FLOPs)' };
   const color = { field: 'group', type: 'nominal' };
+  // Losses span a few percent: three significant digits, not one, or neighbouring ticks read the same.
+  const yAxis = quantity === 'loss' ? { format: '.3~g' } : sci;
   return {
     $schema: SCHEMA, title: `Compute-optimal ${AXIS_TITLE[quantity]}`, width: 480, height: 320,
     layer: [
-      { data: { values: bands }, mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lower', type: 'quantitative', scale: log, axis: sci, title: AXIS_TITLE[quantity] }, y2: { field: 'upper' }, color } },
+      { data: { values: bands }, mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lower', type: 'quantitative', scale: log, axis: yAxis, title: AXIS_TITLE[quantity] }, y2: { field: 'upper' }, color } },
       { data: { values: lines }, mark: 'line', encoding: { x, y: { field: 'value', type: 'quantitative', scale: log }, color } },
       { data: { values: points }, mark: { type: 'point', filled: true }, encoding: { x, y: { field: 'value', type: 'quantitative', scale: log }, color } },
     ],
