@@ -66,6 +66,26 @@ describe('generate', () => {
     expect(uni.every((row) => Array.from(row).every((v, j) => v === target[j]))).toBe(true);
   });
 
+  it('adaptive sampler at temperature > 0 keeps going when a step redraws the token a position had', async () => {
+    await useBackend('cpu');
+    // An adversarial denoiser: the target leads the current token by a hair, so a top-2 draw keeps the
+    // current token about half the time. Every position that disagrees must still be visited once.
+    let calls = 0;
+    const denoise = (zt: tf.Tensor2D): tf.Tensor3D => {
+      calls++;
+      const [B] = zt.shape;
+      const cur = zt.dataSync();
+      const out = new Float32Array(B * N * V);
+      for (let i = 0; i < B * N; i++) { out[i * V + cur[i]!] = 5; out[i * V + target[i % N]!] = 5.01; }
+      return tf.tensor3d(out, [B, N, V]);
+    };
+    const out = await generate(base({ spec: { id: 'difflm/uniform' }, denoise, batchSize: 1, sampler: 'adaptive', steps: N, temperature: 1, topK: 2, rng: createRng(5) }));
+    const mismatchedAtStart = calls - 1; // one position per step, then one call that finds nothing left
+    expect(calls).toBeGreaterThan(N / 2);
+    expect(mismatchedAtStart).toBeLessThanOrEqual(N);
+    expect(out[0]!.length).toBe(N);
+  });
+
   it('self-correction replaces tokens the denoiser disagrees with', async () => {
     await useBackend('cpu');
     // A weak oracle (margin 1) makes ancestral sampling err at temperature 1; self-correction (τ = 0.1) repairs it.
