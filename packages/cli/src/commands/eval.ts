@@ -1,6 +1,7 @@
 // `difflm eval`: the held-out ELBO (nats/token), its perplexity bound and bits per byte of a run's
 // newest checkpoint, next to the data's unigram entropy (the no-context baseline).
 import { defineCommand } from 'citty';
+import { backendArg, pluginsArg, runDirArg, pluginNames } from '../shared-args.js';
 import { selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
 import { evaluateHeldOut } from '@difflm/trainer';
@@ -10,14 +11,14 @@ import { defaultRunComponents, loadPlugins } from '../run-components.js';
 export default defineCommand({
   meta: { name: 'eval', description: 'Held-out ELBO, perplexity bound and bits per byte of a run.' },
   args: {
-    'run-dir': { type: 'string', description: 'the run directory', required: true },
+    'run-dir': runDirArg,
     batches: { type: 'string', description: 'held-out batches (default: the run config\'s eval.batches, at least 1)' },
-    backend: { type: 'string', description: 'auto | wasm | cpu | native | tensorflow | tensorflow-gpu', default: 'auto' },
-    plugins: { type: 'string', description: 'comma-separated noise plug-in module names' },
+    backend: backendArg,
+    plugins: pluginsArg,
     json: { type: 'boolean', description: 'print JSON on stdout' },
   },
   async run({ args }) {
-    const plugins = await loadPlugins(args.plugins ? args.plugins.split(',').map((s) => s.trim()).filter(Boolean) : []);
+    const plugins = await loadPlugins(pluginNames(args.plugins));
     await selectBackend(args.backend);
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {

@@ -2,6 +2,7 @@
 // the diffusion samplers of @difflm/noise (ancestral, adaptive, self-correction) or, for the
 // autoregressive baseline, left-to-right sampling.
 import { defineCommand } from 'citty';
+import { backendArg, pluginsArg, runDirArg, pluginNames } from '../shared-args.js';
 import { selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
 import { createRng, generate, type SamplerKind } from '@difflm/noise';
@@ -26,7 +27,7 @@ function num(flag: string, v: string | undefined): number | undefined {
 export default defineCommand({
   meta: { name: 'sample', description: 'Sample text from a trained run (diffusion samplers or the AR baseline).' },
   args: {
-    'run-dir': { type: 'string', description: 'the run directory', required: true },
+    'run-dir': runDirArg,
     prompt: { type: 'string', description: 'a text prefix to continue (default: unprompted)' },
     sampler: { type: 'string', description: 'ancestral | adaptive | self-correction (diffusion runs)', default: 'ancestral' },
     steps: { type: 'string', description: 'denoising steps (default: the number of generated tokens)' },
@@ -38,8 +39,8 @@ export default defineCommand({
     'top-k': { type: 'string', description: 'keep the k most likely tokens' },
     'top-p': { type: 'string', description: 'nucleus sampling mass in (0, 1]' },
     seed: { type: 'string', description: 'random seed', default: '0' },
-    backend: { type: 'string', description: 'auto | wasm | cpu | native | tensorflow | tensorflow-gpu', default: 'auto' },
-    plugins: { type: 'string', description: 'comma-separated noise plug-in module names' },
+    backend: backendArg,
+    plugins: pluginsArg,
     json: { type: 'boolean', description: 'print JSON on stdout' },
   },
   async run({ args }) {
@@ -51,7 +52,7 @@ export default defineCommand({
     const temperature = num('temperature', args.temperature) ?? 1;
     const topK = int('top-k', args['top-k'], 1);
     const topP = num('top-p', args['top-p']);
-    const plugins = await loadPlugins(args.plugins ? args.plugins.split(',').map((s) => s.trim()).filter(Boolean) : []);
+    const plugins = await loadPlugins(pluginNames(args.plugins));
     await selectBackend(args.backend);
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {

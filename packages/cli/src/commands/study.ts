@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { backendArg } from '../shared-args.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
@@ -14,7 +15,7 @@ export default defineCommand({
     workers: { type: 'string', description: 'Local run processes (default: one per core)' },
     redis: { type: 'string', description: 'Distributed mode: enqueue on this Redis (redis://[:password@]host:port, rediss:// for TLS) for `difflm worker`s' },
     queue: { type: 'string', description: 'BullMQ queue name (default difflm-runs)' },
-    backend: { type: 'string', description: 'TensorFlow.js backend of local runs (auto|wasm|cpu|tensorflow|tensorflow-gpu)', default: 'auto' },
+    backend: backendArg,
     'max-attempts': { type: 'string', description: 'Attempts per run before it is marked failed (default 3)' },
     report: { type: 'boolean', description: 'Write the report when the study finishes (--no-report to skip)', default: true },
     json: { type: 'boolean', description: 'Print a JSON summary on stdout' },

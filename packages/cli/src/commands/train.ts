@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
+import { backendArg, pluginsArg, runDirArg, pluginNames } from '../shared-args.js';
 import cliProgress from 'cli-progress';
 import { selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
@@ -32,16 +33,16 @@ export default defineCommand({
     'checkpoint-every': { type: 'string', description: 'checkpoint every N steps' },
     data: { type: 'string', description: 'a prepared shard directory (difflm data prepare)' },
     corpus: { type: 'string', description: 'without --data: a text/JSONL file or directory to prepare (byte tokenizer); default the embedded corpus' },
-    backend: { type: 'string', description: 'auto | wasm | cpu | native | tensorflow | tensorflow-gpu', default: 'auto' },
-    'run-dir': { type: 'string', description: 'the run directory', required: true },
+    backend: backendArg,
+    'run-dir': runDirArg,
     resume: { type: 'boolean', description: 'continue the run in --run-dir from its last checkpoint' },
-    plugins: { type: 'string', description: 'comma-separated noise plug-in module names' },
+    plugins: pluginsArg,
     json: { type: 'boolean', description: 'print the final result as JSON on stdout (no progress bar)' },
   },
   async run({ args }) {
     const runDir = args['run-dir'];
     const status = (line: string): void => { if (!args.json) process.stderr.write(`${line}\n`); };
-    const plugins = await loadPlugins(args.plugins ? args.plugins.split(',').map((s) => s.trim()).filter(Boolean) : []);
+    const plugins = await loadPlugins(pluginNames(args.plugins));
     const components = defaultRunComponents({ plugins });
     const resumingExisting = args.resume && existsSync(join(runDir, 'config.json'));
     let config: unknown;

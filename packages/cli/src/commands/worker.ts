@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { backendArg } from '../shared-args.js';
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -10,7 +11,7 @@ export default defineCommand({
     queue: { type: 'string', description: 'BullMQ queue name (default difflm-runs)' },
     slots: { type: 'string', description: 'Runs trained at once on this machine (default: one per core)' },
     'work-dir': { type: 'string', description: 'Run directories on this machine (default ./studies/.worker)', default: 'studies/.worker' },
-    backend: { type: 'string', description: 'TensorFlow.js backend (auto|wasm|cpu|tensorflow|tensorflow-gpu)', default: 'auto' },
+    backend: backendArg,
     'lock-ms': { type: 'string', description: "Job lock; a dead worker's run is taken over after about this long (default 30000)" },
     executor: { type: 'string', description: 'Run executor: trainer (default); fake is for tests only', default: 'trainer' },
   },

@@ -1,0 +1,17 @@
+// Flags that several commands share, declared once so their names, defaults and help stay in step.
+// No TensorFlow.js import here: `difflm study --dry-run` must stay light.
+
+export const backendArg = {
+  type: 'string',
+  description: 'TensorFlow.js backend: auto | wasm | cpu | native | tensorflow | tensorflow-gpu',
+  default: 'auto',
+} as const;
+
+export const pluginsArg = { type: 'string', description: 'comma-separated noise plug-in module names' } as const;
+
+export const runDirArg = { type: 'string', description: 'the run directory', required: true } as const;
+
+/** The module names of a `--plugins a,b` flag. */
+export function pluginNames(raw: string | undefined): string[] {
+  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
