@@ -9,6 +9,7 @@
         "native/reduce.cc",
         "native/transpose.cc",
         "native/fused.cc",
+        "native/blocks.cc",
         "native/strided-copy.cc",
         "native/parallel.cc"
       ],

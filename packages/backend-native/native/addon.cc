@@ -41,6 +41,12 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("transpose", Napi::Function::New(env, Transpose));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("stridedCopy", Napi::Function::New(env, StridedCopy));
+  exports.Set("attentionForward", Napi::Function::New(env, AttentionForward));
+  exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
+  exports.Set("rmsNormForward", Napi::Function::New(env, RmsNormForward));
+  exports.Set("rmsNormBackward", Napi::Function::New(env, RmsNormBackward));
+  exports.Set("biasSquaredRelu", Napi::Function::New(env, BiasSquaredRelu));
+  exports.Set("biasSquaredReluBackward", Napi::Function::New(env, BiasSquaredReluBackward));
   return exports;
 }
 

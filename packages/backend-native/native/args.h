@@ -29,5 +29,11 @@ Napi::Value ReduceOuter(const Napi::CallbackInfo& info);
 Napi::Value Transpose(const Napi::CallbackInfo& info);
 Napi::Value Softmax(const Napi::CallbackInfo& info);
 Napi::Value StridedCopy(const Napi::CallbackInfo& info);
+Napi::Value AttentionForward(const Napi::CallbackInfo& info);
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info);
+Napi::Value RmsNormForward(const Napi::CallbackInfo& info);
+Napi::Value RmsNormBackward(const Napi::CallbackInfo& info);
+Napi::Value BiasSquaredRelu(const Napi::CallbackInfo& info);
+Napi::Value BiasSquaredReluBackward(const Napi::CallbackInfo& info);
 
 }  // namespace difflm

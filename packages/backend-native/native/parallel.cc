@@ -85,13 +85,13 @@ std::mutex callMu;  // one parallelFor at a time (the JS thread is the only call
 int poolThreads() { return pool().threads; }
 void setPoolThreads(int n) { pool().threads = std::max(1, std::min(64, n)); }
 
-void parallelForImpl(int64_t n, int64_t grain, const Body& body) {
+void parallelForImpl(int64_t n, int64_t grain, const Body& body, int threads, int chunksPerThread) {
   std::lock_guard<std::mutex> call(callMu);
   Pool& p = pool();
-  const int chunks = static_cast<int>(std::min<int64_t>(p.threads, n / grain));
+  const int chunks = static_cast<int>(std::min<int64_t>(static_cast<int64_t>(threads) * chunksPerThread, n / grain));
   {
     std::lock_guard<std::mutex> lock(p.mu);
-    p.ensureWorkers(chunks - 1);
+    p.ensureWorkers(std::min(threads, chunks) - 1);
     p.body = &body;
     p.n = n;
     p.chunks = chunks;

@@ -33,6 +33,13 @@ export interface NativeAddon {
   reduceOuter(op: number, x: Float32Array, out: Float32Array, outer: number, inner: number): void;
   transpose(x: Float32Array, shape: Int32Array, perm: Int32Array, out: Float32Array): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** Fused attention of the paper's block (layouts in native/blocks.cc); writes out, probs and gate. */
+  attentionForward(qk: Float32Array, v: Float32Array, sinkK: Float32Array, sinkV: Float32Array, bias: Float32Array | null, biasBatch: number, out: Float32Array, probs: Float32Array, gate: Float32Array, batch: number, seqLen: number, heads: number, headDim: number, scale: number, softCap: number): void;
+  attentionBackward(qk: Float32Array, v: Float32Array, sinkK: Float32Array, sinkV: Float32Array, probs: Float32Array, gate: Float32Array, dOut: Float32Array, dqk: Float32Array, dv: Float32Array, dSinkK: Float32Array, dSinkV: Float32Array, batch: number, seqLen: number, heads: number, headDim: number): void;
+  rmsNormForward(x: Float32Array, w: Float32Array, y: Float32Array, rstd: Float32Array, rows: number, d: number, groups: number, eps: number): void;
+  rmsNormBackward(x: Float32Array, w: Float32Array, rstd: Float32Array, dy: Float32Array, dx: Float32Array, dw: Float32Array, rows: number, d: number, groups: number): void;
+  biasSquaredRelu(x: Float32Array, bias: Float32Array, y: Float32Array, rows: number, cols: number): void;
+  biasSquaredReluBackward(x: Float32Array, bias: Float32Array, dy: Float32Array, dx: Float32Array, dbias: Float32Array, rows: number, cols: number): void;
   stridedCopy(src: Float32Array, srcBase: number, srcStrides: Int32Array, dst: Float32Array, dstBase: number, dstStrides: Int32Array, dims: Int32Array): void;
 }
 

@@ -28,9 +28,6 @@ export class NativeBackend extends MathBackendCPU {
   /** @param maxPooledBytes the most bytes of disposed arrays kept for reuse (0 turns the pool off). */
   constructor(private readonly maxPooledBytes: number = defaultPoolBytes) {
     super();
-    // The cpu backend greets its first write with advice to install tfjs-node; this backend is the fast
-    // native path, so that advice would mislead.
-    (this as unknown as { firstUse: boolean }).firstUse = false;
     // The cpu backend's first write prints a hint to install tfjs-node; this backend is the fast path itself.
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }

@@ -6,6 +6,7 @@ import { loadAddon } from './addon.js';
 import { defaultPoolBytes, NativeBackend } from './native-backend.js';
 import { batchMatMulKernel } from './kernels/batch-matmul.js';
 import { binaryKernels } from './kernels/binary.js';
+import { fusedKernels } from './kernels/blocks.js';
 import { copyKernels } from './kernels/copy-kernels.js';
 import type { NativeKernel } from './kernels/native-kernel.js';
 import { reduceKernels } from './kernels/reduce.js';
@@ -67,6 +68,7 @@ export function registerNativeKernels(tf: TfCore, options: RegisterNativeOptions
     const kernelFunc = native ? native.make(addon, cpuKernel) : cpuKernel;
     tf.registerKernel({ ...config, backendName, kernelFunc });
   }
+  for (const fused of fusedKernels) tf.registerKernel({ kernelName: fused.kernelName, backendName, kernelFunc: fused.make(addon) });
   const poolBytes = options.poolBytes ?? defaultPoolBytes;
   if (!(poolBytes >= 0)) throw new Error(`registerNativeKernels: poolBytes must be a number >= 0, got ${options.poolBytes}`);
   tf.registerBackend(backendName, () => new NativeBackend(poolBytes), options.priority ?? 1);

@@ -42,3 +42,5 @@ export { embed } from './embedding.js';
 export { rmsNorm, RMS_NORM_EPS } from './rms-norm.js';
 export { ropeTables, applyRope, type RopeTables } from './rope.js';
 export { HIDDEN_LOGIT } from './attention.js';
+export { biasSquaredRelu } from './squared-relu.js';
+export { FusedKernel, fusedKernelActive, setFusedKernelsEnabled, type FusedBlock } from './fused.js';

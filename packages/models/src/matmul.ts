@@ -1,6 +1,7 @@
-// Matrix product whose gradient uses explicit transposes instead of matMul's transpose flags: on the
-// wasm backend a flagged matMul is 10–20x slower than tf.transpose + plain matMul, and this made a
-// small transformer step ~3x faster. Works for rank 2 and for batched rank ≥ 3 with equal batch dims.
+// Matrix product whose gradient, on the wasm backend, uses explicit transposes instead of matMul's transpose
+// flags: there a flagged matMul is 10–20x slower than tf.transpose + plain matMul, and this made a small
+// transformer step ~3x faster. Other backends (native BLAS, TensorFlow, WebGL/WebGPU) take the flags directly.
+// Works for rank 2 and for batched rank ≥ 3 with equal batch dims.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor } from '@tensorflow/tfjs-core';
 
@@ -20,6 +21,7 @@ const matMulCustom = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     value: tf.matMul(a, b),
     gradFunc: (dy: Tensor, saved: Tensor[]) => {
       const [sa, sb] = saved as [Tensor, Tensor];
+      if (tf.getBackend() !== 'wasm') return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false)];
       return [tf.matMul(dy, swapLastTwo(sb)), tf.matMul(swapLastTwo(sa), dy)];
     },
   };

@@ -9,6 +9,7 @@ import { resolveModelConfig, type ModelConfig, type ModelConfigInput } from './c
 import { exactParamCount, flopsPerToken } from './counts.js';
 import { embed } from './embedding.js';
 import { matMul } from './matmul.js';
+import { biasSquaredRelu } from './squared-relu.js';
 import { rmsNorm } from './rms-norm.js';
 import { ropeTables, type RopeTables } from './rope.js';
 import { parameterLayout, type ParamSpec } from './parameter-layout.js';
@@ -120,7 +121,7 @@ export function buildTransformer(config: ModelConfig, values: (spec: ParamSpec) 
         const a = attention(rmsNorm(h, layer.attnNorm), layer.attn, ctx); // [B·N, d]
         h = tf.add(h, tf.mul(a, residualScale));
         const m = rmsNorm(h, layer.mlpNorm); // [B·N, d]
-        const up = tf.square(tf.relu(tf.add(matMul<Tensor2D>(m, layer.wUp), layer.bUp))); // [B·N, 4d], squared ReLU
+        const up = biasSquaredRelu(matMul<Tensor2D>(m, layer.wUp), layer.bUp as Tensor1D); // [B·N, 4d]
         const down = tf.add(matMul<Tensor2D>(up, layer.wDown), layer.bDown); // [B·N, d]
         h = tf.add(h, tf.mul(down, residualScale));
       }

@@ -1,0 +1,278 @@
+// Fused blocks of the paper's transformer (the kernels @difflm/models names DifflmAttention, DifflmRmsNorm and
+// DifflmBiasSquaredRelu, with their gradients). One call does what the composite graph does in 10–30 kernels, and
+// the attention never materialises its transposes, concatenations or per-op intermediates.
+//
+// Attention layouts (row-major): qk [B, N, 2H, dh] (q heads, then k heads), v and out [B, N, H, dh],
+// sinkK / sinkV [H, dh], probs and gate [B, H, N, N+1] with column 0 the sink, bias [Bb, 1, N, N+1] (Bb = 1 or B).
+// gate = scale·(1 − tanh²) is the derivative of the soft-capped logit with respect to the raw score.
+#include <cblas.h>
+#include <cmath>
+#include <mutex>
+#include <vector>
+#include "args.h"
+#include "fast-exp.h"
+#include "parallel.h"
+
+namespace difflm {
+
+namespace {
+
+/** Run `body` over [0, n) slices on every BLAS thread, each slice's sgemm single-threaded; restores BLAS threads. */
+template <class F>
+void overSlices(int64_t n, F&& body) {
+  const int threads = openblas_get_num_threads();
+  if (threads < 2 || n < 2) {
+    body(int64_t{0}, n);
+    return;
+  }
+  openblas_set_num_threads(1);
+  parallelForThreads(n, threads, 4, body);
+  openblas_set_num_threads(threads);
+}
+
+inline float dot(const float* a, const float* b, int64_t n) {
+  float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+
+inline void axpy(float alpha, const float* x, float* y, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+}  // namespace
+
+// attentionForward(qk, v, sinkK, sinkV, bias | null, biasBatch, out, probs, gate, B, N, H, dh, scale, cap)
+Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
+  const float* qk = f32(info, 0);
+  const float* v = f32(info, 1);
+  const float* sinkK = f32(info, 2);
+  const float* sinkV = f32(info, 3);
+  const float* bias = info[4].IsNull() ? nullptr : f32(info, 4);
+  const int64_t biasBatch = i64(info, 5);
+  float* out = f32(info, 6);
+  float* probs = f32(info, 7);
+  float* gate = f32(info, 8);
+  const int64_t B = i64(info, 9), N = i64(info, 10), H = i64(info, 11), dh = i64(info, 12);
+  const float scale = static_cast<float>(info[13].As<Napi::Number>().DoubleValue());
+  const float cap = static_cast<float>(info[14].As<Napi::Number>().DoubleValue());
+  const int64_t ldqk = 2 * H * dh, ldv = H * dh, cols = N + 1;
+  const float a = scale / cap;
+  overSlices(B * H, [&](int64_t s0, int64_t s1) {
+    for (int64_t s = s0; s < s1; s++) {
+      const int64_t b = s / H, h = s % H;
+      const float* Q = qk + b * N * ldqk + h * dh;
+      const float* K = Q + H * dh;
+      const float* V = v + b * N * ldv + h * dh;
+      float* O = out + b * N * ldv + h * dh;
+      float* P = probs + s * N * cols;
+      float* G = gate + s * N * cols;
+      const float* bb = bias ? bias + (biasBatch == 1 ? 0 : b) * N * cols : nullptr;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, dh, 1.0f, Q, ldqk, K, ldqk, 0.0f, P + 1, cols);
+      for (int64_t i = 0; i < N; i++) {
+        float* p = P + i * cols;
+        float* g = G + i * cols;
+        p[0] = dot(Q + i * ldqk, sinkK + h * dh, dh);
+        const float* br = bb ? bb + i * cols : nullptr;
+#pragma omp simd
+        for (int64_t j = 0; j < cols; j++) {
+          const float t = fastTanh(p[j] * a);
+          g[j] = scale * (1.0f - t * t);
+          p[j] = cap * t;
+        }
+        if (br) {
+#pragma omp simd
+          for (int64_t j = 0; j < cols; j++) p[j] += br[j];
+        }
+        float m = p[0];
+        for (int64_t j = 1; j < cols; j++) m = p[j] > m ? p[j] : m;
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t j = 0; j < cols; j++) {
+          p[j] = fastExp(p[j] - m);
+          sum += p[j];
+        }
+        const float inv = 1.0f / sum;
+#pragma omp simd
+        for (int64_t j = 0; j < cols; j++) p[j] *= inv;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, V, ldv, 0.0f, O, ldv);
+      for (int64_t i = 0; i < N; i++) axpy(P[i * cols], sinkV + h * dh, O + i * ldv, dh);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// attentionBackward(qk, v, sinkK, sinkV, probs, gate, dOut, dqk, dv, dSinkK, dSinkV, B, N, H, dh)
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  const float* qk = f32(info, 0);
+  const float* v = f32(info, 1);
+  const float* sinkK = f32(info, 2);
+  const float* sinkV = f32(info, 3);
+  const float* probs = f32(info, 4);
+  const float* gate = f32(info, 5);
+  const float* dOut = f32(info, 6);
+  float* dqk = f32(info, 7);
+  float* dv = f32(info, 8);
+  float* dSinkK = f32(info, 9);
+  float* dSinkV = f32(info, 10);
+  const int64_t B = i64(info, 11), N = i64(info, 12), H = i64(info, 13), dh = i64(info, 14);
+  const int64_t ldqk = 2 * H * dh, ldv = H * dh, cols = N + 1;
+  std::fill(dSinkK, dSinkK + H * dh, 0.0f);
+  std::fill(dSinkV, dSinkV + H * dh, 0.0f);
+  std::mutex sinkMu;
+  overSlices(B * H, [&](int64_t s0, int64_t s1) {
+    std::vector<float> dP(static_cast<size_t>(N * cols));
+    std::vector<float> sk(static_cast<size_t>(H * dh), 0.0f), sv(static_cast<size_t>(H * dh), 0.0f);
+    for (int64_t s = s0; s < s1; s++) {
+      const int64_t b = s / H, h = s % H;
+      const float* Q = qk + b * N * ldqk + h * dh;
+      const float* K = Q + H * dh;
+      const float* V = v + b * N * ldv + h * dh;
+      const float* dO = dOut + b * N * ldv + h * dh;
+      float* dQ = dqk + b * N * ldqk + h * dh;
+      float* dK = dQ + H * dh;
+      float* dV = dv + b * N * ldv + h * dh;
+      const float* P = probs + s * N * cols;
+      const float* G = gate + s * N * cols;
+      float* D = dP.data();
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, dh, 1.0f, dO, ldv, V, ldv, 0.0f, D + 1, cols);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, dO, ldv, 0.0f, dV, ldv);
+      for (int64_t i = 0; i < N; i++) {
+        float* d = D + i * cols;
+        const float* p = P + i * cols;
+        const float* g = G + i * cols;
+        d[0] = dot(dO + i * ldv, sinkV + h * dh, dh);
+        axpy(p[0], dO + i * ldv, sv.data() + h * dh, dh);
+        const float rowDot = dot(p, d, cols);
+#pragma omp simd
+        for (int64_t j = 0; j < cols; j++) d[j] = p[j] * (d[j] - rowDot) * g[j];
+        axpy(d[0], Q + i * ldqk, sk.data() + h * dh, dh);
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, D + 1, cols, K, ldqk, 0.0f, dQ, ldqk);
+      for (int64_t i = 0; i < N; i++) axpy(D[i * cols], sinkK + h * dh, dQ + i * ldqk, dh);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, D + 1, cols, Q, ldqk, 0.0f, dK, ldqk);
+    }
+    std::lock_guard<std::mutex> lock(sinkMu);
+    for (int64_t i = 0; i < H * dh; i++) {
+      dSinkK[i] += sk[static_cast<size_t>(i)];
+      dSinkV[i] += sv[static_cast<size_t>(i)];
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// rmsNormForward(x, w, y, rstd, rows, d, groups, eps): y = x·rstd·(1 + w[row % groups]), rstd = 1/√(mean(x²) + eps)
+Napi::Value RmsNormForward(const Napi::CallbackInfo& info) {
+  const float* x = f32(info, 0);
+  const float* w = f32(info, 1);
+  float* y = f32(info, 2);
+  float* rstd = f32(info, 3);
+  const int64_t rows = i64(info, 4), d = i64(info, 5), groups = i64(info, 6);
+  const float eps = static_cast<float>(info[7].As<Napi::Number>().DoubleValue());
+  parallelFor(rows, (1 << 15) / d + 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const float* xr = x + r * d;
+      const float* wr = w + (r % groups) * d;
+      float* yr = y + r * d;
+      const float rs = 1.0f / std::sqrt(dot(xr, xr, d) / static_cast<float>(d) + eps);
+      rstd[r] = rs;
+#pragma omp simd
+      for (int64_t i = 0; i < d; i++) yr[i] = xr[i] * rs * (1.0f + wr[i]);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// rmsNormBackward(x, w, rstd, dy, dx, dw, rows, d, groups)
+Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
+  const float* x = f32(info, 0);
+  const float* w = f32(info, 1);
+  const float* rstd = f32(info, 2);
+  const float* dy = f32(info, 3);
+  float* dx = f32(info, 4);
+  float* dw = f32(info, 5);
+  const int64_t rows = i64(info, 6), d = i64(info, 7), groups = i64(info, 8);
+  std::fill(dw, dw + groups * d, 0.0f);
+  std::mutex mu;
+  parallelFor(rows, (1 << 15) / d + 1, [&](int64_t r0, int64_t r1) {
+    std::vector<float> part(static_cast<size_t>(groups * d), 0.0f);
+    for (int64_t r = r0; r < r1; r++) {
+      const float* xr = x + r * d;
+      const float* dyr = dy + r * d;
+      const int64_t g = r % groups;
+      const float* wr = w + g * d;
+      float* pr = part.data() + g * d;
+      float* dxr = dx + r * d;
+      const float rs = rstd[r];
+      float m = 0.0f;
+#pragma omp simd reduction(+ : m)
+      for (int64_t i = 0; i < d; i++) {
+        const float xh = xr[i] * rs;
+        m += (1.0f + wr[i]) * dyr[i] * xh;
+        pr[i] += dyr[i] * xh;
+      }
+      m /= static_cast<float>(d);
+#pragma omp simd
+      for (int64_t i = 0; i < d; i++) dxr[i] = rs * ((1.0f + wr[i]) * dyr[i] - xr[i] * rs * m);
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    for (size_t i = 0; i < part.size(); i++) dw[i] += part[i];
+  });
+  return info.Env().Undefined();
+}
+
+// biasSquaredRelu(x, b, y, rows, cols): y = max(x + b, 0)²
+Napi::Value BiasSquaredRelu(const Napi::CallbackInfo& info) {
+  const float* x = f32(info, 0);
+  const float* bias = f32(info, 1);
+  float* y = f32(info, 2);
+  const int64_t rows = i64(info, 3), cols = i64(info, 4);
+  parallelFor(rows, (1 << 15) / cols + 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const float* xr = x + r * cols;
+      float* yr = y + r * cols;
+#pragma omp simd
+      for (int64_t i = 0; i < cols; i++) {
+        const float u = xr[i] + bias[i];
+        const float p = u > 0.0f ? u : 0.0f;
+        yr[i] = p * p;
+      }
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// biasSquaredReluBackward(x, b, dy, dx, db, rows, cols): dx = dy·2·max(x + b, 0), db = Σ_rows dx
+Napi::Value BiasSquaredReluBackward(const Napi::CallbackInfo& info) {
+  const float* x = f32(info, 0);
+  const float* bias = f32(info, 1);
+  const float* dy = f32(info, 2);
+  float* dx = f32(info, 3);
+  float* db = f32(info, 4);
+  const int64_t rows = i64(info, 5), cols = i64(info, 6);
+  std::fill(db, db + cols, 0.0f);
+  std::mutex mu;
+  parallelFor(rows, (1 << 15) / cols + 1, [&](int64_t r0, int64_t r1) {
+    std::vector<float> part(static_cast<size_t>(cols), 0.0f);
+    for (int64_t r = r0; r < r1; r++) {
+      const float* xr = x + r * cols;
+      const float* dyr = dy + r * cols;
+      float* dxr = dx + r * cols;
+#pragma omp simd
+      for (int64_t i = 0; i < cols; i++) {
+        const float u = xr[i] + bias[i];
+        const float g = u > 0.0f ? 2.0f * u * dyr[i] : 0.0f;
+        dxr[i] = g;
+        part[static_cast<size_t>(i)] += g;
+      }
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    for (int64_t i = 0; i < cols; i++) db[i] += part[static_cast<size_t>(i)];
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace difflm

@@ -1,0 +1,141 @@
+// The fused blocks of @difflm/models (DifflmAttention, DifflmRmsNorm, DifflmBiasSquaredRelu and their gradients;
+// the contract is documented in @difflm/models' fused.ts) on the addon's native/blocks.cc. These are new kernel
+// names, registered for the native backend only; a backend without them runs the model's composite graph.
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { NativeAddon } from '../addon.js';
+import { alloc, f32, output, sizeOf } from './native-kernel.js';
+
+/** A kernel that exists only on the native backend (no cpu kernel underneath). */
+export interface FusedNativeKernel {
+  kernelName: string;
+  make(addon: NativeAddon): KernelFunc;
+}
+
+/** Float32 storage of `t`, copied into a Float32Array when the backend stores it otherwise. */
+function input(backend: MathBackendCPU, t: TensorInfo, kernel: string, name: string): Float32Array {
+  if (t.dtype !== 'float32') throw new Error(`${kernel}: input '${name}' must be float32, got ${t.dtype}`);
+  return f32(backend, t) ?? Float32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
+}
+
+function expectShape(kernel: string, name: string, t: TensorInfo, shape: readonly number[]): void {
+  if (t.shape.length !== shape.length || t.shape.some((n, i) => n !== shape[i])) {
+    throw new Error(`${kernel}: input '${name}' must have shape [${shape.join(', ')}], got [${t.shape.join(', ')}]`);
+  }
+}
+
+const attention: FusedNativeKernel = {
+  kernelName: 'DifflmAttention',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { qk, v, sinkK, sinkV, bias } = args.inputs as Record<string, TensorInfo | undefined>;
+    const { nHeads: H, scale, softCap } = args.attrs as { nHeads: number; scale: number; softCap: number };
+    const [B, N, twoH, dh] = qk!.shape as [number, number, number, number];
+    const k = 'DifflmAttention';
+    if (qk!.shape.length !== 4 || twoH !== 2 * H) throw new Error(`${k}: qk must be [B, N, 2·${H}, dh], got [${qk!.shape.join(', ')}]`);
+    expectShape(k, 'v', v!, [B, N, H, dh]);
+    expectShape(k, 'sinkK', sinkK!, [H, dh]);
+    expectShape(k, 'sinkV', sinkV!, [H, dh]);
+    const biasBatch = bias ? bias.shape[0]! : 0;
+    if (bias) expectShape(k, 'bias', bias, [biasBatch === 1 ? 1 : B, 1, N, N + 1]);
+    const out = alloc(backend, B * N * H * dh);
+    const probs = alloc(backend, B * H * N * (N + 1));
+    const gate = alloc(backend, B * H * N * (N + 1));
+    addon.attentionForward(input(backend, qk!, k, 'qk'), input(backend, v!, k, 'v'), input(backend, sinkK!, k, 'sinkK'), input(backend, sinkV!, k, 'sinkV'), bias ? input(backend, bias, k, 'bias') : null, biasBatch, out, probs, gate, B, N, H, dh, scale, softCap);
+    return [output(backend, [B, N, H, dh], out), output(backend, [B, H, N, N + 1], probs), output(backend, [B, H, N, N + 1], gate)];
+  },
+};
+
+const attentionGrad: FusedNativeKernel = {
+  kernelName: 'DifflmAttentionGrad',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { qk, v, sinkK, sinkV, probs, gate, dOut } = args.inputs as Record<string, TensorInfo>;
+    const k = 'DifflmAttentionGrad';
+    const [B, N, H, dh] = v!.shape as [number, number, number, number];
+    expectShape(k, 'dOut', dOut!, [B, N, H, dh]);
+    expectShape(k, 'probs', probs!, [B, H, N, N + 1]);
+    const dqk = alloc(backend, sizeOf(qk!.shape));
+    const dv = alloc(backend, sizeOf(v!.shape));
+    const dSinkK = alloc(backend, H * dh);
+    const dSinkV = alloc(backend, H * dh);
+    addon.attentionBackward(input(backend, qk!, k, 'qk'), input(backend, v!, k, 'v'), input(backend, sinkK!, k, 'sinkK'), input(backend, sinkV!, k, 'sinkV'), input(backend, probs!, k, 'probs'), input(backend, gate!, k, 'gate'), input(backend, dOut!, k, 'dOut'), dqk, dv, dSinkK, dSinkV, B, N, H, dh);
+    return [output(backend, qk!.shape, dqk), output(backend, v!.shape, dv), output(backend, [H, dh], dSinkK), output(backend, [H, dh], dSinkV)];
+  },
+};
+
+function normDims(kernel: string, x: TensorInfo, weight: TensorInfo): { rows: number; d: number; groups: number } {
+  const r = x.shape.length - weight.shape.length;
+  if (r < 0 || weight.shape.some((n, i) => n !== x.shape[r + i])) {
+    throw new Error(`${kernel}: weight [${weight.shape.join(', ')}] must equal the trailing axes of x [${x.shape.join(', ')}]`);
+  }
+  const d = x.shape[x.shape.length - 1]!;
+  return { rows: sizeOf(x.shape) / d, d, groups: sizeOf(weight.shape) / d };
+}
+
+const rmsNorm: FusedNativeKernel = {
+  kernelName: 'DifflmRmsNorm',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { x, weight } = args.inputs as Record<string, TensorInfo>;
+    const { eps } = args.attrs as { eps: number };
+    const { rows, d, groups } = normDims('DifflmRmsNorm', x!, weight!);
+    const y = alloc(backend, rows * d);
+    const rstd = alloc(backend, rows);
+    addon.rmsNormForward(input(backend, x!, 'DifflmRmsNorm', 'x'), input(backend, weight!, 'DifflmRmsNorm', 'weight'), y, rstd, rows, d, groups, eps);
+    return [output(backend, x!.shape, y), output(backend, [rows], rstd)];
+  },
+};
+
+const rmsNormGrad: FusedNativeKernel = {
+  kernelName: 'DifflmRmsNormGrad',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { x, weight, rstd, dy } = args.inputs as Record<string, TensorInfo>;
+    const k = 'DifflmRmsNormGrad';
+    const { rows, d, groups } = normDims(k, x!, weight!);
+    expectShape(k, 'dy', dy!, x!.shape);
+    const dx = alloc(backend, rows * d);
+    const dw = alloc(backend, groups * d);
+    addon.rmsNormBackward(input(backend, x!, k, 'x'), input(backend, weight!, k, 'weight'), input(backend, rstd!, k, 'rstd'), input(backend, dy!, k, 'dy'), dx, dw, rows, d, groups);
+    return [output(backend, x!.shape, dx), output(backend, weight!.shape, dw)];
+  },
+};
+
+function mlpDims(kernel: string, x: TensorInfo, bias: TensorInfo): { rows: number; cols: number } {
+  if (x.shape.length !== 2 || bias.shape.length !== 1 || bias.shape[0] !== x.shape[1]) {
+    throw new Error(`${kernel}: expected x [M, F] and bias [F], got [${x.shape.join(', ')}] and [${bias.shape.join(', ')}]`);
+  }
+  return { rows: x.shape[0]!, cols: x.shape[1]! };
+}
+
+const biasSquaredRelu: FusedNativeKernel = {
+  kernelName: 'DifflmBiasSquaredRelu',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { x, bias } = args.inputs as Record<string, TensorInfo>;
+    const k = 'DifflmBiasSquaredRelu';
+    const { rows, cols } = mlpDims(k, x!, bias!);
+    const y = alloc(backend, rows * cols);
+    addon.biasSquaredRelu(input(backend, x!, k, 'x'), input(backend, bias!, k, 'bias'), y, rows, cols);
+    return output(backend, x!.shape, y);
+  },
+};
+
+const biasSquaredReluGrad: FusedNativeKernel = {
+  kernelName: 'DifflmBiasSquaredReluGrad',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { x, bias, dy } = args.inputs as Record<string, TensorInfo>;
+    const k = 'DifflmBiasSquaredReluGrad';
+    const { rows, cols } = mlpDims(k, x!, bias!);
+    expectShape(k, 'dy', dy!, x!.shape);
+    const dx = alloc(backend, rows * cols);
+    const db = alloc(backend, cols);
+    addon.biasSquaredReluBackward(input(backend, x!, k, 'x'), input(backend, bias!, k, 'bias'), input(backend, dy!, k, 'dy'), dx, db, rows, cols);
+    return [output(backend, x!.shape, dx), output(backend, bias!.shape, db)];
+  },
+};
+
+/** Every fused kernel the native backend adds. */
+export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad];
