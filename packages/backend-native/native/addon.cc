@@ -10,7 +10,7 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("corename", openblas_get_corename());
   o.Set("config", openblas_get_config());
-  o.Set("threads", openblas_get_num_threads());
+  o.Set("threads", blasThreads());
   o.Set("elementwiseThreads", poolThreads());
   // 0 = sequential, 1 = pthreads, 2 = OpenMP (openblas_get_parallel's codes).
   int p = openblas_get_parallel();
@@ -19,7 +19,7 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
-  openblas_set_num_threads(static_cast<int>(i64(info, 0)));
+  setBlasThreads(static_cast<int>(i64(info, 0)));
   setPoolThreads(static_cast<int>(i64(info, 0)));
   return info.Env().Undefined();
 }
@@ -30,6 +30,7 @@ static Napi::Value SetElementwiseThreads(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  blasThreads();  // starts the pool, which takes over OpenBLAS's thread count and makes OpenBLAS single-threaded
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("setElementwiseThreads", Napi::Function::New(env, SetElementwiseThreads));

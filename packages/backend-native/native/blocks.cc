@@ -17,17 +17,10 @@ namespace difflm {
 
 namespace {
 
-/** Run `body` over [0, n) slices on every BLAS thread, each slice's sgemm single-threaded; restores BLAS threads. */
+/** Run `body` over [0, n) slices on the matrix kernels' threads (OpenBLAS is single-threaded inside each). */
 template <class F>
 void overSlices(int64_t n, F&& body) {
-  const int threads = openblas_get_num_threads();
-  if (threads < 2 || n < 2) {
-    body(int64_t{0}, n);
-    return;
-  }
-  openblas_set_num_threads(1);
-  parallelForThreads(n, threads, 4, body);
-  openblas_set_num_threads(threads);
+  parallelForThreads(n, blasThreads(), 4, body);
 }
 
 inline float dot(const float* a, const float* b, int64_t n) {

@@ -3,27 +3,43 @@
 // caller runs its chunk too and only waits for chunks a worker has actually started.
 #include "parallel.h"
 
+#include <cblas.h>
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define DIFFLM_PAUSE() _mm_pause()
+#else
+#define DIFFLM_PAUSE() std::this_thread::yield()
+#endif
 
 namespace difflm {
 
 namespace {
 
 using Body = std::function<void(int64_t, int64_t)>;
+using Clock = std::chrono::steady_clock;
+
+/** How long an idle worker keeps polling for the next job before it sleeps. */
+constexpr auto kSpin = std::chrono::microseconds(200);
 
 struct Pool {
   std::mutex mu;
-  std::condition_variable wake, done;
-  int started = 0;  // worker threads started
+  std::condition_variable wake;
+  int started = 0;   // worker threads started
+  int sleepers = 0;  // workers waiting on `wake` (guarded by mu)
   const Body* body = nullptr;
   int64_t n = 0;
-  int chunks = 0, next = 0, remaining = 0;
-  uint64_t generation = 0;
+  int chunks = 0, next = 0;
+  std::atomic<int> remaining{0};
+  std::atomic<uint64_t> generation{0};
   int threads = 1;
+  int blas = 1;
 
   bool claim(const Body*& job, int64_t& lo, int64_t& hi) {
     std::lock_guard<std::mutex> lock(mu);
@@ -35,28 +51,31 @@ struct Pool {
     return true;
   }
 
-  void finish() {
-    std::lock_guard<std::mutex> lock(mu);
-    if (--remaining == 0) done.notify_all();
-  }
-
   void drain() {
     const Body* job;
     int64_t lo, hi;
     while (claim(job, lo, hi)) {
       (*job)(lo, hi);
-      finish();
+      remaining.fetch_sub(1, std::memory_order_acq_rel);
     }
   }
 
   void worker() {
     uint64_t seen = 0;
     for (;;) {
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        wake.wait(lock, [&] { return generation != seen; });
-        seen = generation;
+      const auto t0 = Clock::now();
+      int polls = 0;
+      while (generation.load(std::memory_order_acquire) == seen) {
+        DIFFLM_PAUSE();
+        if (++polls % 64 == 0 && Clock::now() - t0 > kSpin) break;
       }
+      if (generation.load(std::memory_order_acquire) == seen) {
+        std::unique_lock<std::mutex> lock(mu);
+        sleepers++;
+        wake.wait(lock, [&] { return generation.load(std::memory_order_acquire) != seen; });
+        sleepers--;
+      }
+      seen = generation.load(std::memory_order_acquire);
       drain();
     }
   }
@@ -72,7 +91,11 @@ struct Pool {
 Pool& pool() {
   static Pool* p = [] {
     auto* q = new Pool();  // never destroyed: detached workers may outlive static destruction
-    q->threads = 1;  // opt-in (setElementwiseThreads): see docs/adr/0003 on shared machines
+    q->threads = 1;  // elementwise kernels: opt-in (setElementwiseThreads), see docs/adr/0003
+    // The matrix kernels take over OpenBLAS's thread count (OPENBLAS_NUM_THREADS or the cores), and OpenBLAS
+    // runs single-threaded inside each of their chunks from here on.
+    q->blas = std::max(1, openblas_get_num_threads());
+    openblas_set_num_threads(1);
     return q;
   }();
   return *p;
@@ -84,11 +107,14 @@ std::mutex callMu;  // one parallelFor at a time (the JS thread is the only call
 
 int poolThreads() { return pool().threads; }
 void setPoolThreads(int n) { pool().threads = std::max(1, std::min(64, n)); }
+int blasThreads() { return pool().blas; }
+void setBlasThreads(int n) { pool().blas = std::max(1, std::min(64, n)); }
 
 void parallelForImpl(int64_t n, int64_t grain, const Body& body, int threads, int chunksPerThread) {
   std::lock_guard<std::mutex> call(callMu);
   Pool& p = pool();
   const int chunks = static_cast<int>(std::min<int64_t>(static_cast<int64_t>(threads) * chunksPerThread, n / grain));
+  bool notify;
   {
     std::lock_guard<std::mutex> lock(p.mu);
     p.ensureWorkers(std::min(threads, chunks) - 1);
@@ -96,13 +122,18 @@ void parallelForImpl(int64_t n, int64_t grain, const Body& body, int threads, in
     p.n = n;
     p.chunks = chunks;
     p.next = 0;
-    p.remaining = chunks;
-    p.generation++;
+    p.remaining.store(chunks, std::memory_order_relaxed);
+    p.generation.fetch_add(1, std::memory_order_release);
+    notify = p.sleepers > 0;
   }
-  p.wake.notify_all();
+  if (notify) p.wake.notify_all();
   p.drain();
-  std::unique_lock<std::mutex> lock(p.mu);
-  p.done.wait(lock, [&] { return p.remaining == 0; });
+  // Every chunk is claimed; wait for the ones workers are still running.
+  int polls = 0;
+  while (p.remaining.load(std::memory_order_acquire) != 0) {
+    DIFFLM_PAUSE();
+    if (++polls > 4096) std::this_thread::yield();  // a descheduled worker: let it run
+  }
 }
 
 }  // namespace difflm

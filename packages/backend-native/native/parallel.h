@@ -1,13 +1,20 @@
-// A small persistent thread pool for the elementwise kernels: parallelFor splits [0, n) into one chunk per
-// thread; the calling (JS) thread runs chunk 0. Workers sleep on a condition variable between jobs (no
-// spin-wait stealing the JS thread's core). Work below `grain` items per thread runs inline.
+// One small persistent thread pool for every parallel kernel — the sgemm row/column splits, the attention slices
+// and the large elementwise kernels — so that no second set of threads (OpenBLAS's own, which busy-wait for about
+// 0.1 s after each call) competes with it for the cores. OpenBLAS itself runs single-threaded inside each chunk.
+//
+// parallelFor splits [0, n) into chunks claimed by the calling (JS) thread and the workers. A worker spins briefly
+// after a job (kernels come back to back during a training step) and then sleeps on a condition variable, so an
+// idle backend uses no CPU. Work below `grain` items per thread runs inline.
 #pragma once
 #include <cstdint>
 #include <functional>
 
 namespace difflm {
 
-/** Threads used (the JS thread included); default 1, set through the addon's setElementwiseThreads. */
+/** Threads for the matrix kernels (sgemm splits, attention), the JS thread included; default: OpenBLAS's count. */
+int blasThreads();
+void setBlasThreads(int n);
+/** Threads for the elementwise kernels, the JS thread included (default 1, see docs/adr/0003). */
 int poolThreads();
 void setPoolThreads(int n);
 

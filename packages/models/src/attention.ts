@@ -6,7 +6,7 @@ import type { Tensor, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core
 import { matMul } from './matmul.js';
 import { rmsNorm } from './rms-norm.js';
 import { applyRope } from './rope.js';
-import { FusedKernel, fusedKernelActive } from './fused.js';
+import { fusedAttention, fusedKernelActive } from './fused.js';
 
 export interface AttentionParams {
   /** [d, 3d]: columns are q | k | v. */
@@ -42,11 +42,9 @@ export function attention(x: Tensor2D, p: AttentionParams, ctx: AttentionContext
   const qkNormed = rmsNorm(tf.reshape(qkFlat, [B * N, 2, d]), p.qkNorm); // [B·N, 2, d]
   const qkRot = applyRope(tf.reshape(qkNormed, [B, N, 2 * H, dh]), ctx.cos, ctx.sin); // [B, N, 2H, dh]
   if (fusedKernelActive('attention')) {
-    const inputs: tf.NamedTensorMap = { qk: qkRot, v: tf.reshape(vFlat, [B, N, H, dh]), sinkK: p.sinkK, sinkV: p.sinkV };
-    if (ctx.bias) inputs.bias = ctx.bias;
-    const attrs = { nHeads: H, scale: 1 / Math.sqrt(dh), softCap: ctx.softCap, biasShape: ctx.bias ? ctx.bias.shape : [] };
-    const [out] = tf.engine().runKernel(FusedKernel.attention, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[]; // [B, N, H, dh]
-    return matMul<Tensor2D>(tf.reshape(out!, [B * N, d]), p.wo);
+    const attrs = { nHeads: H, scale: 1 / Math.sqrt(dh), softCap: ctx.softCap };
+    const out = fusedAttention(qkRot, tf.reshape(vFlat, [B, N, H, dh]), p.sinkK, p.sinkV, ctx.bias, attrs); // [B, N, H, dh]
+    return matMul<Tensor2D>(tf.reshape(out, [B * N, d]), p.wo);
   }
   const [q, k] = tf.split(qkRot, [H, H], 2); // [B, N, H, dh] each
   const qh = tf.transpose(q as Tensor, [0, 2, 1, 3]); // [B, H, N, dh]

@@ -13,7 +13,7 @@
 //   DifflmBiasSquaredRelu      inputs {x [M,F], bias [F]} → y = max(x + bias, 0)²
 //   DifflmBiasSquaredReluGrad  inputs {x, bias, dy} → [dx, dBias]
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
 
 export const FusedKernel = {
   attention: 'DifflmAttention',
@@ -36,44 +36,81 @@ export function setFusedKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
-let gradientsRegistered = false;
+// Each fused op is a customGrad: the tape records one node with one output, so the extra outputs a backward pass
+// needs (probs, gate, rstd) are saved without tfjs creating zero gradients for them.
+type Saver = (tensors: Tensor[]) => void;
+function run(name: string, inputs: NamedTensorMap, attrs: NamedAttrMap = {}): Tensor[] {
+  const out = tf.engine().runKernel(name, inputs, attrs) as Tensor | Tensor[];
+  return Array.isArray(out) ? out : [out];
+}
 
-function registerGradients(): void {
-  if (gradientsRegistered) return;
-  gradientsRegistered = true;
-  tf.registerGradient({
-    kernelName: FusedKernel.attention,
-    inputsToSave: ['qk', 'v', 'sinkK', 'sinkV'],
-    outputsToSave: [false, true, true],
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs?: NamedAttrMap) => {
-      const dOut = Array.isArray(dy) ? (dy[0] as Tensor) : dy;
-      const [qk, v, sinkK, sinkV, probs, gate] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
-      const [dqk, dv, dSinkK, dSinkV] = tf.engine().runKernel(FusedKernel.attentionGrad, { qk, v, sinkK, sinkV, probs, gate, dOut }, attrs) as Tensor[];
-      const biasShape = (attrs?.biasShape as number[] | undefined) ?? [];
-      return { qk: () => dqk!, v: () => dv!, sinkK: () => dSinkK!, sinkV: () => dSinkV!, bias: () => tf.zeros(biasShape) };
-    },
-  });
-  tf.registerGradient({
-    kernelName: FusedKernel.rmsNorm,
-    inputsToSave: ['x', 'weight'],
-    outputsToSave: [false, true],
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs?: NamedAttrMap) => {
-      const dY = Array.isArray(dy) ? (dy[0] as Tensor) : dy;
-      const [x, weight, rstd] = saved as [Tensor, Tensor, Tensor];
-      const [dx, dWeight] = tf.engine().runKernel(FusedKernel.rmsNormGrad, { x, weight, rstd, dy: dY }, attrs) as Tensor[];
-      return { x: () => dx!, weight: () => dWeight! };
-    },
-  });
-  tf.registerGradient({
-    kernelName: FusedKernel.biasSquaredRelu,
-    inputsToSave: ['x', 'bias'],
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
-      const [x, bias] = saved as [Tensor, Tensor];
-      const [dx, dBias] = tf.engine().runKernel(FusedKernel.biasSquaredReluGrad, { x, bias, dy: dy as Tensor }) as Tensor[];
-      return { x: () => dx!, bias: () => dBias! };
-    },
+interface AttentionAttrs {
+  nHeads: number;
+  scale: number;
+  softCap: number;
+}
+
+function attentionOp(withBias: boolean, attrs: AttentionAttrs) {
+  return tf.customGrad((...args: (Tensor | Saver)[]) => {
+    const save = args.pop() as Saver;
+    const [qk, v, sinkK, sinkV, bias] = args as Tensor[];
+    const inputs: NamedTensorMap = { qk: qk!, v: v!, sinkK: sinkK!, sinkV: sinkV! };
+    if (withBias) inputs.bias = bias!;
+    const [out, probs, gate] = run(FusedKernel.attention, inputs, { ...attrs });
+    save([qk!, v!, sinkK!, sinkV!, probs!, gate!]);
+    return {
+      value: out!,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sqk, sv, ssk, ssv, sp, sg] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+        const grads = run(FusedKernel.attentionGrad, { qk: sqk, v: sv, sinkK: ssk, sinkV: ssv, probs: sp, gate: sg, dOut: dy }, { ...attrs });
+        return withBias ? [...grads, tf.zerosLike(bias!)] : grads;
+      },
+    };
   });
 }
+
+/**
+ * Fused attention core (the DifflmAttention kernel): qk [B,N,2H,dh], v [B,N,H,dh] → out [B,N,H,dh]. Only call
+ * when fusedKernelActive('attention').
+ */
+export function fusedAttention(qk: Tensor, v: Tensor, sinkK: Tensor, sinkV: Tensor, bias: Tensor | null, attrs: AttentionAttrs): Tensor {
+  const op = attentionOp(bias !== null, attrs) as (...t: Tensor[]) => Tensor;
+  return bias ? op(qk, v, sinkK, sinkV, bias) : op(qk, v, sinkK, sinkV);
+}
+
+const rmsNormOps = new Map<number, (x: Tensor, w: Tensor) => Tensor>();
+
+/** Fused RMSNorm (the DifflmRmsNorm kernel). Only call when fusedKernelActive('rmsNorm'). */
+export function fusedRmsNorm(x: Tensor, weight: Tensor, eps: number): Tensor {
+  let op = rmsNormOps.get(eps);
+  if (!op) {
+    op = tf.customGrad((...args: (Tensor | Saver)[]) => {
+      const [xi, w, save] = args as [Tensor, Tensor, Saver];
+      const [y, rstd] = run(FusedKernel.rmsNorm, { x: xi, weight: w }, { eps });
+      save([xi, w, rstd!]);
+      return {
+        value: y!,
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const [sx, sw, sr] = saved as [Tensor, Tensor, Tensor];
+          return run(FusedKernel.rmsNormGrad, { x: sx, weight: sw, rstd: sr, dy }, { eps });
+        },
+      };
+    }) as (x: Tensor, w: Tensor) => Tensor;
+    rmsNormOps.set(eps, op);
+  }
+  return op(x, weight);
+}
+
+/** Fused max(x + bias, 0)² (the DifflmBiasSquaredRelu kernel). Only call when fusedKernelActive('biasSquaredRelu'). */
+export const fusedBiasSquaredRelu = tf.customGrad((...args: (Tensor | Saver)[]) => {
+  const [x, bias, save] = args as [Tensor, Tensor, Saver];
+  save([x, bias]);
+  const [y] = run(FusedKernel.biasSquaredRelu, { x, bias });
+  return {
+    value: y!,
+    gradFunc: (dy: Tensor, saved: Tensor[]) => run(FusedKernel.biasSquaredReluGrad, { x: saved[0]!, bias: saved[1]!, dy }),
+  };
+}) as (x: Tensor, bias: Tensor) => Tensor;
 
 /** Whether `block` runs as a fused kernel on the active backend (and fused kernels are enabled). */
 export function fusedKernelActive(block: FusedBlock): boolean {
@@ -82,6 +119,5 @@ export function fusedKernelActive(block: FusedBlock): boolean {
   const forward = FusedKernel[block];
   const grad = FusedKernel[`${block}Grad`];
   if (!tf.getKernel(forward, backend) || !tf.getKernel(grad, backend)) return false;
-  registerGradients();
   return true;
 }

@@ -1,0 +1,27 @@
+// Where a training step's time goes: forward, forward+backward, optimizer (median ms of many repetitions).
+import * as tf from '@tensorflow/tfjs';
+import { createTransformer } from '@difflm/models';
+import { createRng } from '@difflm/noise';
+import { registerNativeKernels } from '@difflm/backend-native';
+import { maskedCorrupt, maskedDiffusionLoss } from './masked-diffusion-loss.js';
+import { referenceConfigs } from './reference-configs.js';
+const [name = 'a', reps = '15'] = process.argv.slice(2);
+const cfg = referenceConfigs[name as 'a' | 'b'];
+registerNativeKernels(tf);
+await tf.setBackend('native');
+const model = createTransformer({ vocabSize: cfg.vocabSize, seqLen: cfg.seqLen, dModel: cfg.dModel, nLayers: cfg.nLayers, nHeads: cfg.nHeads }, { seed: 1 });
+const vars = model.params.map((p) => p.variable);
+const optimizer = tf.train.adam(1e-3);
+const rng = createRng(7);
+const x = new Int32Array(cfg.batch * cfg.seqLen).map(() => rng.int(cfg.vocabSize - 1));
+const med = (f: () => void) => { const ts: number[] = []; for (let i = 0; i < Number(reps); i++) { const t = performance.now(); f(); ts.push(performance.now() - t); } ts.sort((a, b) => a - b); return ts[ts.length >> 1]!.toFixed(1); };
+const batch = maskedCorrupt(x, cfg.batch, cfg.seqLen, cfg.vocabSize - 1, rng);
+const fwd = () => tf.tidy(() => { maskedDiffusionLoss(model.apply(batch.zt, null), batch).dataSync(); });
+const logitsOnly = () => tf.tidy(() => { model.apply(batch.zt, null).dataSync(); });
+const fb = () => { const { value, grads } = tf.variableGrads(() => maskedDiffusionLoss(model.apply(batch.zt, null), batch) as tf.Scalar, vars); value.dataSync(); tf.dispose([value, ...Object.values(grads)]); };
+const full = () => { const l = optimizer.minimize(() => maskedDiffusionLoss(model.apply(batch.zt, null), batch) as tf.Scalar, true, vars)!; l.dataSync(); l.dispose(); };
+const grads = tf.variableGrads(() => maskedDiffusionLoss(model.apply(batch.zt, null), batch) as tf.Scalar, vars).grads;
+const opt = () => { optimizer.applyGradients(grads); tf.backend(); };
+full(); full();
+const corrupt = () => { const b = maskedCorrupt(x, cfg.batch, cfg.seqLen, cfg.vocabSize - 1, rng); tf.dispose([b.zt, b.x0, b.weight]); };
+console.log(`logits ${med(logitsOnly)} fwd+loss ${med(fwd)} fwd+bwd ${med(fb)} adam ${med(opt)} full ${med(full)} corrupt ${med(corrupt)}`);
