@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createTransformer } from '@difflm/models';
 import { createRng } from '@difflm/noise';
+import { createAdamW } from '@difflm/trainer';
 import { nativeInfo, registerNativeKernels } from '@difflm/backend-native';
 import { maskedCorrupt, maskedDiffusionLoss } from './masked-diffusion-loss.js';
 import { referenceConfigs, trainFlopsPerToken } from './reference-configs.js';
@@ -20,7 +21,9 @@ await tf.ready();
 
 const model = createTransformer({ vocabSize: cfg.vocabSize, seqLen: cfg.seqLen, dModel: cfg.dModel, nLayers: cfg.nLayers, nHeads: cfg.nHeads }, { seed: 1 });
 const vars = model.params.map((p) => p.variable);
-const optimizer = tf.train.adam(1e-3);
+// difflm's AdamW with no weight decay: Adam, as the PyTorch reference uses (torch.optim.Adam, lr 1e-3, ε 1e-8).
+const optimizer = createAdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+const groups = { bulk: { lr: 1e-3, weightDecay: 0 }, aux: { lr: 1e-3, weightDecay: 0 } };
 const rng = createRng(7);
 const maskId = cfg.vocabSize - 1;
 const steps = Number(stepsArg);
@@ -34,9 +37,10 @@ for (let s = 0; s < warmup + steps; s++) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const batch = maskedCorrupt(x, cfg.batch, cfg.seqLen, maskId, rng);
-  const loss = optimizer.minimize(() => maskedDiffusionLoss(model.apply(batch.zt, null), batch), true, vars);
-  const value = loss!.dataSync()[0]!;
-  loss!.dispose();
+  const { value: loss, grads } = tf.variableGrads(() => maskedDiffusionLoss(model.apply(batch.zt, null), batch), vars);
+  optimizer.update(model.params, grads, groups);
+  const value = loss.dataSync()[0]!;
+  tf.dispose([loss, ...Object.values(grads)]);
   tf.dispose([batch.zt, batch.x0, batch.weight]);
   const ms = performance.now() - t0;
   losses.push(value);

@@ -269,3 +269,58 @@ Napi::Value BiasSquaredReluBackward(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace difflm
+
+namespace difflm {
+
+// adamwUpdate(param, grad, m, v, paramOut, mOut, vOut, n, beta1, beta2, c1, c2, epsilon, lr, weightDecay)
+Napi::Value AdamWUpdate(const Napi::CallbackInfo& info) {
+  const float* p = f32(info, 0);
+  const float* g = f32(info, 1);
+  const float* m = f32(info, 2);
+  const float* v = f32(info, 3);
+  float* po = f32(info, 4);
+  float* mo = f32(info, 5);
+  float* vo = f32(info, 6);
+  const int64_t n = i64(info, 7);
+  auto num = [&](size_t i) { return static_cast<float>(info[i].As<Napi::Number>().DoubleValue()); };
+  const float b1 = num(8), b2 = num(9), c1 = num(10), c2 = num(11), eps = num(12), lr = num(13), wd = num(14);
+  parallelFor(n, 1 << 16, [&](int64_t lo, int64_t hi) {
+#pragma omp simd
+    for (int64_t i = lo; i < hi; i++) {
+      const float mi = m[i] * b1 + g[i] * (1.0f - b1);
+      const float vi = v[i] * b2 + g[i] * g[i] * (1.0f - b2);
+      const float dir = (mi / c1) / (std::sqrt(vi / c2) + eps);
+      po[i] = p[i] - (dir + p[i] * wd) * lr;
+      mo[i] = mi;
+      vo[i] = vi;
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// lapropUpdate(param, grad, m, nu, paramOut, mOut, nuOut, n, beta1, beta2, epsilon, lr, weightDecay)
+Napi::Value LaPropUpdate(const Napi::CallbackInfo& info) {
+  const float* p = f32(info, 0);
+  const float* g = f32(info, 1);
+  const float* m = f32(info, 2);
+  const float* nu = f32(info, 3);
+  float* po = f32(info, 4);
+  float* mo = f32(info, 5);
+  float* nuo = f32(info, 6);
+  const int64_t n = i64(info, 7);
+  auto num = [&](size_t i) { return static_cast<float>(info[i].As<Napi::Number>().DoubleValue()); };
+  const float b1 = num(8), b2 = num(9), eps = num(10), lr = num(11), wd = num(12);
+  parallelFor(n, 1 << 16, [&](int64_t lo, int64_t hi) {
+#pragma omp simd
+    for (int64_t i = lo; i < hi; i++) {
+      const float ni = nu[i] * b2 + g[i] * g[i] * (1.0f - b2);
+      const float mi = m[i] * b1 + (g[i] / (std::sqrt(ni) + eps)) * (1.0f - b1);
+      po[i] = p[i] - (mi + p[i] * wd) * lr;
+      mo[i] = mi;
+      nuo[i] = ni;
+    }
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace difflm

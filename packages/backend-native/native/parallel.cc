@@ -4,6 +4,9 @@
 #include "parallel.h"
 
 #include <cblas.h>
+#include <pthread.h>
+#include <sched.h>
+#include <cstdlib>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -26,7 +29,7 @@ using Body = std::function<void(int64_t, int64_t)>;
 using Clock = std::chrono::steady_clock;
 
 /** How long an idle worker keeps polling for the next job before it sleeps. */
-constexpr auto kSpin = std::chrono::microseconds(200);
+constexpr auto kSpin = std::chrono::milliseconds(20);
 
 struct Pool {
   std::mutex mu;
@@ -82,9 +85,26 @@ struct Pool {
 
   void ensureWorkers(int count) {
     while (started < count) {
-      std::thread([this] { worker(); }).detach();
-      started++;
+      const int index = ++started;
+      std::thread([this, index] {
+        pinTo(index);
+        worker();
+      }).detach();
+      if (index == 1) pinTo(0);  // the calling (JS) thread
     }
+  }
+
+  /** CPUs the process may run on, in order (empty when unknown). */
+  std::vector<int> cpus;
+  bool pin = false;
+
+  /** Bind the calling thread to the index-th allowed CPU (when pinning is on). */
+  void pinTo(int index) const {
+    if (!pin || cpus.empty()) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpus[static_cast<size_t>(index) % cpus.size()], &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
   }
 };
 
@@ -95,6 +115,12 @@ Pool& pool() {
     // The matrix kernels take over OpenBLAS's thread count (OPENBLAS_NUM_THREADS or the cores), and OpenBLAS
     // runs single-threaded inside each of their chunks from here on.
     q->blas = std::max(1, openblas_get_num_threads());
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+      for (int c = 0; c < CPU_SETSIZE; c++) if (CPU_ISSET(c, &set)) q->cpus.push_back(c);
+    }
+    const char* env = std::getenv("DIFFLM_NATIVE_PIN");
+    q->pin = !(env && env[0] == '0');
     openblas_set_num_threads(1);
     return q;
   }();

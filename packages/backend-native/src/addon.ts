@@ -40,6 +40,8 @@ export interface NativeAddon {
   rmsNormBackward(x: Float32Array, w: Float32Array, rstd: Float32Array, dy: Float32Array, dx: Float32Array, dw: Float32Array, rows: number, d: number, groups: number): void;
   biasSquaredRelu(x: Float32Array, bias: Float32Array, y: Float32Array, rows: number, cols: number): void;
   biasSquaredReluBackward(x: Float32Array, bias: Float32Array, dy: Float32Array, dx: Float32Array, dbias: Float32Array, rows: number, cols: number): void;
+  adamwUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, paramOut: Float32Array, mOut: Float32Array, vOut: Float32Array, n: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number, lr: number, weightDecay: number): void;
+  lapropUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, nu: Float32Array, paramOut: Float32Array, mOut: Float32Array, nuOut: Float32Array, n: number, beta1: number, beta2: number, epsilon: number, lr: number, weightDecay: number): void;
   stridedCopy(src: Float32Array, srcBase: number, srcStrides: Int32Array, dst: Float32Array, dstBase: number, dstStrides: Int32Array, dims: Int32Array): void;
 }
 

@@ -15,3 +15,4 @@ export type { TrainerState, TensorData } from './trainer-state.js';
 export { createTrainer, type Trainer, type TrainerOptions, type OptimizerOptions, type ScheduleOptions, type StepMetrics } from './trainer.js';
 export { train, type TrainOptions, type TrainResult } from './train.js';
 export { sampleAutoregressive, sampleFromLogits, type AutoregressiveSampleOptions } from './autoregressive-sampler.js';
+export { FusedUpdateKernel, fusedUpdateActive, setFusedUpdatesEnabled } from './fused-update.js';

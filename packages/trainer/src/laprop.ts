@@ -4,6 +4,7 @@
 //   m_k = β̃1·m_{k−1} + (1−β̃1)·g/(√ν_k + ε)
 //   θ  ← θ − η_k·(m_k + wd·θ)
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedUpdateActive, runFusedUpdate } from './fused-update.js';
 import { MomentStore } from './moment-store.js';
 import { validateHyper, type Optimizer, type OptimizerHyper } from './optimizer.js';
 
@@ -24,12 +25,22 @@ export function createLaProp(hyper: OptimizerHyper): Optimizer {
       step += 1;
       const b1 = biasCorrectedBeta(hyper.beta1, step);
       const b2 = biasCorrectedBeta(hyper.beta2, step);
+      const fused = fusedUpdateActive('laprop');
       for (const p of params) {
         const g = grads[p.variable.name];
         if (!g) continue;
         const { lr, weightDecay } = groups[p.group];
         const nu0 = store.get(p.name, 'nu', g);
         const m0 = store.get(p.name, 'm', g);
+        if (fused) {
+          const attrs = { beta1: b1, beta2: b2, epsilon: hyper.epsilon, lr, weightDecay };
+          const [theta, m, nu] = runFusedUpdate('laprop', { param: p.variable, grad: g, m: m0, nu: nu0 }, attrs);
+          p.variable.assign(theta);
+          theta.dispose();
+          store.set(p.name, 'nu', nu);
+          store.set(p.name, 'm', m);
+          continue;
+        }
         const [nu, m] = tf.tidy(() => {
           const nu = tf.add(tf.mul(nu0, b2), tf.mul(tf.square(g), 1 - b2));
           // ε keeps g/√ν finite where ν ≈ 0 (SPEC §4: ε = 1e−8/(d·L)).

@@ -137,5 +137,28 @@ const biasSquaredReluGrad: FusedNativeKernel = {
   },
 };
 
+/** One fused optimizer step (@difflm/trainer's fused-update.ts): [param', slot1', slot2'] from {param, grad, slot1, slot2}. */
+function optimizerUpdate(kernelName: string, slot2: 'v' | 'nu', run: (addon: NativeAddon, io: Float32Array[], n: number, attrs: Record<string, number>) => void): FusedNativeKernel {
+  return {
+    kernelName,
+    make: (addon) => (args) => {
+      const backend = args.backend as MathBackendCPU;
+      const inputs = args.inputs as Record<string, TensorInfo>;
+      const param = inputs.param!;
+      for (const name of ['grad', 'm', slot2]) expectShape(kernelName, name, inputs[name]!, param.shape);
+      const n = sizeOf(param.shape);
+      const ins = ['param', 'grad', 'm', slot2].map((name) => input(backend, inputs[name]!, kernelName, name));
+      const outs = [alloc(backend, n), alloc(backend, n), alloc(backend, n)];
+      run(addon, [...ins, ...outs], n, args.attrs as Record<string, number>);
+      return outs.map((o) => output(backend, param.shape, o));
+    },
+  };
+}
+
+const adamwUpdate = optimizerUpdate('DifflmAdamWUpdate', 'v', (addon, [p, g, m, v, po, mo, vo], n, a) =>
+  addon.adamwUpdate(p!, g!, m!, v!, po!, mo!, vo!, n, a.beta1!, a.beta2!, a.c1!, a.c2!, a.epsilon!, a.lr!, a.weightDecay!));
+const lapropUpdate = optimizerUpdate('DifflmLaPropUpdate', 'nu', (addon, [p, g, m, nu, po, mo, nuo], n, a) =>
+  addon.lapropUpdate(p!, g!, m!, nu!, po!, mo!, nuo!, n, a.beta1!, a.beta2!, a.epsilon!, a.lr!, a.weightDecay!));
+
 /** Every fused kernel the native backend adds. */
-export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad];
+export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad, adamwUpdate, lapropUpdate];

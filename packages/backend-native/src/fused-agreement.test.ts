@@ -1,0 +1,150 @@
+// The native backend's fused kernels (@difflm/models' attention, RMSNorm and squared-ReLU blocks; @difflm/trainer's
+// AdamW and LaProp updates) against the composite tf-op graphs they replace, on the same backend and inputs.
+import { describe, expect, it } from 'vitest';
+import { expectNoLeaks, tf } from '@difflm/test-utils';
+import { createTransformer, fusedKernelActive, setFusedKernelsEnabled } from '@difflm/models';
+import { createAdamW, createLaProp, fusedUpdateActive, setFusedUpdatesEnabled } from '@difflm/trainer';
+import { isNativeAvailable, nativeInfo } from './native-info.js';
+import { registerNativeKernels } from './register.js';
+
+const available = isNativeAvailable();
+const info = nativeInfo();
+const title = available ? 'fused native kernels match the composite graphs' : `fused native kernels match the composite graphs (SKIPPED: ${info.available ? '' : info.reason})`;
+
+type Model = ReturnType<typeof createTransformer>;
+
+/** A model whose zero-initialised parameters (norm gains, sinks, biases, head) are made non-zero, so every path carries signal. */
+function perturbedModel(config: Parameters<typeof createTransformer>[0]): Model {
+  const model = createTransformer(config, { seed: 3 });
+  for (const p of model.params) p.variable.assign(tf.tidy(() => tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.2, 'float32', 17))));
+  return model;
+}
+
+function tokens(B: number, N: number, V: number): tf.Tensor2D {
+  return tf.tensor2d(Int32Array.from({ length: B * N }, (_, i) => (i * 7919 + 13) % V), [B, N], 'int32');
+}
+
+function lossAndGrads(model: Model, x: tf.Tensor2D, mask: tf.Tensor3D | null, fused: boolean): { loss: number; grads: Float32Array[] } {
+  setFusedKernelsEnabled(fused);
+  try {
+    const vars = model.params.map((p) => p.variable);
+    const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply(x, mask))) as tf.Scalar, vars);
+    const out = { loss: value.dataSync()[0]!, grads: vars.map((v) => Float32Array.from(grads[v.name]!.dataSync())) };
+    tf.dispose([value, ...Object.values(grads)]);
+    return out;
+  } finally {
+    setFusedKernelsEnabled(true);
+  }
+}
+
+/** Largest relative L2 error over the parameter gradients. */
+function worstRelError(a: Float32Array[], b: Float32Array[]): number {
+  let worst = 0;
+  a.forEach((g, k) => {
+    const ref = b[k]!;
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < ref.length; i++) {
+      num += (g[i]! - ref[i]!) ** 2;
+      den += ref[i]! ** 2;
+    }
+    worst = Math.max(worst, Math.sqrt(num / Math.max(den, 1e-30)));
+  });
+  return worst;
+}
+
+describe.skipIf(!available)(title, () => {
+  it('runs every fused block on the native backend and none on cpu', async () => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    expect([fusedKernelActive('attention'), fusedKernelActive('rmsNorm'), fusedKernelActive('biasSquaredRelu'), fusedUpdateActive('adamw'), fusedUpdateActive('laprop')]).toEqual([true, true, true, true, true]);
+    await tf.setBackend('cpu');
+    expect(fusedKernelActive('attention')).toBe(false);
+    expect(fusedUpdateActive('adamw')).toBe(false);
+  });
+
+  it.each([
+    ['bidirectional, no mask', false, false],
+    ['causal (additive bias shared over the batch)', true, false],
+    ['bidirectional with a per-sequence attention mask', false, true],
+  ])('gives the composite graph\'s loss and gradients: %s', async (_name, causal, withMask) => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    const [B, N, V] = [3, 12, 40];
+    const model = perturbedModel({ vocabSize: V, seqLen: N, dModel: 48, nLayers: 2, nHeads: 3, causal });
+    const x = tokens(B, N, V);
+    const mask = withMask ? tf.tensor3d(Float32Array.from({ length: B * N * N }, (_, i) => ((i * 2654435761) >>> 0) % 3 === 0 ? 0 : 1), [B, N, N]) : null;
+    const fused = lossAndGrads(model, x, mask, true);
+    const composite = lossAndGrads(model, x, mask, false);
+    expect(Math.abs(fused.loss - composite.loss)).toBeLessThan(1e-5 * Math.abs(composite.loss));
+    expect(worstRelError(fused.grads, composite.grads)).toBeLessThan(1e-4);
+    tf.dispose([x, ...(mask ? [mask] : [])]);
+    model.dispose();
+  });
+
+  it('changes the result when the fused attention is wrong (the comparison can fail)', async () => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    const model = perturbedModel({ vocabSize: 40, seqLen: 12, dModel: 48, nLayers: 1, nHeads: 3 });
+    const x = tokens(2, 12, 40);
+    const composite = lossAndGrads(model, x, null, false);
+    // The same model with one sink value changed only on the fused side.
+    const sinkV = model.params.find((p) => p.name.endsWith('sink_v'))!.variable;
+    const saved = sinkV.clone();
+    sinkV.assign(tf.tidy(() => tf.add(saved, 1e-2)));
+    const fused = lossAndGrads(model, x, null, true);
+    expect(worstRelError(fused.grads, composite.grads)).toBeGreaterThan(1e-4);
+    sinkV.assign(saved);
+    tf.dispose([saved, x]);
+    model.dispose();
+  });
+
+  it.each([['adamw'], ['laprop']] as const)('applies the same %s updates as the tf-op graph', async (kind) => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    const run = (fused: boolean): Float32Array[] => {
+      setFusedUpdatesEnabled(fused);
+      try {
+        const model = perturbedModel({ vocabSize: 40, seqLen: 12, dModel: 32, nLayers: 1, nHeads: 2 });
+        const hyper = { beta1: 0.9, beta2: 0.99, epsilon: 1e-8 };
+        const opt = kind === 'adamw' ? createAdamW(hyper) : createLaProp(hyper);
+        const groups = { bulk: { lr: 1e-2, weightDecay: 0.1 }, aux: { lr: 3e-3, weightDecay: 0 } };
+        const x = tokens(2, 12, 40);
+        for (let s = 0; s < 4; s++) {
+          const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply(x, null))) as tf.Scalar, model.params.map((p) => p.variable));
+          opt.update(model.params, grads, groups);
+          tf.dispose([value, ...Object.values(grads)]);
+        }
+        const out = model.params.map((p) => Float32Array.from(p.variable.dataSync()));
+        opt.dispose();
+        x.dispose();
+        model.dispose();
+        return out;
+      } finally {
+        setFusedUpdatesEnabled(true);
+      }
+    };
+    const fused = run(true);
+    const composite = run(false);
+    expect(worstRelError(fused, composite)).toBeLessThan(1e-5);
+  });
+
+  it('leaves no tensors behind in a fused training step', async () => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    const model = perturbedModel({ vocabSize: 40, seqLen: 12, dModel: 48, nLayers: 2, nHeads: 3 });
+    const opt = createAdamW({ beta1: 0.9, beta2: 0.99, epsilon: 1e-8 });
+    const groups = { bulk: { lr: 1e-3, weightDecay: 0 }, aux: { lr: 1e-3, weightDecay: 0 } };
+    const x = tokens(2, 12, 40);
+    const step = (): void => {
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply(x, null))) as tf.Scalar, model.params.map((p) => p.variable));
+      opt.update(model.params, grads, groups);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    step(); // creates the optimizer's moments
+    await expectNoLeaks(step);
+    opt.dispose();
+    x.dispose();
+    model.dispose();
+  });
+});
