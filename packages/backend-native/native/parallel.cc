@@ -84,26 +84,38 @@ struct Pool {
   }
 
   void ensureWorkers(int count) {
+    if (started == 0 && count > 0) {
+      // The calling (JS) thread keeps the CPU it is on; workers take the CPUs after it, in order.
+      const int here = sched_getcpu();
+      for (size_t i = 0; i < cpus.size(); i++) if (cpus[i] == here) first = static_cast<int>(i);
+      pinTo(0);
+    }
     while (started < count) {
       const int index = ++started;
       std::thread([this, index] {
         pinTo(index);
         worker();
       }).detach();
-      if (index == 1) pinTo(0);  // the calling (JS) thread
     }
   }
+
+  int first = 0;  // position in `cpus` of the JS thread's CPU
 
   /** CPUs the process may run on, in order (empty when unknown). */
   std::vector<int> cpus;
   bool pin = false;
 
-  /** Bind the calling thread to the index-th allowed CPU (when pinning is on). */
+  /**
+   * Bind the calling thread to the index-th allowed CPU. Only when this process's threads cover every allowed CPU:
+   * then nothing is lost, and a worker woken by the JS thread is not first queued on the JS thread's own CPU (which
+   * halved sgemm throughput in a training loop). A process given a share of the cores (a study's run processes)
+   * leaves placement to the OS. DIFFLM_NATIVE_PIN=0 turns pinning off.
+   */
   void pinTo(int index) const {
-    if (!pin || cpus.empty()) return;
+    if (!pin || cpus.empty() || static_cast<int>(cpus.size()) > std::max(blas, threads)) return;
     cpu_set_t set;
     CPU_ZERO(&set);
-    CPU_SET(cpus[static_cast<size_t>(index) % cpus.size()], &set);
+    CPU_SET(cpus[static_cast<size_t>(first + index) % cpus.size()], &set);
     pthread_setaffinity_np(pthread_self(), sizeof set, &set);
   }
 };

@@ -1,6 +1,7 @@
 // A pool of run processes (one per slot). `execute` sends a run to an idle process and resolves with
 // its result; a process that dies mid-run rejects with RunCrashedError and is replaced on next use.
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,13 +45,25 @@ export interface RunProcessPoolOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Environment for each run process: the caller's, plus an even share of the cores for the native backend's matrix
+ * kernels (OPENBLAS_NUM_THREADS = cores / processes, at least 1) unless the caller set it. Without the share every
+ * process would start one thread per core and the processes would fight over the cores.
+ */
+export function runProcessEnv(size: number, base: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...base, ...extra };
+  if (env.OPENBLAS_NUM_THREADS === undefined) env.OPENBLAS_NUM_THREADS = String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, size))));
+  return env;
+}
+
 export function createRunProcessPool(opts: RunProcessPoolOptions): RunProcessPool {
   const slots: Slot[] = [];
   const { file, execArgv } = entry();
+  const env = runProcessEnv(opts.size, process.env, opts.env);
   let closed = false;
 
   const spawnSlot = (): Slot => {
-    const child = fork(file, [], { execArgv, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(file, [], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const slot: Slot = { child, busy: false };
     slots.push(slot);
     child.once('exit', () => {
