@@ -123,7 +123,7 @@ struct Pool {
 Pool& pool() {
   static Pool* p = [] {
     auto* q = new Pool();  // never destroyed: detached workers may outlive static destruction
-    q->threads = 1;  // elementwise kernels: opt-in (setElementwiseThreads), see docs/adr/0003
+    q->threads = 1;  // elementwise kernels: set by registerNativeKernels (setElementwiseThreads)
     // The matrix kernels take over OpenBLAS's thread count (OPENBLAS_NUM_THREADS or the cores), and OpenBLAS
     // runs single-threaded inside each of their chunks from here on.
     q->blas = std::max(1, openblas_get_num_threads());

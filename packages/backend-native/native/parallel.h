@@ -14,7 +14,7 @@ namespace difflm {
 /** Threads for the matrix kernels (sgemm splits, attention), the JS thread included; default: OpenBLAS's count. */
 int blasThreads();
 void setBlasThreads(int n);
-/** Threads for the elementwise kernels, the JS thread included (default 1, see docs/adr/0003). */
+/** Threads for the elementwise kernels, the JS thread included (registerNativeKernels sets it; 1 until then). */
 int poolThreads();
 void setPoolThreads(int n);
 

@@ -25,8 +25,9 @@ export interface RegisterNativeOptions {
   /** Most bytes of disposed output arrays kept for reuse (default: a third of system memory; 0 = no pool). */
   poolBytes?: number;
   /**
-   * Threads for large elementwise kernels, the JS thread included (default 1). More helps on an idle machine;
-   * on an oversubscribed one, waiting for a descheduled worker costs more than it saves.
+   * Threads for large elementwise kernels, the JS thread included. Default: the matrix kernels' count
+   * (OPENBLAS_NUM_THREADS, else one per core), the share of the cores this process was given; 1 keeps them on
+   * the JS thread.
    */
   elementwiseThreads?: number;
 }
@@ -55,7 +56,7 @@ export function registerNativeKernels(tf: TfCore, options: RegisterNativeOptions
   const { addon } = loadAddon();
   if (!addon) return false;
   const backendName = options.backendName ?? 'native';
-  const threads = options.elementwiseThreads ?? 1;
+  const threads = options.elementwiseThreads ?? addon.info().threads;
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`registerNativeKernels: elementwiseThreads must be an integer >= 1, got ${options.elementwiseThreads}`);
   addon.setElementwiseThreads(threads);
   if (tf.findBackendFactory(backendName)) return true;
