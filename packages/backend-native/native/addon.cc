@@ -48,6 +48,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rmsNormBackward", Napi::Function::New(env, RmsNormBackward));
   exports.Set("biasSquaredRelu", Napi::Function::New(env, BiasSquaredRelu));
   exports.Set("biasSquaredReluBackward", Napi::Function::New(env, BiasSquaredReluBackward));
+  exports.Set("qkNormRopeForward", Napi::Function::New(env, QkNormRopeForward));
+  exports.Set("qkNormRopeBackward", Napi::Function::New(env, QkNormRopeBackward));
   exports.Set("adamwUpdate", Napi::Function::New(env, AdamWUpdate));
   exports.Set("lapropUpdate", Napi::Function::New(env, LaPropUpdate));
   return exports;

@@ -35,6 +35,8 @@ Napi::Value RmsNormForward(const Napi::CallbackInfo& info);
 Napi::Value RmsNormBackward(const Napi::CallbackInfo& info);
 Napi::Value BiasSquaredRelu(const Napi::CallbackInfo& info);
 Napi::Value BiasSquaredReluBackward(const Napi::CallbackInfo& info);
+Napi::Value QkNormRopeForward(const Napi::CallbackInfo& info);
+Napi::Value QkNormRopeBackward(const Napi::CallbackInfo& info);
 Napi::Value AdamWUpdate(const Napi::CallbackInfo& info);
 Napi::Value LaPropUpdate(const Napi::CallbackInfo& info);
 

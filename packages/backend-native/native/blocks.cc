@@ -2,7 +2,8 @@
 // DifflmBiasSquaredRelu, with their gradients). One call does what the composite graph does in 10–30 kernels, and
 // the attention never materialises its transposes, concatenations or per-op intermediates.
 //
-// Attention layouts (row-major): qk [B, N, 2H, dh] (q heads, then k heads), v and out [B, N, H, dh],
+// Attention layouts (row-major): qkv [B, N, 3H, dh] (q heads, k heads, v heads; q and k after QK-norm and RoPE),
+// out [B, N, H, dh],
 // sinkK / sinkV [H, dh], probs and gate [B, H, N, N+1] with column 0 the sink, bias [Bb, 1, N, N+1] (Bb = 1 or B).
 // gate = scale·(1 − tanh²) is the derivative of the soft-capped logit with respect to the raw score.
 #include <cblas.h>
@@ -37,21 +38,21 @@ inline void axpy(float alpha, const float* x, float* y, int64_t n) {
 
 }  // namespace
 
-// attentionForward(qk, v, sinkK, sinkV, bias | null, biasBatch, out, probs, gate, B, N, H, dh, scale, cap)
+// attentionForward(qkv, sinkK, sinkV, bias | null, biasBatch, out, probs, gate, B, N, H, dh, scale, cap)
 Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   const float* qk = f32(info, 0);
-  const float* v = f32(info, 1);
-  const float* sinkK = f32(info, 2);
-  const float* sinkV = f32(info, 3);
-  const float* bias = info[4].IsNull() ? nullptr : f32(info, 4);
-  const int64_t biasBatch = i64(info, 5);
-  float* out = f32(info, 6);
-  float* probs = f32(info, 7);
-  float* gate = f32(info, 8);
-  const int64_t B = i64(info, 9), N = i64(info, 10), H = i64(info, 11), dh = i64(info, 12);
-  const float scale = static_cast<float>(info[13].As<Napi::Number>().DoubleValue());
-  const float cap = static_cast<float>(info[14].As<Napi::Number>().DoubleValue());
-  const int64_t ldqk = 2 * H * dh, ldv = H * dh, cols = N + 1;
+  const float* sinkK = f32(info, 1);
+  const float* sinkV = f32(info, 2);
+  const float* bias = info[3].IsNull() ? nullptr : f32(info, 3);
+  const int64_t biasBatch = i64(info, 4);
+  float* out = f32(info, 5);
+  float* probs = f32(info, 6);
+  float* gate = f32(info, 7);
+  const int64_t B = i64(info, 8), N = i64(info, 9), H = i64(info, 10), dh = i64(info, 11);
+  const float scale = static_cast<float>(info[12].As<Napi::Number>().DoubleValue());
+  const float cap = static_cast<float>(info[13].As<Napi::Number>().DoubleValue());
+  const int64_t ldqk = 3 * H * dh, ldv = 3 * H * dh, ldo = H * dh, cols = N + 1;
+  const float* v = qk + 2 * H * dh;
   const float a = scale / cap;
   overSlices(B * H, [&](int64_t s0, int64_t s1) {
     for (int64_t s = s0; s < s1; s++) {
@@ -59,7 +60,7 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
       const float* Q = qk + b * N * ldqk + h * dh;
       const float* K = Q + H * dh;
       const float* V = v + b * N * ldv + h * dh;
-      float* O = out + b * N * ldv + h * dh;
+      float* O = out + b * N * ldo + h * dh;
       float* P = probs + s * N * cols;
       float* G = gate + s * N * cols;
       const float* bb = bias ? bias + (biasBatch == 1 ? 0 : b) * N * cols : nullptr;
@@ -91,28 +92,28 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) p[j] *= inv;
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, V, ldv, 0.0f, O, ldv);
-      for (int64_t i = 0; i < N; i++) axpy(P[i * cols], sinkV + h * dh, O + i * ldv, dh);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, V, ldv, 0.0f, O, ldo);
+      for (int64_t i = 0; i < N; i++) axpy(P[i * cols], sinkV + h * dh, O + i * ldo, dh);
     }
   });
   return info.Env().Undefined();
 }
 
-// attentionBackward(qk, v, sinkK, sinkV, probs, gate, dOut, dqk, dv, dSinkK, dSinkV, B, N, H, dh)
+// attentionBackward(qkv, sinkK, sinkV, probs, gate, dOut, dqkv, dSinkK, dSinkV, B, N, H, dh)
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   const float* qk = f32(info, 0);
-  const float* v = f32(info, 1);
-  const float* sinkK = f32(info, 2);
-  const float* sinkV = f32(info, 3);
-  const float* probs = f32(info, 4);
-  const float* gate = f32(info, 5);
-  const float* dOut = f32(info, 6);
-  float* dqk = f32(info, 7);
-  float* dv = f32(info, 8);
-  float* dSinkK = f32(info, 9);
-  float* dSinkV = f32(info, 10);
-  const int64_t B = i64(info, 11), N = i64(info, 12), H = i64(info, 13), dh = i64(info, 14);
-  const int64_t ldqk = 2 * H * dh, ldv = H * dh, cols = N + 1;
+  const float* sinkK = f32(info, 1);
+  const float* sinkV = f32(info, 2);
+  const float* probs = f32(info, 3);
+  const float* gate = f32(info, 4);
+  const float* dOut = f32(info, 5);
+  float* dqk = f32(info, 6);
+  float* dSinkK = f32(info, 7);
+  float* dSinkV = f32(info, 8);
+  const int64_t B = i64(info, 9), N = i64(info, 10), H = i64(info, 11), dh = i64(info, 12);
+  const int64_t ldqk = 3 * H * dh, ldv = 3 * H * dh, ldo = H * dh, cols = N + 1;
+  const float* v = qk + 2 * H * dh;
+  float* dv = dqk + 2 * H * dh;
   std::fill(dSinkK, dSinkK + H * dh, 0.0f);
   std::fill(dSinkV, dSinkV + H * dh, 0.0f);
   std::mutex sinkMu;
@@ -124,21 +125,21 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
       const float* Q = qk + b * N * ldqk + h * dh;
       const float* K = Q + H * dh;
       const float* V = v + b * N * ldv + h * dh;
-      const float* dO = dOut + b * N * ldv + h * dh;
+      const float* dO = dOut + b * N * ldo + h * dh;
       float* dQ = dqk + b * N * ldqk + h * dh;
       float* dK = dQ + H * dh;
       float* dV = dv + b * N * ldv + h * dh;
       const float* P = probs + s * N * cols;
       const float* G = gate + s * N * cols;
       float* D = dP.data();
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, dh, 1.0f, dO, ldv, V, ldv, 0.0f, D + 1, cols);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, dO, ldv, 0.0f, dV, ldv);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, dh, 1.0f, dO, ldo, V, ldv, 0.0f, D + 1, cols);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, dO, ldo, 0.0f, dV, ldv);
       for (int64_t i = 0; i < N; i++) {
         float* d = D + i * cols;
         const float* p = P + i * cols;
         const float* g = G + i * cols;
-        d[0] = dot(dO + i * ldv, sinkV + h * dh, dh);
-        axpy(p[0], dO + i * ldv, sv.data() + h * dh, dh);
+        d[0] = dot(dO + i * ldo, sinkV + h * dh, dh);
+        axpy(p[0], dO + i * ldo, sv.data() + h * dh, dh);
         const float rowDot = dot(p, d, cols);
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) d[j] = p[j] * (d[j] - rowDot) * g[j];
@@ -319,6 +320,106 @@ Napi::Value LaPropUpdate(const Napi::CallbackInfo& info) {
       mo[i] = mi;
       nuo[i] = ni;
     }
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace difflm
+
+namespace difflm {
+
+// QK-norm and RoPE on the fused projection (the DifflmQkNormRope kernel). qkv and y are [rows, 3d] with rows = B·N
+// (position n = row mod N), d = H·dh: y's q and k thirds are RMSNorm(x)·(1 + w[g]) rotated by RoPE (NeoX halves;
+// sin carries the half-rotation's sign), its v third is a copy. rstd [rows, 2] is saved for the gradient.
+
+// qkNormRopeForward(qkv, w, cos, sin, y, rstd, rows, N, H, dh, eps)
+Napi::Value QkNormRopeForward(const Napi::CallbackInfo& info) {
+  const float* qkv = f32(info, 0);
+  const float* w = f32(info, 1);
+  const float* cosT = f32(info, 2);
+  const float* sinT = f32(info, 3);
+  float* y = f32(info, 4);
+  float* rstd = f32(info, 5);
+  const int64_t rows = i64(info, 6), N = i64(info, 7), H = i64(info, 8), dh = i64(info, 9);
+  const float eps = static_cast<float>(info[10].As<Napi::Number>().DoubleValue());
+  const int64_t d = H * dh, half = dh / 2;
+  parallelFor(rows, (1 << 14) / d + 1, [&](int64_t r0, int64_t r1) {
+    std::vector<float> t(static_cast<size_t>(d));
+    for (int64_t r = r0; r < r1; r++) {
+      const float* c = cosT + (r % N) * dh;
+      const float* s = sinT + (r % N) * dh;
+      for (int64_t g = 0; g < 2; g++) {
+        const float* x = qkv + r * 3 * d + g * d;
+        const float* wg = w + g * d;
+        const float rs = 1.0f / std::sqrt(dot(x, x, d) / static_cast<float>(d) + eps);
+        rstd[r * 2 + g] = rs;
+#pragma omp simd
+        for (int64_t i = 0; i < d; i++) t[static_cast<size_t>(i)] = x[i] * rs * (1.0f + wg[i]);
+        for (int64_t h = 0; h < H; h++) {
+          const float* th = t.data() + h * dh;
+          float* o = y + r * 3 * d + g * d + h * dh;
+#pragma omp simd
+          for (int64_t i = 0; i < half; i++) o[i] = th[i] * c[i] + th[i + half] * s[i];
+#pragma omp simd
+          for (int64_t i = half; i < dh; i++) o[i] = th[i] * c[i] + th[i - half] * s[i];
+        }
+      }
+      std::copy(qkv + r * 3 * d + 2 * d, qkv + (r + 1) * 3 * d, y + r * 3 * d + 2 * d);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// qkNormRopeBackward(qkv, w, rstd, cos, sin, dy, dqkv, dw, rows, N, H, dh)
+Napi::Value QkNormRopeBackward(const Napi::CallbackInfo& info) {
+  const float* qkv = f32(info, 0);
+  const float* w = f32(info, 1);
+  const float* rstd = f32(info, 2);
+  const float* cosT = f32(info, 3);
+  const float* sinT = f32(info, 4);
+  const float* dy = f32(info, 5);
+  float* dqkv = f32(info, 6);
+  float* dw = f32(info, 7);
+  const int64_t rows = i64(info, 8), N = i64(info, 9), H = i64(info, 10), dh = i64(info, 11);
+  const int64_t d = H * dh, half = dh / 2;
+  std::fill(dw, dw + 2 * d, 0.0f);
+  std::mutex mu;
+  parallelFor(rows, (1 << 14) / d + 1, [&](int64_t r0, int64_t r1) {
+    std::vector<float> t(static_cast<size_t>(d)), part(static_cast<size_t>(2 * d), 0.0f);
+    for (int64_t r = r0; r < r1; r++) {
+      const float* c = cosT + (r % N) * dh;
+      const float* s = sinT + (r % N) * dh;
+      for (int64_t g = 0; g < 2; g++) {
+        const float* x = qkv + r * 3 * d + g * d;
+        const float* dyg = dy + r * 3 * d + g * d;
+        const float* wg = w + g * d;
+        float* pg = part.data() + g * d;
+        float* dx = dqkv + r * 3 * d + g * d;
+        // RoPE's transpose: dt[k] = dy[k]·cos[k] + dy[σ(k)]·sin[σ(k)], σ swapping the halves.
+        for (int64_t h = 0; h < H; h++) {
+          const float* dh_ = dyg + h * dh;
+          float* th = t.data() + h * dh;
+#pragma omp simd
+          for (int64_t k = 0; k < half; k++) th[k] = dh_[k] * c[k] + dh_[k + half] * s[k + half];
+#pragma omp simd
+          for (int64_t k = half; k < dh; k++) th[k] = dh_[k] * c[k] + dh_[k - half] * s[k - half];
+        }
+        const float rs = rstd[r * 2 + g];
+        float m = 0.0f;
+#pragma omp simd reduction(+ : m)
+        for (int64_t i = 0; i < d; i++) {
+          const float xh = x[i] * rs;
+          m += (1.0f + wg[i]) * t[static_cast<size_t>(i)] * xh;
+          pg[i] += t[static_cast<size_t>(i)] * xh;
+        }
+        m /= static_cast<float>(d);
+#pragma omp simd
+        for (int64_t i = 0; i < d; i++) dx[i] = rs * ((1.0f + wg[i]) * t[static_cast<size_t>(i)] - x[i] * rs * m);
+      }
+      std::copy(dy + r * 3 * d + 2 * d, dy + (r + 1) * 3 * d, dqkv + r * 3 * d + 2 * d);
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    for (size_t i = 0; i < part.size(); i++) dw[i] += part[i];
   });
   return info.Env().Undefined();
 }

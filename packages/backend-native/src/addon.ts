@@ -34,8 +34,11 @@ export interface NativeAddon {
   transpose(x: Float32Array, shape: Int32Array, perm: Int32Array, out: Float32Array): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** Fused attention of the paper's block (layouts in native/blocks.cc); writes out, probs and gate. */
-  attentionForward(qk: Float32Array, v: Float32Array, sinkK: Float32Array, sinkV: Float32Array, bias: Float32Array | null, biasBatch: number, out: Float32Array, probs: Float32Array, gate: Float32Array, batch: number, seqLen: number, heads: number, headDim: number, scale: number, softCap: number): void;
-  attentionBackward(qk: Float32Array, v: Float32Array, sinkK: Float32Array, sinkV: Float32Array, probs: Float32Array, gate: Float32Array, dOut: Float32Array, dqk: Float32Array, dv: Float32Array, dSinkK: Float32Array, dSinkV: Float32Array, batch: number, seqLen: number, heads: number, headDim: number): void;
+  attentionForward(qkv: Float32Array, sinkK: Float32Array, sinkV: Float32Array, bias: Float32Array | null, biasBatch: number, out: Float32Array, probs: Float32Array, gate: Float32Array, batch: number, seqLen: number, heads: number, headDim: number, scale: number, softCap: number): void;
+  attentionBackward(qkv: Float32Array, sinkK: Float32Array, sinkV: Float32Array, probs: Float32Array, gate: Float32Array, dOut: Float32Array, dqkv: Float32Array, dSinkK: Float32Array, dSinkV: Float32Array, batch: number, seqLen: number, heads: number, headDim: number): void;
+  /** QK-norm + RoPE on the fused projection [rows, 3d] (layouts in native/blocks.cc). */
+  qkNormRopeForward(qkv: Float32Array, w: Float32Array, cos: Float32Array, sin: Float32Array, y: Float32Array, rstd: Float32Array, rows: number, seqLen: number, heads: number, headDim: number, eps: number): void;
+  qkNormRopeBackward(qkv: Float32Array, w: Float32Array, rstd: Float32Array, cos: Float32Array, sin: Float32Array, dy: Float32Array, dqkv: Float32Array, dw: Float32Array, rows: number, seqLen: number, heads: number, headDim: number): void;
   rmsNormForward(x: Float32Array, w: Float32Array, y: Float32Array, rstd: Float32Array, rows: number, d: number, groups: number, eps: number): void;
   rmsNormBackward(x: Float32Array, w: Float32Array, rstd: Float32Array, dy: Float32Array, dx: Float32Array, dw: Float32Array, rows: number, d: number, groups: number): void;
   biasSquaredRelu(x: Float32Array, bias: Float32Array, y: Float32Array, rows: number, cols: number): void;

@@ -4,9 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { matMul } from './matmul.js';
-import { rmsNorm } from './rms-norm.js';
+import { RMS_NORM_EPS, rmsNorm } from './rms-norm.js';
 import { applyRope } from './rope.js';
-import { fusedAttention, fusedKernelActive } from './fused.js';
+import { fusedAttention, fusedKernelActive, fusedQkNormRope } from './fused.js';
 
 export interface AttentionParams {
   /** [d, 3d]: columns are q | k | v. */
@@ -38,14 +38,17 @@ export function attention(x: Tensor2D, p: AttentionParams, ctx: AttentionContext
   const d = x.shape[1];
   const dh = d / H;
   const qkv = matMul<Tensor2D>(x, p.wqkv); // [B·N, 3d]
+  if (fusedKernelActive('attention')) {
+    // QK-norm + RoPE, then the attention core, each one kernel; q, k and v stay packed [B·N, 3d] throughout.
+    const rope = { cos: tf.reshape(ctx.cos, [N, dh]), sin: tf.reshape(ctx.sin, [N, dh]) };
+    const qkvRot = fusedQkNormRope(qkv, p.qkNorm, rope.cos, rope.sin, { nHeads: H, eps: RMS_NORM_EPS }); // [B·N, 3d]
+    const attrs = { nHeads: H, scale: 1 / Math.sqrt(dh), softCap: ctx.softCap };
+    const out = fusedAttention(tf.reshape(qkvRot, [B, N, 3 * H, dh]), p.sinkK, p.sinkV, ctx.bias, attrs); // [B, N, H, dh]
+    return matMul<Tensor2D>(tf.reshape(out, [B * N, d]), p.wo);
+  }
   const [qkFlat, vFlat] = tf.split(qkv, [2 * d, d], 1) as [Tensor2D, Tensor2D]; // [B·N, 2d], [B·N, d]
   const qkNormed = rmsNorm(tf.reshape(qkFlat, [B * N, 2, d]), p.qkNorm); // [B·N, 2, d]
   const qkRot = applyRope(tf.reshape(qkNormed, [B, N, 2 * H, dh]), ctx.cos, ctx.sin); // [B, N, 2H, dh]
-  if (fusedKernelActive('attention')) {
-    const attrs = { nHeads: H, scale: 1 / Math.sqrt(dh), softCap: ctx.softCap };
-    const out = fusedAttention(qkRot, tf.reshape(vFlat, [B, N, H, dh]), p.sinkK, p.sinkV, ctx.bias, attrs); // [B, N, H, dh]
-    return matMul<Tensor2D>(tf.reshape(out, [B * N, d]), p.wo);
-  }
   const [q, k] = tf.split(qkRot, [H, H], 2); // [B, N, H, dh] each
   const qh = tf.transpose(q as Tensor, [0, 2, 1, 3]); // [B, H, N, dh]
   const kT = tf.transpose(k as Tensor, [0, 2, 3, 1]); // [B, H, dh, N]

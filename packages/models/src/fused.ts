@@ -3,11 +3,15 @@
 // gradient kernel, and the composite graph of ordinary tfjs ops otherwise; both compute the same function.
 //
 // The contract (kernel names, inputs, attrs, outputs) is public so that any backend can implement it:
-//   DifflmAttention        inputs {qk [B,N,2H,dh] (q heads then k heads, after QK-norm and RoPE), v [B,N,H,dh],
+//   DifflmQkNormRope       inputs {qkv [B·N, 3d] (the fused q|k|v projection), weight [2, d] (QK-norm gains),
+//                          cos [N, dh], sin [N, dh] (RoPE tables, sin signed as in rope.ts)}; attrs {nHeads, eps}
+//                          → [y [B·N, 3d] (q and k RMS-normalised with (1 + w) and rotated, v copied), rstd [B·N, 2]]
+//   DifflmQkNormRopeGrad   inputs {qkv, weight, rstd, cos, sin, dy}; attrs {nHeads, eps} → [dqkv, dWeight]
+//   DifflmAttention        inputs {qkv [B,N,3H,dh] (q heads, k heads, v heads: DifflmQkNormRope's output),
 //                          sinkK [H,dh], sinkV [H,dh], bias? [Bb,1,N,N+1]}; attrs {nHeads, scale, softCap}
 //                          → [out [B,N,H,dh], probs [B,H,N,N+1], gate [B,H,N,N+1]] where column 0 is the sink,
 //                          probs = softmax(cap·tanh(scale·raw/cap) + bias) and gate = scale·(1 − tanh²).
-//   DifflmAttentionGrad    inputs {qk, v, sinkK, sinkV, probs, gate, dOut} → [dqk, dv, dSinkK, dSinkV]
+//   DifflmAttentionGrad    inputs {qkv, sinkK, sinkV, probs, gate, dOut} → [dqkv, dSinkK, dSinkV]
 //   DifflmRmsNorm          inputs {x [..., d], weight (x's trailing axes)}; attrs {eps} → [y, rstd [rows]]
 //   DifflmRmsNormGrad      inputs {x, weight, rstd, dy}; attrs {eps} → [dx, dWeight]
 //   DifflmBiasSquaredRelu      inputs {x [M,F], bias [F]} → y = max(x + bias, 0)²
@@ -16,6 +20,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
 
 export const FusedKernel = {
+  qkNormRope: 'DifflmQkNormRope',
+  qkNormRopeGrad: 'DifflmQkNormRopeGrad',
   attention: 'DifflmAttention',
   attentionGrad: 'DifflmAttentionGrad',
   rmsNorm: 'DifflmRmsNorm',
@@ -24,6 +30,7 @@ export const FusedKernel = {
   biasSquaredReluGrad: 'DifflmBiasSquaredReluGrad',
 } as const;
 
+/** A fused block: 'attention' is QK-norm + RoPE and the attention core (four kernels), the others two each. */
 export type FusedBlock = 'attention' | 'rmsNorm' | 'biasSquaredRelu';
 
 let enabled = true;
@@ -53,16 +60,16 @@ interface AttentionAttrs {
 function attentionOp(withBias: boolean, attrs: AttentionAttrs) {
   return tf.customGrad((...args: (Tensor | Saver)[]) => {
     const save = args.pop() as Saver;
-    const [qk, v, sinkK, sinkV, bias] = args as Tensor[];
-    const inputs: NamedTensorMap = { qk: qk!, v: v!, sinkK: sinkK!, sinkV: sinkV! };
+    const [qkv, sinkK, sinkV, bias] = args as Tensor[];
+    const inputs: NamedTensorMap = { qkv: qkv!, sinkK: sinkK!, sinkV: sinkV! };
     if (withBias) inputs.bias = bias!;
     const [out, probs, gate] = run(FusedKernel.attention, inputs, { ...attrs });
-    save([qk!, v!, sinkK!, sinkV!, probs!, gate!]);
+    save([qkv!, sinkK!, sinkV!, probs!, gate!]);
     return {
       value: out!,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [sqk, sv, ssk, ssv, sp, sg] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
-        const grads = run(FusedKernel.attentionGrad, { qk: sqk, v: sv, sinkK: ssk, sinkV: ssv, probs: sp, gate: sg, dOut: dy }, { ...attrs });
+        const [sqkv, ssk, ssv, sp, sg] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor];
+        const grads = run(FusedKernel.attentionGrad, { qkv: sqkv, sinkK: ssk, sinkV: ssv, probs: sp, gate: sg, dOut: dy }, { ...attrs });
         return withBias ? [...grads, tf.zerosLike(bias!)] : grads;
       },
     };
@@ -70,12 +77,32 @@ function attentionOp(withBias: boolean, attrs: AttentionAttrs) {
 }
 
 /**
- * Fused attention core (the DifflmAttention kernel): qk [B,N,2H,dh], v [B,N,H,dh] → out [B,N,H,dh]. Only call
- * when fusedKernelActive('attention').
+ * Fused attention core (the DifflmAttention kernel): qkv [B,N,3H,dh] → out [B,N,H,dh]. Only call when
+ * fusedKernelActive('attention').
  */
-export function fusedAttention(qk: Tensor, v: Tensor, sinkK: Tensor, sinkV: Tensor, bias: Tensor | null, attrs: AttentionAttrs): Tensor {
+export function fusedAttention(qkv: Tensor, sinkK: Tensor, sinkV: Tensor, bias: Tensor | null, attrs: AttentionAttrs): Tensor {
   const op = attentionOp(bias !== null, attrs) as (...t: Tensor[]) => Tensor;
-  return bias ? op(qk, v, sinkK, sinkV, bias) : op(qk, v, sinkK, sinkV);
+  return bias ? op(qkv, sinkK, sinkV, bias) : op(qkv, sinkK, sinkV);
+}
+
+/**
+ * Fused QK-norm + RoPE (the DifflmQkNormRope kernel) on the q|k|v projection [B·N, 3d]; cos/sin are [N, dh].
+ * Only call when fusedKernelActive('attention').
+ */
+export function fusedQkNormRope(qkv: Tensor, weight: Tensor, cos: Tensor, sin: Tensor, attrs: { nHeads: number; eps: number }): Tensor {
+  const op = tf.customGrad((...args: (Tensor | Saver)[]) => {
+    const [x, w, save] = args as [Tensor, Tensor, Saver];
+    const [y, rstd] = run(FusedKernel.qkNormRope, { qkv: x, weight: w, cos, sin }, { ...attrs });
+    save([x, w, rstd!, cos, sin]); // the tables too: the caller's copies are gone by the backward pass
+    return {
+      value: y!,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sx, sw, sr, sc, ss] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor];
+        return run(FusedKernel.qkNormRopeGrad, { qkv: sx, weight: sw, rstd: sr, cos: sc, sin: ss, dy }, { ...attrs });
+      },
+    };
+  }) as (x: Tensor, w: Tensor) => Tensor;
+  return op(qkv, weight);
 }
 
 const rmsNormOps = new Map<number, (x: Tensor, w: Tensor) => Tensor>();
@@ -116,8 +143,6 @@ export const fusedBiasSquaredRelu = tf.customGrad((...args: (Tensor | Saver)[]) 
 export function fusedKernelActive(block: FusedBlock): boolean {
   if (!enabled) return false;
   const backend = tf.getBackend();
-  const forward = FusedKernel[block];
-  const grad = FusedKernel[`${block}Grad`];
-  if (!tf.getKernel(forward, backend) || !tf.getKernel(grad, backend)) return false;
-  return true;
+  const names: string[] = block === 'attention' ? [FusedKernel.qkNormRope, FusedKernel.qkNormRopeGrad, FusedKernel.attention, FusedKernel.attentionGrad] : [FusedKernel[block], FusedKernel[`${block}Grad`]];
+  return names.every((name) => tf.getKernel(name, backend) != null);
 }

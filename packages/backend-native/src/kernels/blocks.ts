@@ -1,4 +1,4 @@
-// The fused blocks of @difflm/models (DifflmAttention, DifflmRmsNorm, DifflmBiasSquaredRelu and their gradients;
+// The fused blocks of @difflm/models (DifflmQkNormRope, DifflmAttention, DifflmRmsNorm, DifflmBiasSquaredRelu and their gradients;
 // the contract is documented in @difflm/models' fused.ts) on the addon's native/blocks.cc. These are new kernel
 // names, registered for the native backend only; a backend without them runs the model's composite graph.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -28,12 +28,11 @@ const attention: FusedNativeKernel = {
   kernelName: 'DifflmAttention',
   make: (addon) => (args) => {
     const backend = args.backend as MathBackendCPU;
-    const { qk, v, sinkK, sinkV, bias } = args.inputs as Record<string, TensorInfo | undefined>;
+    const { qkv, sinkK, sinkV, bias } = args.inputs as Record<string, TensorInfo | undefined>;
     const { nHeads: H, scale, softCap } = args.attrs as { nHeads: number; scale: number; softCap: number };
-    const [B, N, twoH, dh] = qk!.shape as [number, number, number, number];
     const k = 'DifflmAttention';
-    if (qk!.shape.length !== 4 || twoH !== 2 * H) throw new Error(`${k}: qk must be [B, N, 2·${H}, dh], got [${qk!.shape.join(', ')}]`);
-    expectShape(k, 'v', v!, [B, N, H, dh]);
+    const [B, N, threeH, dh] = qkv!.shape as [number, number, number, number];
+    if (qkv!.shape.length !== 4 || threeH !== 3 * H) throw new Error(`${k}: qkv must be [B, N, 3·${H}, dh], got [${qkv!.shape.join(', ')}]`);
     expectShape(k, 'sinkK', sinkK!, [H, dh]);
     expectShape(k, 'sinkV', sinkV!, [H, dh]);
     const biasBatch = bias ? bias.shape[0]! : 0;
@@ -41,7 +40,7 @@ const attention: FusedNativeKernel = {
     const out = alloc(backend, B * N * H * dh);
     const probs = alloc(backend, B * H * N * (N + 1));
     const gate = alloc(backend, B * H * N * (N + 1));
-    addon.attentionForward(input(backend, qk!, k, 'qk'), input(backend, v!, k, 'v'), input(backend, sinkK!, k, 'sinkK'), input(backend, sinkV!, k, 'sinkV'), bias ? input(backend, bias, k, 'bias') : null, biasBatch, out, probs, gate, B, N, H, dh, scale, softCap);
+    addon.attentionForward(input(backend, qkv!, k, 'qkv'), input(backend, sinkK!, k, 'sinkK'), input(backend, sinkV!, k, 'sinkV'), bias ? input(backend, bias, k, 'bias') : null, biasBatch, out, probs, gate, B, N, H, dh, scale, softCap);
     return [output(backend, [B, N, H, dh], out), output(backend, [B, H, N, N + 1], probs), output(backend, [B, H, N, N + 1], gate)];
   },
 };
@@ -50,17 +49,63 @@ const attentionGrad: FusedNativeKernel = {
   kernelName: 'DifflmAttentionGrad',
   make: (addon) => (args) => {
     const backend = args.backend as MathBackendCPU;
-    const { qk, v, sinkK, sinkV, probs, gate, dOut } = args.inputs as Record<string, TensorInfo>;
+    const { qkv, sinkK, sinkV, probs, gate, dOut } = args.inputs as Record<string, TensorInfo>;
     const k = 'DifflmAttentionGrad';
-    const [B, N, H, dh] = v!.shape as [number, number, number, number];
+    const [B, N, threeH, dh] = qkv!.shape as [number, number, number, number];
+    const H = threeH / 3;
     expectShape(k, 'dOut', dOut!, [B, N, H, dh]);
     expectShape(k, 'probs', probs!, [B, H, N, N + 1]);
-    const dqk = alloc(backend, sizeOf(qk!.shape));
-    const dv = alloc(backend, sizeOf(v!.shape));
+    expectShape(k, 'gate', gate!, [B, H, N, N + 1]);
+    const dqkv = alloc(backend, sizeOf(qkv!.shape));
     const dSinkK = alloc(backend, H * dh);
     const dSinkV = alloc(backend, H * dh);
-    addon.attentionBackward(input(backend, qk!, k, 'qk'), input(backend, v!, k, 'v'), input(backend, sinkK!, k, 'sinkK'), input(backend, sinkV!, k, 'sinkV'), input(backend, probs!, k, 'probs'), input(backend, gate!, k, 'gate'), input(backend, dOut!, k, 'dOut'), dqk, dv, dSinkK, dSinkV, B, N, H, dh);
-    return [output(backend, qk!.shape, dqk), output(backend, v!.shape, dv), output(backend, [H, dh], dSinkK), output(backend, [H, dh], dSinkV)];
+    addon.attentionBackward(input(backend, qkv!, k, 'qkv'), input(backend, sinkK!, k, 'sinkK'), input(backend, sinkV!, k, 'sinkV'), input(backend, probs!, k, 'probs'), input(backend, gate!, k, 'gate'), input(backend, dOut!, k, 'dOut'), dqkv, dSinkK, dSinkV, B, N, H, dh);
+    return [output(backend, qkv!.shape, dqkv), output(backend, [H, dh], dSinkK), output(backend, [H, dh], dSinkV)];
+  },
+};
+
+/** Rows, positions and head layout of DifflmQkNormRope's inputs. */
+function qkNormRopeDims(kernel: string, qkv: TensorInfo, weight: TensorInfo, cos: TensorInfo, sin: TensorInfo, H: number): { rows: number; N: number; dh: number } {
+  const [rows, threeD] = qkv.shape as [number, number];
+  const d = threeD / 3;
+  const [N, dh] = cos.shape as [number, number];
+  if (qkv.shape.length !== 2 || d * 3 !== threeD || d !== H * dh || dh % 2 !== 0 || rows % N !== 0) {
+    throw new Error(`${kernel}: expected qkv [B·N, 3·${H}·dh] and cos/sin [N, dh] (dh even), got [${qkv.shape.join(', ')}] and [${cos.shape.join(', ')}]`);
+  }
+  expectShape(kernel, 'weight', weight, [2, d]);
+  expectShape(kernel, 'sin', sin, [N, dh]);
+  return { rows, N, dh };
+}
+
+const qkNormRope: FusedNativeKernel = {
+  kernelName: 'DifflmQkNormRope',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { qkv, weight, cos, sin } = args.inputs as Record<string, TensorInfo>;
+    const { nHeads: H, eps } = args.attrs as { nHeads: number; eps: number };
+    const k = 'DifflmQkNormRope';
+    const { rows, N, dh } = qkNormRopeDims(k, qkv!, weight!, cos!, sin!, H);
+    const y = alloc(backend, sizeOf(qkv!.shape));
+    const rstd = alloc(backend, rows * 2);
+    addon.qkNormRopeForward(input(backend, qkv!, k, 'qkv'), input(backend, weight!, k, 'weight'), input(backend, cos!, k, 'cos'), input(backend, sin!, k, 'sin'), y, rstd, rows, N, H, dh, eps);
+    return [output(backend, qkv!.shape, y), output(backend, [rows, 2], rstd)];
+  },
+};
+
+const qkNormRopeGrad: FusedNativeKernel = {
+  kernelName: 'DifflmQkNormRopeGrad',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { qkv, weight, rstd, cos, sin, dy } = args.inputs as Record<string, TensorInfo>;
+    const { nHeads: H } = args.attrs as { nHeads: number };
+    const k = 'DifflmQkNormRopeGrad';
+    const { rows, N, dh } = qkNormRopeDims(k, qkv!, weight!, cos!, sin!, H);
+    expectShape(k, 'dy', dy!, qkv!.shape);
+    expectShape(k, 'rstd', rstd!, [rows, 2]);
+    const dqkv = alloc(backend, sizeOf(qkv!.shape));
+    const dw = alloc(backend, sizeOf(weight!.shape));
+    addon.qkNormRopeBackward(input(backend, qkv!, k, 'qkv'), input(backend, weight!, k, 'weight'), input(backend, rstd!, k, 'rstd'), input(backend, cos!, k, 'cos'), input(backend, sin!, k, 'sin'), input(backend, dy!, k, 'dy'), dqkv, dw, rows, N, H, dh);
+    return [output(backend, qkv!.shape, dqkv), output(backend, weight!.shape, dw)];
   },
 };
 
@@ -161,4 +206,4 @@ const lapropUpdate = optimizerUpdate('DifflmLaPropUpdate', 'nu', (addon, [p, g, 
   addon.lapropUpdate(p!, g!, m!, nu!, po!, mo!, nuo!, n, a.beta1!, a.beta2!, a.epsilon!, a.lr!, a.weightDecay!));
 
 /** Every fused kernel the native backend adds. */
-export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad, adamwUpdate, lapropUpdate];
+export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, qkNormRope, qkNormRopeGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad, adamwUpdate, lapropUpdate];
