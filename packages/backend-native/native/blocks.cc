@@ -36,6 +36,28 @@ inline void axpy(float alpha, const float* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] += alpha * x[i];
 }
 
+/** One RMSNorm row: y = x·rstd·(1 + w); returns rstd = 1/√(mean(x²) + eps). */
+inline float rmsRow(const float* x, const float* w, float* y, int64_t d, float eps) {
+  const float rs = 1.0f / std::sqrt(dot(x, x, d) / static_cast<float>(d) + eps);
+#pragma omp simd
+  for (int64_t i = 0; i < d; i++) y[i] = x[i] * rs * (1.0f + w[i]);
+  return rs;
+}
+
+/** The gradient of one RMSNorm row: dx from dy, and dy·x̂ added to dwPart. */
+inline void rmsRowBackward(const float* x, const float* w, const float* dy, float rs, int64_t d, float* dx, float* dwPart) {
+  float m = 0.0f;
+#pragma omp simd reduction(+ : m)
+  for (int64_t i = 0; i < d; i++) {
+    const float xh = x[i] * rs;
+    m += (1.0f + w[i]) * dy[i] * xh;
+    dwPart[i] += dy[i] * xh;
+  }
+  m /= static_cast<float>(d);
+#pragma omp simd
+  for (int64_t i = 0; i < d; i++) dx[i] = rs * ((1.0f + w[i]) * dy[i] - x[i] * rs * m);
+}
+
 }  // namespace
 
 // attentionForward(qkv, sinkK, sinkV, bias | null, biasBatch, out, probs, gate, B, N, H, dh, scale, cap)
@@ -168,13 +190,7 @@ Napi::Value RmsNormForward(const Napi::CallbackInfo& info) {
   const float eps = static_cast<float>(info[7].As<Napi::Number>().DoubleValue());
   parallelFor(rows, (1 << 15) / d + 1, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
-      const float* xr = x + r * d;
-      const float* wr = w + (r % groups) * d;
-      float* yr = y + r * d;
-      const float rs = 1.0f / std::sqrt(dot(xr, xr, d) / static_cast<float>(d) + eps);
-      rstd[r] = rs;
-#pragma omp simd
-      for (int64_t i = 0; i < d; i++) yr[i] = xr[i] * rs * (1.0f + wr[i]);
+      rstd[r] = rmsRow(x + r * d, w + (r % groups) * d, y + r * d, d, eps);
     }
   });
   return info.Env().Undefined();
@@ -194,23 +210,8 @@ Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
   parallelFor(rows, (1 << 15) / d + 1, [&](int64_t r0, int64_t r1) {
     std::vector<float> part(static_cast<size_t>(groups * d), 0.0f);
     for (int64_t r = r0; r < r1; r++) {
-      const float* xr = x + r * d;
-      const float* dyr = dy + r * d;
       const int64_t g = r % groups;
-      const float* wr = w + g * d;
-      float* pr = part.data() + g * d;
-      float* dxr = dx + r * d;
-      const float rs = rstd[r];
-      float m = 0.0f;
-#pragma omp simd reduction(+ : m)
-      for (int64_t i = 0; i < d; i++) {
-        const float xh = xr[i] * rs;
-        m += (1.0f + wr[i]) * dyr[i] * xh;
-        pr[i] += dyr[i] * xh;
-      }
-      m /= static_cast<float>(d);
-#pragma omp simd
-      for (int64_t i = 0; i < d; i++) dxr[i] = rs * ((1.0f + wr[i]) * dyr[i] - xr[i] * rs * m);
+      rmsRowBackward(x + r * d, w + g * d, dy + r * d, rstd[r], d, dx + r * d, part.data() + g * d);
     }
     std::lock_guard<std::mutex> lock(mu);
     for (size_t i = 0; i < part.size(); i++) dw[i] += part[i];
@@ -273,55 +274,50 @@ Napi::Value BiasSquaredReluBackward(const Napi::CallbackInfo& info) {
 
 namespace difflm {
 
-// adamwUpdate(param, grad, m, v, paramOut, mOut, vOut, n, beta1, beta2, c1, c2, epsilon, lr, weightDecay)
-Napi::Value AdamWUpdate(const Napi::CallbackInfo& info) {
+namespace {
+
+/**
+ * One pass over a parameter and its two moment arrays: args (param, grad, s1, s2, paramOut, s1Out, s2Out, n, ...);
+ * step(p, g, s1, s2, p', s1', s2') updates one element.
+ */
+template <class Step>
+Napi::Value optimizerPass(const Napi::CallbackInfo& info, Step step) {
   const float* p = f32(info, 0);
   const float* g = f32(info, 1);
-  const float* m = f32(info, 2);
-  const float* v = f32(info, 3);
+  const float* s1 = f32(info, 2);
+  const float* s2 = f32(info, 3);
   float* po = f32(info, 4);
-  float* mo = f32(info, 5);
-  float* vo = f32(info, 6);
-  const int64_t n = i64(info, 7);
-  auto num = [&](size_t i) { return static_cast<float>(info[i].As<Napi::Number>().DoubleValue()); };
-  const float b1 = num(8), b2 = num(9), c1 = num(10), c2 = num(11), eps = num(12), lr = num(13), wd = num(14);
-  parallelFor(n, 1 << 16, [&](int64_t lo, int64_t hi) {
-#pragma omp simd
-    for (int64_t i = lo; i < hi; i++) {
-      const float mi = m[i] * b1 + g[i] * (1.0f - b1);
-      const float vi = v[i] * b2 + g[i] * g[i] * (1.0f - b2);
-      const float dir = (mi / c1) / (std::sqrt(vi / c2) + eps);
-      po[i] = p[i] - (dir + p[i] * wd) * lr;
-      mo[i] = mi;
-      vo[i] = vi;
-    }
+  float* s1o = f32(info, 5);
+  float* s2o = f32(info, 6);
+  parallelFor(i64(info, 7), 1 << 16, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++) step(p[i], g[i], s1[i], s2[i], po[i], s1o[i], s2o[i]);
   });
   return info.Env().Undefined();
 }
 
+float num(const Napi::CallbackInfo& info, size_t i) { return static_cast<float>(info[i].As<Napi::Number>().DoubleValue()); }
+
+}  // namespace
+
+// adamwUpdate(param, grad, m, v, paramOut, mOut, vOut, n, beta1, beta2, c1, c2, epsilon, lr, weightDecay)
+Napi::Value AdamWUpdate(const Napi::CallbackInfo& info) {
+  const float b1 = num(info, 8), b2 = num(info, 9), c1 = num(info, 10), c2 = num(info, 11), eps = num(info, 12);
+  const float lr = num(info, 13), wd = num(info, 14);
+  return optimizerPass(info, [=](float p, float g, float m, float v, float& po, float& mo, float& vo) {
+    mo = m * b1 + g * (1.0f - b1);
+    vo = v * b2 + g * g * (1.0f - b2);
+    po = p - ((mo / c1) / (std::sqrt(vo / c2) + eps) + p * wd) * lr;
+  });
+}
+
 // lapropUpdate(param, grad, m, nu, paramOut, mOut, nuOut, n, beta1, beta2, epsilon, lr, weightDecay)
 Napi::Value LaPropUpdate(const Napi::CallbackInfo& info) {
-  const float* p = f32(info, 0);
-  const float* g = f32(info, 1);
-  const float* m = f32(info, 2);
-  const float* nu = f32(info, 3);
-  float* po = f32(info, 4);
-  float* mo = f32(info, 5);
-  float* nuo = f32(info, 6);
-  const int64_t n = i64(info, 7);
-  auto num = [&](size_t i) { return static_cast<float>(info[i].As<Napi::Number>().DoubleValue()); };
-  const float b1 = num(8), b2 = num(9), eps = num(10), lr = num(11), wd = num(12);
-  parallelFor(n, 1 << 16, [&](int64_t lo, int64_t hi) {
-#pragma omp simd
-    for (int64_t i = lo; i < hi; i++) {
-      const float ni = nu[i] * b2 + g[i] * g[i] * (1.0f - b2);
-      const float mi = m[i] * b1 + (g[i] / (std::sqrt(ni) + eps)) * (1.0f - b1);
-      po[i] = p[i] - (mi + p[i] * wd) * lr;
-      mo[i] = mi;
-      nuo[i] = ni;
-    }
+  const float b1 = num(info, 8), b2 = num(info, 9), eps = num(info, 10), lr = num(info, 11), wd = num(info, 12);
+  return optimizerPass(info, [=](float p, float g, float m, float nu, float& po, float& mo, float& nuo) {
+    nuo = nu * b2 + g * g * (1.0f - b2);
+    mo = m * b1 + (g / (std::sqrt(nuo) + eps)) * (1.0f - b1);
+    po = p - (mo + p * wd) * lr;
   });
-  return info.Env().Undefined();
 }
 
 }  // namespace difflm
@@ -349,12 +345,7 @@ Napi::Value QkNormRopeForward(const Napi::CallbackInfo& info) {
       const float* c = cosT + (r % N) * dh;
       const float* s = sinT + (r % N) * dh;
       for (int64_t g = 0; g < 2; g++) {
-        const float* x = qkv + r * 3 * d + g * d;
-        const float* wg = w + g * d;
-        const float rs = 1.0f / std::sqrt(dot(x, x, d) / static_cast<float>(d) + eps);
-        rstd[r * 2 + g] = rs;
-#pragma omp simd
-        for (int64_t i = 0; i < d; i++) t[static_cast<size_t>(i)] = x[i] * rs * (1.0f + wg[i]);
+        rstd[r * 2 + g] = rmsRow(qkv + r * 3 * d + g * d, w + g * d, t.data(), d, eps);
         for (int64_t h = 0; h < H; h++) {
           const float* th = t.data() + h * dh;
           float* o = y + r * 3 * d + g * d + h * dh;
@@ -404,17 +395,7 @@ Napi::Value QkNormRopeBackward(const Napi::CallbackInfo& info) {
 #pragma omp simd
           for (int64_t k = half; k < dh; k++) th[k] = dh_[k] * c[k] + dh_[k - half] * s[k - half];
         }
-        const float rs = rstd[r * 2 + g];
-        float m = 0.0f;
-#pragma omp simd reduction(+ : m)
-        for (int64_t i = 0; i < d; i++) {
-          const float xh = x[i] * rs;
-          m += (1.0f + wg[i]) * t[static_cast<size_t>(i)] * xh;
-          pg[i] += t[static_cast<size_t>(i)] * xh;
-        }
-        m /= static_cast<float>(d);
-#pragma omp simd
-        for (int64_t i = 0; i < d; i++) dx[i] = rs * ((1.0f + wg[i]) * t[static_cast<size_t>(i)] - x[i] * rs * m);
+        rmsRowBackward(x, wg, t.data(), rstd[r * 2 + g], d, dx, pg);
       }
       std::copy(dy + r * 3 * d + 2 * d, dy + (r + 1) * 3 * d, dqkv + r * 3 * d + 2 * d);
     }

@@ -3,7 +3,7 @@
 //   m_k = β1·m + (1−β1)·g,  v_k = β2·v + (1−β2)·g²,  m̂ = m_k/(1−β1^k),  v̂ = v_k/(1−β2^k)
 //   θ ← θ − η_k·(m̂/(√v̂ + ε) + wd·θ)
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedUpdateActive, runFusedUpdate } from './fused-update.js';
+import { fusedUpdate, fusedUpdateActive } from './fused-update.js';
 import { MomentStore } from './moment-store.js';
 import { validateHyper, type Optimizer, type OptimizerHyper } from './optimizer.js';
 
@@ -28,9 +28,7 @@ export function createAdamW(hyper: OptimizerHyper): Optimizer {
         const v0 = store.get(p.name, 'v', g);
         if (fused) {
           const attrs = { beta1: hyper.beta1, beta2: hyper.beta2, c1, c2, epsilon: hyper.epsilon, lr, weightDecay };
-          const [theta, m, v] = runFusedUpdate('adamw', { param: p.variable, grad: g, m: m0, v: v0 }, attrs);
-          p.variable.assign(theta);
-          theta.dispose();
+          const [m, v] = fusedUpdate('adamw', p.variable, { grad: g, m: m0, v: v0 }, attrs);
           store.set(p.name, 'm', m);
           store.set(p.name, 'v', v);
           continue;

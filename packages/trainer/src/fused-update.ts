@@ -10,7 +10,7 @@
 //                       bias-corrected betas) → [param', m', nu'] with nu' = β2·nu + (1−β2)·g²,
 //                       m' = β1·m + (1−β1)·g/(√nu' + ε), param' = param − lr·(m' + wd·param)
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
 
 export const FusedUpdateKernel = {
   adamw: 'DifflmAdamWUpdate',
@@ -29,7 +29,10 @@ export function fusedUpdateActive(kind: keyof typeof FusedUpdateKernel): boolean
   return enabled && tf.getKernel(FusedUpdateKernel[kind], tf.getBackend()) != null;
 }
 
-/** Run a fused update kernel: returns [param', slot1', slot2']. */
-export function runFusedUpdate(kind: keyof typeof FusedUpdateKernel, inputs: NamedTensorMap, attrs: NamedAttrMap): [Tensor, Tensor, Tensor] {
-  return tf.engine().runKernel(FusedUpdateKernel[kind], inputs, attrs) as unknown as [Tensor, Tensor, Tensor];
+/** Run `kind`'s fused kernel, assign the new value to `variable` and return the two new moment tensors. */
+export function fusedUpdate(kind: keyof typeof FusedUpdateKernel, variable: Variable, inputs: NamedTensorMap, attrs: NamedAttrMap): [Tensor, Tensor] {
+  const [theta, slot1, slot2] = tf.engine().runKernel(FusedUpdateKernel[kind], { param: variable, ...inputs }, attrs) as unknown as [Tensor, Tensor, Tensor];
+  variable.assign(theta);
+  theta.dispose();
+  return [slot1, slot2];
 }

@@ -4,7 +4,7 @@
 //   m_k = β̃1·m_{k−1} + (1−β̃1)·g/(√ν_k + ε)
 //   θ  ← θ − η_k·(m_k + wd·θ)
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedUpdateActive, runFusedUpdate } from './fused-update.js';
+import { fusedUpdate, fusedUpdateActive } from './fused-update.js';
 import { MomentStore } from './moment-store.js';
 import { validateHyper, type Optimizer, type OptimizerHyper } from './optimizer.js';
 
@@ -34,9 +34,7 @@ export function createLaProp(hyper: OptimizerHyper): Optimizer {
         const m0 = store.get(p.name, 'm', g);
         if (fused) {
           const attrs = { beta1: b1, beta2: b2, epsilon: hyper.epsilon, lr, weightDecay };
-          const [theta, m, nu] = runFusedUpdate('laprop', { param: p.variable, grad: g, m: m0, nu: nu0 }, attrs);
-          p.variable.assign(theta);
-          theta.dispose();
+          const [m, nu] = fusedUpdate('laprop', p.variable, { grad: g, m: m0, nu: nu0 }, attrs);
           store.set(p.name, 'nu', nu);
           store.set(p.name, 'm', m);
           continue;
