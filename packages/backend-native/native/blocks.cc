@@ -7,7 +7,9 @@
 // sinkK / sinkV [H, dh], probs and gate [B, H, N, N+1] with column 0 the sink, bias [Bb, 1, N, N+1] (Bb = 1 or B).
 // gate = scale·(1 − tanh²) is the derivative of the soft-capped logit with respect to the raw score.
 #include <cblas.h>
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <vector>
 #include "args.h"
@@ -35,6 +37,32 @@ inline void axpy(float alpha, const float* x, float* y, int64_t n) {
 #pragma omp simd
   for (int64_t i = 0; i < n; i++) y[i] += alpha * x[i];
 }
+
+/**
+ * Per-chunk partial sums merged in chunk order, so a gradient summed over rows or slices is the same bits on every
+ * run with the same thread count, however the OS schedules the chunks.
+ */
+class OrderedPartials {
+ public:
+  explicit OrderedPartials(size_t len) : len_(len) {}
+  /** A zeroed partial for the chunk starting at `lo` (call once per chunk). */
+  float* chunk(int64_t lo) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<float>& v = parts_[lo];
+    v.assign(len_, 0.0f);
+    return v.data();
+  }
+  /** out[i] = Σ over chunks, in chunk order. */
+  void sumInto(float* out) const {
+    std::fill(out, out + len_, 0.0f);
+    for (const auto& kv : parts_) for (size_t i = 0; i < len_; i++) out[i] += kv.second[i];
+  }
+
+ private:
+  size_t len_;
+  std::mutex mu_;
+  std::map<int64_t, std::vector<float>> parts_;
+};
 
 /** One RMSNorm row: y = x·rstd·(1 + w); returns rstd = 1/√(mean(x²) + eps). */
 inline float rmsRow(const float* x, const float* w, float* y, int64_t d, float eps) {
@@ -136,12 +164,11 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   const int64_t ldqk = 3 * H * dh, ldv = 3 * H * dh, ldo = H * dh, cols = N + 1;
   const float* v = qk + 2 * H * dh;
   float* dv = dqk + 2 * H * dh;
-  std::fill(dSinkK, dSinkK + H * dh, 0.0f);
-  std::fill(dSinkV, dSinkV + H * dh, 0.0f);
-  std::mutex sinkMu;
+  OrderedPartials sinkK_(static_cast<size_t>(H * dh)), sinkV_(static_cast<size_t>(H * dh));
   overSlices(B * H, [&](int64_t s0, int64_t s1) {
     std::vector<float> dP(static_cast<size_t>(N * cols));
-    std::vector<float> sk(static_cast<size_t>(H * dh), 0.0f), sv(static_cast<size_t>(H * dh), 0.0f);
+    float* sk = sinkK_.chunk(s0);
+    float* sv = sinkV_.chunk(s0);
     for (int64_t s = s0; s < s1; s++) {
       const int64_t b = s / H, h = s % H;
       const float* Q = qk + b * N * ldqk + h * dh;
@@ -161,22 +188,19 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
         const float* p = P + i * cols;
         const float* g = G + i * cols;
         d[0] = dot(dO + i * ldo, sinkV + h * dh, dh);
-        axpy(p[0], dO + i * ldo, sv.data() + h * dh, dh);
+        axpy(p[0], dO + i * ldo, sv + h * dh, dh);
         const float rowDot = dot(p, d, cols);
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) d[j] = p[j] * (d[j] - rowDot) * g[j];
-        axpy(d[0], Q + i * ldqk, sk.data() + h * dh, dh);
+        axpy(d[0], Q + i * ldqk, sk + h * dh, dh);
       }
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, D + 1, cols, K, ldqk, 0.0f, dQ, ldqk);
       for (int64_t i = 0; i < N; i++) axpy(D[i * cols], sinkK + h * dh, dQ + i * ldqk, dh);
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, D + 1, cols, Q, ldqk, 0.0f, dK, ldqk);
     }
-    std::lock_guard<std::mutex> lock(sinkMu);
-    for (int64_t i = 0; i < H * dh; i++) {
-      dSinkK[i] += sk[static_cast<size_t>(i)];
-      dSinkV[i] += sv[static_cast<size_t>(i)];
-    }
   });
+  sinkK_.sumInto(dSinkK);
+  sinkV_.sumInto(dSinkV);
   return info.Env().Undefined();
 }
 
@@ -205,17 +229,15 @@ Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
   float* dx = f32(info, 4);
   float* dw = f32(info, 5);
   const int64_t rows = i64(info, 6), d = i64(info, 7), groups = i64(info, 8);
-  std::fill(dw, dw + groups * d, 0.0f);
-  std::mutex mu;
+  OrderedPartials dw_(static_cast<size_t>(groups * d));
   parallelFor(rows, (1 << 15) / d + 1, [&](int64_t r0, int64_t r1) {
-    std::vector<float> part(static_cast<size_t>(groups * d), 0.0f);
+    float* part = dw_.chunk(r0);
     for (int64_t r = r0; r < r1; r++) {
       const int64_t g = r % groups;
-      rmsRowBackward(x + r * d, w + g * d, dy + r * d, rstd[r], d, dx + r * d, part.data() + g * d);
+      rmsRowBackward(x + r * d, w + g * d, dy + r * d, rstd[r], d, dx + r * d, part + g * d);
     }
-    std::lock_guard<std::mutex> lock(mu);
-    for (size_t i = 0; i < part.size(); i++) dw[i] += part[i];
   });
+  dw_.sumInto(dw);
   return info.Env().Undefined();
 }
 
@@ -248,10 +270,9 @@ Napi::Value BiasSquaredReluBackward(const Napi::CallbackInfo& info) {
   float* dx = f32(info, 3);
   float* db = f32(info, 4);
   const int64_t rows = i64(info, 5), cols = i64(info, 6);
-  std::fill(db, db + cols, 0.0f);
-  std::mutex mu;
+  OrderedPartials db_(static_cast<size_t>(cols));
   parallelFor(rows, (1 << 15) / cols + 1, [&](int64_t r0, int64_t r1) {
-    std::vector<float> part(static_cast<size_t>(cols), 0.0f);
+    float* part = db_.chunk(r0);
     for (int64_t r = r0; r < r1; r++) {
       const float* xr = x + r * cols;
       const float* dyr = dy + r * cols;
@@ -261,12 +282,11 @@ Napi::Value BiasSquaredReluBackward(const Napi::CallbackInfo& info) {
         const float u = xr[i] + bias[i];
         const float g = u > 0.0f ? 2.0f * u * dyr[i] : 0.0f;
         dxr[i] = g;
-        part[static_cast<size_t>(i)] += g;
+        part[i] += g;
       }
     }
-    std::lock_guard<std::mutex> lock(mu);
-    for (int64_t i = 0; i < cols; i++) db[i] += part[static_cast<size_t>(i)];
   });
+  db_.sumInto(db);
   return info.Env().Undefined();
 }
 
@@ -373,10 +393,10 @@ Napi::Value QkNormRopeBackward(const Napi::CallbackInfo& info) {
   float* dw = f32(info, 7);
   const int64_t rows = i64(info, 8), N = i64(info, 9), H = i64(info, 10), dh = i64(info, 11);
   const int64_t d = H * dh, half = dh / 2;
-  std::fill(dw, dw + 2 * d, 0.0f);
-  std::mutex mu;
+  OrderedPartials dw_(static_cast<size_t>(2 * d));
   parallelFor(rows, (1 << 14) / d + 1, [&](int64_t r0, int64_t r1) {
-    std::vector<float> t(static_cast<size_t>(d)), part(static_cast<size_t>(2 * d), 0.0f);
+    std::vector<float> t(static_cast<size_t>(d));
+    float* part = dw_.chunk(r0);
     for (int64_t r = r0; r < r1; r++) {
       const float* c = cosT + (r % N) * dh;
       const float* s = sinT + (r % N) * dh;
@@ -384,7 +404,7 @@ Napi::Value QkNormRopeBackward(const Napi::CallbackInfo& info) {
         const float* x = qkv + r * 3 * d + g * d;
         const float* dyg = dy + r * 3 * d + g * d;
         const float* wg = w + g * d;
-        float* pg = part.data() + g * d;
+        float* pg = part + g * d;
         float* dx = dqkv + r * 3 * d + g * d;
         // RoPE's transpose: dt[k] = dy[k]·cos[k] + dy[σ(k)]·sin[σ(k)], σ swapping the halves.
         for (int64_t h = 0; h < H; h++) {
@@ -399,9 +419,8 @@ Napi::Value QkNormRopeBackward(const Napi::CallbackInfo& info) {
       }
       std::copy(dy + r * 3 * d + 2 * d, dy + (r + 1) * 3 * d, dqkv + r * 3 * d + 2 * d);
     }
-    std::lock_guard<std::mutex> lock(mu);
-    for (size_t i = 0; i < part.size(); i++) dw[i] += part[i];
   });
+  dw_.sumInto(dw);
   return info.Env().Undefined();
 }
 

@@ -82,6 +82,22 @@ describe.skipIf(!available)(title, () => {
     model.dispose();
   });
 
+  it('gives bit-identical gradients on every run (partial sums merge in a fixed order, whatever the thread timing)', async () => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    // Enough rows and (batch, head) slices that every fused gradient splits its sums over several chunks.
+    const [B, N, V] = [24, 64, 40];
+    const model = perturbedModel({ vocabSize: V, seqLen: N, dModel: 48, nLayers: 1, nHeads: 3 });
+    const x = tokens(B, N, V);
+    const first = lossAndGrads(model, x, null, true);
+    for (let run = 0; run < 3; run++) {
+      const again = lossAndGrads(model, x, null, true);
+      again.grads.forEach((g, k) => expect(Buffer.compare(Buffer.from(g.buffer), Buffer.from(first.grads[k]!.buffer))).toBe(0));
+    }
+    x.dispose();
+    model.dispose();
+  });
+
   it('changes the result when the fused attention is wrong (the comparison can fail)', async () => {
     registerNativeKernels(tf);
     await tf.setBackend('native');
