@@ -37,6 +37,9 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("compare", Napi::Function::New(env, Compare));
+  exports.Set("select", Napi::Function::New(env, Select));
+  exports.Set("clip", Napi::Function::New(env, Clip));
   exports.Set("reduceInner", Napi::Function::New(env, ReduceInner));
   exports.Set("reduceOuter", Napi::Function::New(env, ReduceOuter));
   exports.Set("transpose", Napi::Function::New(env, Transpose));

@@ -24,6 +24,9 @@ inline std::vector<int64_t> shape(const Napi::CallbackInfo& info, size_t i) {
 Napi::Value Gemm(const Napi::CallbackInfo& info);
 Napi::Value Binary(const Napi::CallbackInfo& info);
 Napi::Value Unary(const Napi::CallbackInfo& info);
+Napi::Value Compare(const Napi::CallbackInfo& info);
+Napi::Value Select(const Napi::CallbackInfo& info);
+Napi::Value Clip(const Napi::CallbackInfo& info);
 Napi::Value ReduceInner(const Napi::CallbackInfo& info);
 Napi::Value ReduceOuter(const Napi::CallbackInfo& info);
 Napi::Value Transpose(const Napi::CallbackInfo& info);

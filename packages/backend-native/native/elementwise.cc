@@ -57,8 +57,8 @@ Broadcast plan(const std::vector<int64_t>& out, const std::vector<int64_t>& as, 
   return p;
 }
 
-template <class F>
-inline void innerLoop(const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n, F f) {
+template <class T, class F>
+inline void innerLoop(const float* a, int64_t sa, const float* b, int64_t sb, T* o, int64_t n, F f) {
   if (sa == 1 && sb == 1) {
     for (int64_t i = 0; i < n; i++) o[i] = f(a[i], b[i]);
   } else if (sa == 1 && sb == 0) {
@@ -75,8 +75,8 @@ inline void innerLoop(const float* a, int64_t sa, const float* b, int64_t sb, fl
 /** Elements per thread below which a kernel runs on the calling thread only. */
 constexpr int64_t kGrain = 1 << 16;
 
-template <class F>
-void runBinary(const Broadcast& p, const float* a, const float* b, float* o, F f) {
+template <class T, class F>
+void runBinary(const Broadcast& p, const float* a, const float* b, T* o, F f) {
   const int last = p.nd - 1;
   const int64_t n = p.dims[last];
   int64_t outer = 1;
@@ -133,6 +133,50 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     case 6: runBinary(p, a, b, o, [](float x, float y) { return (x - y) * (x - y); }); break;
     default: Napi::Error::New(info.Env(), "binary: unknown op code").ThrowAsJavaScriptException();
   }
+  return info.Env().Undefined();
+}
+
+// compare(op, a, aShape, b, bShape, out: Uint8Array, outShape): 1 where the comparison holds (NaN compares false,
+// except NotEqual), as tfjs's bool tensors store it.
+Napi::Value Compare(const Napi::CallbackInfo& info) {
+  const int op = static_cast<int>(i64(info, 0));
+  const float* a = f32(info, 1);
+  const float* b = f32(info, 3);
+  uint8_t* o = info[5].As<Napi::Uint8Array>().Data();
+  const Broadcast p = plan(shape(info, 6), shape(info, 2), shape(info, 4));
+  switch (op) {
+    case 0: runBinary(p, a, b, o, [](float x, float y) { return static_cast<uint8_t>(x > y); }); break;
+    case 1: runBinary(p, a, b, o, [](float x, float y) { return static_cast<uint8_t>(x >= y); }); break;
+    case 2: runBinary(p, a, b, o, [](float x, float y) { return static_cast<uint8_t>(x < y); }); break;
+    case 3: runBinary(p, a, b, o, [](float x, float y) { return static_cast<uint8_t>(x <= y); }); break;
+    case 4: runBinary(p, a, b, o, [](float x, float y) { return static_cast<uint8_t>(x == y); }); break;
+    case 5: runBinary(p, a, b, o, [](float x, float y) { return static_cast<uint8_t>(x != y); }); break;
+    default: Napi::Error::New(info.Env(), "compare: unknown op code").ThrowAsJavaScriptException();
+  }
+  return info.Env().Undefined();
+}
+
+// select(cond: Uint8Array, t, e, out, n): out = cond ? t : e, all of n elements.
+Napi::Value Select(const Napi::CallbackInfo& info) {
+  const uint8_t* c = info[0].As<Napi::Uint8Array>().Data();
+  const float* t = f32(info, 1);
+  const float* e = f32(info, 2);
+  float* o = f32(info, 3);
+  parallelFor(i64(info, 4), kGrain, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++) o[i] = c[i] ? t[i] : e[i];
+  });
+  return info.Env().Undefined();
+}
+
+// clip(x, out, n, lo, hi): tfjs's ClipByValue (NaN stays NaN).
+Napi::Value Clip(const Napi::CallbackInfo& info) {
+  const float* x = f32(info, 0);
+  float* o = f32(info, 1);
+  const float lo = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
+  const float hi = static_cast<float>(info[4].As<Napi::Number>().DoubleValue());
+  parallelFor(i64(info, 2), kGrain, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; i++) o[i] = x[i] > hi ? hi : (x[i] < lo ? lo : x[i]);
+  });
   return info.Env().Undefined();
 }
 

@@ -28,6 +28,9 @@ export interface NativeAddon {
   setElementwiseThreads(n: number): void;
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean, aIdx: Int32Array | null, bIdx: Int32Array | null): void;
   binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
+  compare(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Uint8Array, outShape: Int32Array): void;
+  select(cond: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array, n: number): void;
+  clip(x: Float32Array, out: Float32Array, n: number, lo: number, hi: number): void;
   unary(op: number, x: Float32Array, out: Float32Array, n: number, alpha: number): void;
   reduceInner(op: number, x: Float32Array, out: Float32Array, outer: number, inner: number): void;
   reduceOuter(op: number, x: Float32Array, out: Float32Array, outer: number, inner: number): void;

@@ -1,4 +1,5 @@
-// Broadcasting binary ops (Add, Sub, Multiply, RealDiv, Maximum, Minimum, SquaredDifference) and AddN on float32.
+// Broadcasting binary ops (Add, Sub, Multiply, RealDiv, Maximum, Minimum, SquaredDifference), comparisons
+// (Greater, GreaterEqual, Less, LessEqual, Equal, NotEqual) and AddN on float32, and Select with float32 branches.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { alloc, f32, output, sizeOf, type NativeKernel } from './native-kernel.js';
@@ -42,7 +43,47 @@ const addNKernel: NativeKernel = {
   },
 };
 
+/** Op codes of native/elementwise.cc's compare(): float32 inputs, a bool (Uint8Array) output. */
+const compareOps = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3, Equal: 4, NotEqual: 5 } as const;
+
+function compareKernel(kernelName: keyof typeof compareOps): NativeKernel {
+  const op = compareOps[kernelName];
+  return {
+    kernelName,
+    make: (addon, fallback): KernelFunc => (args) => {
+      const backend = args.backend as MathBackendCPU;
+      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+      const av = f32(backend, a);
+      const bv = f32(backend, b);
+      if (!av || !bv) return fallback(args);
+      const shape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      const out = new Uint8Array(sizeOf(shape));
+      if (out.length > 0) addon.compare(op, av, Int32Array.from(a.shape), bv, Int32Array.from(b.shape), out, Int32Array.from(shape));
+      return backend.makeTensorInfo(shape, 'bool', out);
+    },
+  };
+}
+
+/** Select (tf.where) with a condition of the same shape as float32 branches; anything else goes to the cpu kernel. */
+const selectKernel: NativeKernel = {
+  kernelName: 'Select',
+  make: (addon, fallback): KernelFunc => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { condition, t, e } = args.inputs as { condition: TensorInfo; t: TensorInfo; e: TensorInfo };
+    const cv = backend.data.get(condition.dataId)?.values;
+    const tv = f32(backend, t);
+    const ev = f32(backend, e);
+    const n = sizeOf(t.shape);
+    if (!(cv instanceof Uint8Array) || !tv || !ev || cv.length !== n || ev.length !== n) return fallback(args);
+    const out = alloc(backend, n);
+    if (n > 0) addon.select(cv, tv, ev, out, n);
+    return output(backend, t.shape, out);
+  },
+};
+
 export const binaryKernels: NativeKernel[] = [
   ...(Object.keys(binaryOps) as (keyof typeof binaryOps)[]).map(binaryKernel),
+  ...(Object.keys(compareOps) as (keyof typeof compareOps)[]).map(compareKernel),
+  selectKernel,
   addNKernel,
 ];

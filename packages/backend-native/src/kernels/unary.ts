@@ -25,4 +25,18 @@ function unaryKernel(kernelName: keyof typeof unaryOps): NativeKernel {
   };
 }
 
-export const unaryKernels: NativeKernel[] = (Object.keys(unaryOps) as (keyof typeof unaryOps)[]).map(unaryKernel);
+const clipKernel: NativeKernel = {
+  kernelName: 'ClipByValue',
+  make: (addon, fallback): KernelFunc => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { x } = args.inputs as { x: TensorInfo };
+    const { clipValueMin, clipValueMax } = args.attrs as { clipValueMin: number; clipValueMax: number };
+    const xv = f32(backend, x);
+    if (!xv) return fallback(args);
+    const out = alloc(backend, xv.length);
+    if (out.length > 0) addon.clip(xv, out, xv.length, clipValueMin, clipValueMax);
+    return output(backend, x.shape, out);
+  },
+};
+
+export const unaryKernels: NativeKernel[] = [...(Object.keys(unaryOps) as (keyof typeof unaryOps)[]).map(unaryKernel), clipKernel];
