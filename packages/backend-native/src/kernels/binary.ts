@@ -2,13 +2,17 @@
 // (Greater, GreaterEqual, Less, LessEqual, Equal, NotEqual) and AddN on float32, and Select with float32 branches.
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { NativeAddon } from '../addon.js';
 import { alloc, f32, output, sizeOf, type NativeKernel } from './native-kernel.js';
 
 /** Op codes of native/elementwise.cc's binary(). */
 const binaryOps = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6 } as const;
 
-function binaryKernel(kernelName: keyof typeof binaryOps): NativeKernel {
-  const op = binaryOps[kernelName];
+/** A two-input kernel with numpy broadcasting on float32 inputs (anything else goes to the cpu kernel). */
+function broadcastingKernel(
+  kernelName: string,
+  compute: (addon: NativeAddon, backend: MathBackendCPU, av: Float32Array, aShape: Int32Array, bv: Float32Array, bShape: Int32Array, shape: number[]) => TensorInfo,
+): NativeKernel {
   return {
     kernelName,
     make: (addon, fallback): KernelFunc => (args) => {
@@ -18,12 +22,17 @@ function binaryKernel(kernelName: keyof typeof binaryOps): NativeKernel {
       const bv = f32(backend, b);
       if (!av || !bv) return fallback(args);
       const shape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-      const out = alloc(backend, sizeOf(shape));
-      if (out.length > 0) addon.binary(op, av, Int32Array.from(a.shape), bv, Int32Array.from(b.shape), out, Int32Array.from(shape));
-      return output(backend, shape, out);
+      return compute(addon, backend, av, Int32Array.from(a.shape), bv, Int32Array.from(b.shape), shape);
     },
   };
 }
+
+const binaryKernel = (kernelName: keyof typeof binaryOps): NativeKernel =>
+  broadcastingKernel(kernelName, (addon, backend, av, aShape, bv, bShape, shape) => {
+    const out = alloc(backend, sizeOf(shape));
+    if (out.length > 0) addon.binary(binaryOps[kernelName], av, aShape, bv, bShape, out, Int32Array.from(shape));
+    return output(backend, shape, out);
+  });
 
 const addNKernel: NativeKernel = {
   kernelName: 'AddN',
@@ -46,23 +55,12 @@ const addNKernel: NativeKernel = {
 /** Op codes of native/elementwise.cc's compare(): float32 inputs, a bool (Uint8Array) output. */
 const compareOps = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3, Equal: 4, NotEqual: 5 } as const;
 
-function compareKernel(kernelName: keyof typeof compareOps): NativeKernel {
-  const op = compareOps[kernelName];
-  return {
-    kernelName,
-    make: (addon, fallback): KernelFunc => (args) => {
-      const backend = args.backend as MathBackendCPU;
-      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-      const av = f32(backend, a);
-      const bv = f32(backend, b);
-      if (!av || !bv) return fallback(args);
-      const shape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-      const out = new Uint8Array(sizeOf(shape));
-      if (out.length > 0) addon.compare(op, av, Int32Array.from(a.shape), bv, Int32Array.from(b.shape), out, Int32Array.from(shape));
-      return backend.makeTensorInfo(shape, 'bool', out);
-    },
-  };
-}
+const compareKernel = (kernelName: keyof typeof compareOps): NativeKernel =>
+  broadcastingKernel(kernelName, (addon, backend, av, aShape, bv, bShape, shape) => {
+    const out = new Uint8Array(sizeOf(shape));
+    if (out.length > 0) addon.compare(compareOps[kernelName], av, aShape, bv, bShape, out, Int32Array.from(shape));
+    return backend.makeTensorInfo(shape, 'bool', out);
+  });
 
 /** Select (tf.where) with a condition of the same shape as float32 branches; anything else goes to the cpu kernel. */
 const selectKernel: NativeKernel = {
