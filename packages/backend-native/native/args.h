@@ -14,6 +14,11 @@ inline int64_t i64(const Napi::CallbackInfo& info, size_t i) {
   return info[i].As<Napi::Number>().Int64Value();
 }
 
+/** A number argument as float (scales, epsilons, optimizer hyperparameters). */
+inline float num(const Napi::CallbackInfo& info, size_t i) {
+  return static_cast<float>(info[i].As<Napi::Number>().DoubleValue());
+}
+
 inline std::vector<int64_t> shape(const Napi::CallbackInfo& info, size_t i) {
   Napi::Int32Array a = info[i].As<Napi::Int32Array>();
   std::vector<int64_t> out(a.ElementLength());

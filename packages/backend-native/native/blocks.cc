@@ -1,6 +1,7 @@
-// Fused blocks of the paper's transformer (the kernels @difflm/models names DifflmAttention, DifflmRmsNorm and
-// DifflmBiasSquaredRelu, with their gradients). One call does what the composite graph does in 10–30 kernels, and
-// the attention never materialises its transposes, concatenations or per-op intermediates.
+// Fused blocks of the paper's transformer (the kernels @difflm/models names DifflmQkNormRope, DifflmAttention,
+// DifflmRmsNorm and DifflmBiasSquaredRelu, with their gradients) and the optimizer updates @difflm/trainer names
+// DifflmAdamWUpdate and DifflmLaPropUpdate. One call does what the composite graph does in 10–30 kernels, and the
+// attention never materialises its transposes, concatenations or per-op intermediates.
 //
 // Attention layouts (row-major): qkv [B, N, 3H, dh] (q heads, k heads, v heads; q and k after QK-norm and RoPE),
 // out [B, N, H, dh],
@@ -90,7 +91,7 @@ inline void rmsRowBackward(const float* x, const float* w, const float* dy, floa
 
 // attentionForward(qkv, sinkK, sinkV, bias | null, biasBatch, out, probs, gate, B, N, H, dh, scale, cap)
 Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
-  const float* qk = f32(info, 0);
+  const float* qkv = f32(info, 0);
   const float* sinkK = f32(info, 1);
   const float* sinkV = f32(info, 2);
   const float* bias = info[3].IsNull() ? nullptr : f32(info, 3);
@@ -99,26 +100,24 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   float* probs = f32(info, 6);
   float* gate = f32(info, 7);
   const int64_t B = i64(info, 8), N = i64(info, 9), H = i64(info, 10), dh = i64(info, 11);
-  const float scale = static_cast<float>(info[12].As<Napi::Number>().DoubleValue());
-  const float cap = static_cast<float>(info[13].As<Napi::Number>().DoubleValue());
-  const int64_t ldqk = 3 * H * dh, ldv = 3 * H * dh, ldo = H * dh, cols = N + 1;
-  const float* v = qk + 2 * H * dh;
+  const float scale = num(info, 12), cap = num(info, 13);
+  const int64_t ld = 3 * H * dh, ldo = H * dh, cols = N + 1;  // q, k and v rows all have stride 3·H·dh
   const float a = scale / cap;
   overSlices(B * H, [&](int64_t s0, int64_t s1) {
     for (int64_t s = s0; s < s1; s++) {
       const int64_t b = s / H, h = s % H;
-      const float* Q = qk + b * N * ldqk + h * dh;
+      const float* Q = qkv + b * N * ld + h * dh;
       const float* K = Q + H * dh;
-      const float* V = v + b * N * ldv + h * dh;
+      const float* V = K + H * dh;
       float* O = out + b * N * ldo + h * dh;
       float* P = probs + s * N * cols;
       float* G = gate + s * N * cols;
       const float* bb = bias ? bias + (biasBatch == 1 ? 0 : b) * N * cols : nullptr;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, dh, 1.0f, Q, ldqk, K, ldqk, 0.0f, P + 1, cols);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, dh, 1.0f, Q, ld, K, ld, 0.0f, P + 1, cols);
       for (int64_t i = 0; i < N; i++) {
         float* p = P + i * cols;
         float* g = G + i * cols;
-        p[0] = dot(Q + i * ldqk, sinkK + h * dh, dh);
+        p[0] = dot(Q + i * ld, sinkK + h * dh, dh);
         const float* br = bb ? bb + i * cols : nullptr;
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) {
@@ -130,19 +129,9 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
 #pragma omp simd
           for (int64_t j = 0; j < cols; j++) p[j] += br[j];
         }
-        float m = p[0];
-        for (int64_t j = 1; j < cols; j++) m = p[j] > m ? p[j] : m;
-        float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-        for (int64_t j = 0; j < cols; j++) {
-          p[j] = fastExp(p[j] - m);
-          sum += p[j];
-        }
-        const float inv = 1.0f / sum;
-#pragma omp simd
-        for (int64_t j = 0; j < cols; j++) p[j] *= inv;
+        softmaxRow(p, p, cols);
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, V, ldv, 0.0f, O, ldo);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, V, ld, 0.0f, O, ldo);
       for (int64_t i = 0; i < N; i++) axpy(P[i * cols], sinkV + h * dh, O + i * ldo, dh);
     }
   });
@@ -151,19 +140,17 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
 
 // attentionBackward(qkv, sinkK, sinkV, probs, gate, dOut, dqkv, dSinkK, dSinkV, B, N, H, dh)
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
-  const float* qk = f32(info, 0);
+  const float* qkv = f32(info, 0);
   const float* sinkK = f32(info, 1);
   const float* sinkV = f32(info, 2);
   const float* probs = f32(info, 3);
   const float* gate = f32(info, 4);
   const float* dOut = f32(info, 5);
-  float* dqk = f32(info, 6);
+  float* dqkv = f32(info, 6);
   float* dSinkK = f32(info, 7);
   float* dSinkV = f32(info, 8);
   const int64_t B = i64(info, 9), N = i64(info, 10), H = i64(info, 11), dh = i64(info, 12);
-  const int64_t ldqk = 3 * H * dh, ldv = 3 * H * dh, ldo = H * dh, cols = N + 1;
-  const float* v = qk + 2 * H * dh;
-  float* dv = dqk + 2 * H * dh;
+  const int64_t ld = 3 * H * dh, ldo = H * dh, cols = N + 1;  // q, k, v and their gradients: stride 3·H·dh
   OrderedPartials sinkK_(static_cast<size_t>(H * dh)), sinkV_(static_cast<size_t>(H * dh));
   overSlices(B * H, [&](int64_t s0, int64_t s1) {
     std::vector<float> dP(static_cast<size_t>(N * cols));
@@ -171,18 +158,18 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
     float* sv = sinkV_.chunk(s0);
     for (int64_t s = s0; s < s1; s++) {
       const int64_t b = s / H, h = s % H;
-      const float* Q = qk + b * N * ldqk + h * dh;
+      const float* Q = qkv + b * N * ld + h * dh;
       const float* K = Q + H * dh;
-      const float* V = v + b * N * ldv + h * dh;
+      const float* V = K + H * dh;
       const float* dO = dOut + b * N * ldo + h * dh;
-      float* dQ = dqk + b * N * ldqk + h * dh;
+      float* dQ = dqkv + b * N * ld + h * dh;
       float* dK = dQ + H * dh;
-      float* dV = dv + b * N * ldv + h * dh;
+      float* dV = dK + H * dh;
       const float* P = probs + s * N * cols;
       const float* G = gate + s * N * cols;
       float* D = dP.data();
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, dh, 1.0f, dO, ldo, V, ldv, 0.0f, D + 1, cols);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, dO, ldo, 0.0f, dV, ldv);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, dh, 1.0f, dO, ldo, V, ld, 0.0f, D + 1, cols);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, P + 1, cols, dO, ldo, 0.0f, dV, ld);
       for (int64_t i = 0; i < N; i++) {
         float* d = D + i * cols;
         const float* p = P + i * cols;
@@ -192,11 +179,11 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
         const float rowDot = dot(p, d, cols);
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) d[j] = p[j] * (d[j] - rowDot) * g[j];
-        axpy(d[0], Q + i * ldqk, sk + h * dh, dh);
+        axpy(d[0], Q + i * ld, sk + h * dh, dh);
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, D + 1, cols, K, ldqk, 0.0f, dQ, ldqk);
-      for (int64_t i = 0; i < N; i++) axpy(D[i * cols], sinkK + h * dh, dQ + i * ldqk, dh);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, D + 1, cols, Q, ldqk, 0.0f, dK, ldqk);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, dh, N, 1.0f, D + 1, cols, K, ld, 0.0f, dQ, ld);
+      for (int64_t i = 0; i < N; i++) axpy(D[i * cols], sinkK + h * dh, dQ + i * ld, dh);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, dh, N, 1.0f, D + 1, cols, Q, ld, 0.0f, dK, ld);
     }
   });
   sinkK_.sumInto(dSinkK);
@@ -211,7 +198,7 @@ Napi::Value RmsNormForward(const Napi::CallbackInfo& info) {
   float* y = f32(info, 2);
   float* rstd = f32(info, 3);
   const int64_t rows = i64(info, 4), d = i64(info, 5), groups = i64(info, 6);
-  const float eps = static_cast<float>(info[7].As<Napi::Number>().DoubleValue());
+  const float eps = num(info, 7);
   parallelFor(rows, (1 << 15) / d + 1, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
       rstd[r] = rmsRow(x + r * d, w + (r % groups) * d, y + r * d, d, eps);
@@ -290,10 +277,6 @@ Napi::Value BiasSquaredReluBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-}  // namespace difflm
-
-namespace difflm {
-
 namespace {
 
 /**
@@ -314,8 +297,6 @@ Napi::Value optimizerPass(const Napi::CallbackInfo& info, Step step) {
   });
   return info.Env().Undefined();
 }
-
-float num(const Napi::CallbackInfo& info, size_t i) { return static_cast<float>(info[i].As<Napi::Number>().DoubleValue()); }
 
 }  // namespace
 
@@ -340,10 +321,6 @@ Napi::Value LaPropUpdate(const Napi::CallbackInfo& info) {
   });
 }
 
-}  // namespace difflm
-
-namespace difflm {
-
 // QK-norm and RoPE on the fused projection (the DifflmQkNormRope kernel). qkv and y are [rows, 3d] with rows = B·N
 // (position n = row mod N), d = H·dh: y's q and k thirds are RMSNorm(x)·(1 + w[g]) rotated by RoPE (NeoX halves;
 // sin carries the half-rotation's sign), its v third is a copy. rstd [rows, 2] is saved for the gradient.
@@ -357,7 +334,7 @@ Napi::Value QkNormRopeForward(const Napi::CallbackInfo& info) {
   float* y = f32(info, 4);
   float* rstd = f32(info, 5);
   const int64_t rows = i64(info, 6), N = i64(info, 7), H = i64(info, 8), dh = i64(info, 9);
-  const float eps = static_cast<float>(info[10].As<Napi::Number>().DoubleValue());
+  const float eps = num(info, 10);
   const int64_t d = H * dh, half = dh / 2;
   parallelFor(rows, (1 << 14) / d + 1, [&](int64_t r0, int64_t r1) {
     std::vector<float> t(static_cast<size_t>(d));

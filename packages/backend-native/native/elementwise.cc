@@ -172,8 +172,7 @@ Napi::Value Select(const Napi::CallbackInfo& info) {
 Napi::Value Clip(const Napi::CallbackInfo& info) {
   const float* x = f32(info, 0);
   float* o = f32(info, 1);
-  const float lo = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
-  const float hi = static_cast<float>(info[4].As<Napi::Number>().DoubleValue());
+  const float lo = num(info, 3), hi = num(info, 4);
   parallelFor(i64(info, 2), kGrain, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; i++) o[i] = x[i] > hi ? hi : (x[i] < lo ? lo : x[i]);
   });
@@ -186,7 +185,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   const float* x = f32(info, 1);
   float* o = f32(info, 2);
   const int64_t n = i64(info, 3);
-  const float alpha = static_cast<float>(info[4].As<Napi::Number>().DoubleValue());
+  const float alpha = num(info, 4);
   if (op < 0 || op > 13) {
     Napi::Error::New(info.Env(), "unary: unknown op code").ThrowAsJavaScriptException();
     return info.Env().Undefined();

@@ -38,4 +38,16 @@ inline float fastTanh(float x) {
   return x < 0.0f ? -y : y;
 }
 
+/** Softmax of one row, max-subtracted so exp never overflows; out may be x (in place). */
+inline void softmaxRow(const float* x, float* out, int64_t cols) {
+  float m = x[0];
+  for (int64_t i = 1; i < cols; i++) m = x[i] > m ? x[i] : m;
+  for (int64_t i = 0; i < cols; i++) out[i] = fastExp(x[i] - m);
+  float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < cols; i++) s += out[i];
+  const float inv = 1.0f / s;
+  for (int64_t i = 0; i < cols; i++) out[i] *= inv;
+}
+
 }  // namespace difflm

@@ -1,5 +1,4 @@
 // Softmax over the last axis, one row at a time (max-subtracted, so exp never overflows).
-#include <cmath>
 #include "args.h"
 #include "fast-exp.h"
 #include "parallel.h"
@@ -12,18 +11,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   float* o = f32(info, 1);
   const int64_t rows = i64(info, 2), cols = i64(info, 3);
   parallelFor(rows, cols >= (1 << 16) ? 1 : (1 << 16) / cols, [&](int64_t r0, int64_t r1) {
-  for (int64_t r = r0; r < r1; r++) {
-    const float* xr = x + r * cols;
-    float* orow = o + r * cols;
-    float m = xr[0];
-    for (int64_t i = 1; i < cols; i++) m = xr[i] > m ? xr[i] : m;
-    float s = 0.0f;
-    for (int64_t i = 0; i < cols; i++) orow[i] = fastExp(xr[i] - m);
-#pragma omp simd reduction(+ : s)
-    for (int64_t i = 0; i < cols; i++) s += orow[i];
-    const float inv = 1.0f / s;
-    for (int64_t i = 0; i < cols; i++) orow[i] *= inv;
-  }
+    for (int64_t r = r0; r < r1; r++) softmaxRow(x + r * cols, o + r * cols, cols);
   });
   return info.Env().Undefined();
 }
