@@ -72,22 +72,21 @@ export class NativeBackend extends MathBackendCPU {
   override disposeData(dataId: DataId, force = false): boolean {
     const values = this.data.get(dataId)?.values;
     const released = super.disposeData(dataId, force);
-    if (released && values instanceof Float32Array) this.recycle(values);
+    if (released && values instanceof Float32Array) this.release(values);
     return released;
   }
 
-  private recycle(values: Float32Array): void {
+  /**
+   * Put `values` in the pool if this backend allocated it (a disposed tensor's storage, or a scratch array from
+   * `alloc` that was never handed to a tensor); anything else is left to the GC.
+   */
+  release(values: Float32Array): void {
     if (!this.owned.has(values.buffer) || values.byteOffset !== 0 || values.byteLength !== values.buffer.byteLength) return;
     if (this.pooledBytes + values.byteLength > this.maxPooledBytes) return;
     const free = this.pool.get(values.length) ?? [];
     free.push(values);
     this.pool.set(values.length, free);
     this.pooledBytes += values.byteLength;
-  }
-
-  /** Return a scratch array from `alloc` that was never handed to a tensor. */
-  release(values: Float32Array): void {
-    this.recycle(values);
   }
 
   override dispose(): void {

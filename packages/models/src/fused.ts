@@ -105,26 +105,20 @@ export function fusedQkNormRope(qkv: Tensor, weight: Tensor, cos: Tensor, sin: T
   return op(qkv, weight);
 }
 
-const rmsNormOps = new Map<number, (x: Tensor, w: Tensor) => Tensor>();
-
 /** Fused RMSNorm (the DifflmRmsNorm kernel). Only call when fusedKernelActive('rmsNorm'). */
 export function fusedRmsNorm(x: Tensor, weight: Tensor, eps: number): Tensor {
-  let op = rmsNormOps.get(eps);
-  if (!op) {
-    op = tf.customGrad((...args: (Tensor | Saver)[]) => {
-      const [xi, w, save] = args as [Tensor, Tensor, Saver];
-      const [y, rstd] = run(FusedKernel.rmsNorm, { x: xi, weight: w }, { eps });
-      save([xi, w, rstd!]);
-      return {
-        value: y!,
-        gradFunc: (dy: Tensor, saved: Tensor[]) => {
-          const [sx, sw, sr] = saved as [Tensor, Tensor, Tensor];
-          return run(FusedKernel.rmsNormGrad, { x: sx, weight: sw, rstd: sr, dy }, { eps });
-        },
-      };
-    }) as (x: Tensor, w: Tensor) => Tensor;
-    rmsNormOps.set(eps, op);
-  }
+  const op = tf.customGrad((...args: (Tensor | Saver)[]) => {
+    const [xi, w, save] = args as [Tensor, Tensor, Saver];
+    const [y, rstd] = run(FusedKernel.rmsNorm, { x: xi, weight: w }, { eps });
+    save([xi, w, rstd!]);
+    return {
+      value: y!,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sx, sw, sr] = saved as [Tensor, Tensor, Tensor];
+        return run(FusedKernel.rmsNormGrad, { x: sx, weight: sw, rstd: sr, dy }, { eps });
+      },
+    };
+  }) as (x: Tensor, w: Tensor) => Tensor;
   return op(x, weight);
 }
 
