@@ -51,6 +51,8 @@ const torchVersion = torchProbe.status === 0 ? torchProbe.stdout.trim() : null;
 if (!torchVersion) log('PyTorch: missing (install Debian python3-torch to compare); reporting difflm alone');
 
 const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+/** The better of two measurements of one side: a result over an error, then the faster one. */
+const better = (kept, next) => (!kept || (kept.error && !next.error) || (!next.error && next.tokensPerSec > kept.tokensPerSec) ? next : kept);
 
 /** One pass over the configs in a given environment (env vars set for both difflm and PyTorch alike). */
 function pass(label, env) {
@@ -65,13 +67,10 @@ function pass(label, env) {
     // Rounds alternate which side runs first, and each side keeps its best round: other work on a shared
     // machine comes and goes, and this keeps it from favouring whichever side happened to run in a quiet moment.
     const runDifflm = () => {
-      const d = nodeScript('train-worker.ts', [name, backend, steps, String(warmup)], blasEnv);
-      if (!best || (best.error && !d.error) || (!d.error && d.tokensPerSec > best.tokensPerSec)) best = d;
+      best = better(best, nodeScript('train-worker.ts', [name, backend, steps, String(warmup)], blasEnv));
     };
     const runTorch = () => {
-      if (!torchVersion) return;
-      const t = runJson('/usr/bin/python3', [join(benchDir, 'pytorch_ref.py'), name, steps, String(warmup)], blasEnv);
-      if (!torch || (torch.error && !t.error) || (!t.error && t.tokensPerSec > torch.tokensPerSec)) torch = t;
+      if (torchVersion) torch = better(torch, runJson('/usr/bin/python3', [join(benchDir, 'pytorch_ref.py'), name, steps, String(warmup)], blasEnv));
     };
     for (let r = 0; r < rounds; r++) {
       if (r % 2 === 0) { runDifflm(); runTorch(); } else { runTorch(); runDifflm(); }
