@@ -26,6 +26,15 @@ export interface EvalMetrics {
   readonly pplBound: number;
   readonly bitsPerByte: number;
   readonly tokens: number;
+  /**
+   * Standard error of `elbo` (nats per token) from the spread of the per-batch estimates: the batches are
+   * independent draws of sequences and noise, so SE = sd(batch estimates)/√batches (token-weighted). NaN
+   * with a single batch. With common random numbers (the same batches, λ grid and noise draws for every
+   * model, which a fixed eval seed and batch size give) differences between models carry much less noise.
+   */
+  readonly standardError: number;
+  /** Held-out batches the estimate averages. */
+  readonly batches: number;
 }
 
 export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
@@ -33,6 +42,7 @@ export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
   if (!(o.bytesPerToken > 0)) throw new Error(`bytesPerToken must be > 0, got ${o.bytesPerToken}`);
   const rng = createRng(o.seed);
   let weighted = 0, tokens = 0;
+  const perBatch: { nats: number; tokens: number }[] = [];
   for (let b = 0; b < o.batches; b++) {
     const ids = o.source.next();
     const x = tf.tensor2d(ids, [o.source.batchSize, o.source.seqLen], 'int32'); // [B, N]
@@ -40,7 +50,17 @@ export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
     x.dispose();
     weighted += est.natsPerToken * est.tokens;
     tokens += est.tokens;
+    perBatch.push({ nats: est.natsPerToken, tokens: est.tokens });
   }
   const elbo = weighted / tokens;
-  return { elbo, pplBound: Math.exp(elbo), bitsPerByte: elbo / (Math.LN2 * o.bytesPerToken), tokens };
+  return { elbo, pplBound: Math.exp(elbo), bitsPerByte: elbo / (Math.LN2 * o.bytesPerToken), tokens, standardError: weightedStandardError(perBatch, elbo), batches: o.batches };
+}
+
+/** SE of a token-weighted mean of per-batch means (ratio-estimator form; equal weights give sd/√n). */
+function weightedStandardError(parts: readonly { nats: number; tokens: number }[], mean: number): number {
+  const n = parts.length;
+  if (n < 2) return Number.NaN;
+  const wMean = parts.reduce((s, p) => s + p.tokens, 0) / n;
+  const ss = parts.reduce((s, p) => s + ((p.tokens / wMean) * (p.nats - mean)) ** 2, 0);
+  return Math.sqrt(ss / (n - 1) / n);
 }
