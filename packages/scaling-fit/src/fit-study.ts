@@ -9,6 +9,7 @@ import { allocationExponents } from './compute-optimal.js';
 import { fitFrontier, type FrontierFit, type FrontierIssue, type FrontierOptions, type FrontierQuantity } from './frontier.js';
 import { fitBatchSizeLaw, fitLearningRateLaw, type HyperparameterLaw } from './hyperparameter-laws.js';
 import { isoflopAnalysis, type IsoflopBudget, type IsoflopOptions } from './isoflop.js';
+import { fitPowerLaw, type PowerLawFit } from './power-law.js';
 import { dropTopLoss, resolveRuns, type RunIssue, type ScalingRun } from './runs.js';
 
 export type ParametricMethod = 'approach3' | 'approach3-mle';
@@ -35,6 +36,17 @@ export interface ExponentRow {
   alphaL?: Interval;
 }
 
+/**
+ * The token-bound frontier L*(D*) of one group (the paper's Fig. 4 right): each usable budget's optimal loss
+ * against its optimal token count, fitted as L* = A·D*^α. Comparing groups at equal D* shows which noise
+ * type needs more data for the same loss.
+ */
+export interface TokenFrontier {
+  group: string;
+  points: { tokens: number; loss: number; budget: number }[];
+  law?: PowerLawFit;
+}
+
 export interface StudyFit {
   runsUsed: number;
   runIssues: RunIssue[];
@@ -43,6 +55,7 @@ export interface StudyFit {
   frontiers: FrontierFit[];
   frontierIssues: FrontierIssue[];
   exponentTable: ExponentRow[];
+  tokenFrontiers: TokenFrontier[];
   hyperparameters: { batchSize: HyperparameterLaw[]; learningRate: HyperparameterLaw[] };
   parametric?: Record<string, (Approach3Result | Approach3MleResult) & { method: ParametricMethod; allocation: { a: number; b: number } } | { method: ParametricMethod; error: string }>;
 }
@@ -84,7 +97,13 @@ export function fitStudy(input: readonly ScalingRun[], options: FitStudyOptions 
     batchSize: options.batchSizeTargets ? fitBatchSizeLaw(runs, options.batchSizeTargets) : [],
     learningRate: runs.some((r) => r.learningRate !== undefined && r.batchSize !== undefined) ? fitLearningRateLaw(runs, options.learningRateCheckpoints) : [],
   };
-  const result: StudyFit = { runsUsed: runs.length, runIssues: issues, isoflop, frontiers, frontierIssues, exponentTable, hyperparameters };
+  const tokenFrontiers: TokenFrontier[] = groups.map((group) => {
+    const points = isoflop[group]!.filter((b) => b.ok && b.parabolas.tokens).map((b) => ({ tokens: b.parabolas.tokens!.optimum, loss: b.parabolas.tokens!.lossAtOptimum, budget: b.budget }));
+    const tf: TokenFrontier = { group, points };
+    if (points.length >= 2) tf.law = fitPowerLaw(points.map((p) => p.tokens), points.map((p) => p.loss));
+    return tf;
+  });
+  const result: StudyFit = { runsUsed: runs.length, runIssues: issues, isoflop, frontiers, frontierIssues, exponentTable, tokenFrontiers, hyperparameters };
   if (options.parametric) {
     const method = options.parametric;
     result.parametric = {};

@@ -21,5 +21,5 @@ export { isoflopAnalysis, analyseBudget, SIZE_AXES, type SizeAxis, type IsoflopO
 export { fitFrontier, type FrontierFit, type FrontierIssue, type FrontierOptions, type FrontierQuantity, type FrontierSource } from './frontier.js';
 export { fitBatchSizeLaw, fitLearningRateLaw, tokensToTarget, type HyperparameterLaw, type HyperparameterVertex } from './hyperparameter-laws.js';
 export { fitIsoLossHyperbola, isoLossSteps, type IsoLossFit } from './iso-loss.js';
-export { fitStudy, type FitStudyOptions, type StudyFit, type ExponentRow, type ParametricMethod } from './fit-study.js';
+export { fitStudy, type FitStudyOptions, type StudyFit, type ExponentRow, type ParametricMethod, type TokenFrontier } from './fit-study.js';
 export { studyMarkdown, studyJson, formatInterval } from './study-markdown.js';

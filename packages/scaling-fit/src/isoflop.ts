@@ -29,6 +29,10 @@ export interface IsoflopPoint {
   loss: number;
   batchSize: number | undefined;
   learningRate: number | undefined;
+  /** The run's loss uncertainty, when known: the estimate's standard error and the replicate spread. */
+  lossStandardError?: number;
+  lossSpread?: number;
+  replicates?: number;
 }
 
 export interface IsoflopParabola {
@@ -115,6 +119,12 @@ export function isoflopAnalysis(runs: readonly ResolvedRun[], options: IsoflopOp
         }
         if (loss === undefined || !(loss > 0)) continue;
         const p: IsoflopPoint = { runId: r.id, params: r.params, flopsPerToken: r.flopsPerToken, tokens, loss, batchSize: r.batchSize, learningRate: r.learningRate };
+        // Uncertainties describe the final loss; a loss read off the curve at another budget has none known.
+        if (loss === r.loss) {
+          if (r.lossStandardError !== undefined) p.lossStandardError = r.lossStandardError;
+          if (r.lossSpread !== undefined) p.lossSpread = r.lossSpread;
+          if (r.replicates > 1) p.replicates = r.replicates;
+        }
         const k = sizeKey(r);
         const cur = best.get(k);
         if (!cur || loss < cur.loss) best.set(k, p);

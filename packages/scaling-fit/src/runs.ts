@@ -28,6 +28,12 @@ export interface ScalingRun {
   /** (Base) learning rate. */
   learningRate?: number;
   curve?: LossCurve;
+  /** Standard error of `loss` as an estimate (e.g. of a held-out evaluation); shown as an error bar. */
+  lossStandardError?: number;
+  /** Spread (sample standard deviation) of `loss` over replicate runs of this point; shown as an error bar. */
+  lossSpread?: number;
+  /** Replicate runs averaged into `loss` (default 1). */
+  replicates?: number;
 }
 
 /** A run with every derived field filled in and checked. */
@@ -42,6 +48,9 @@ export interface ResolvedRun {
   batchSize: number | undefined;
   learningRate: number | undefined;
   curve: LossCurve | undefined;
+  lossStandardError: number | undefined;
+  lossSpread: number | undefined;
+  replicates: number;
 }
 
 /** A run that was dropped, with the reason. */
@@ -60,6 +69,11 @@ export function resolveRun(run: ScalingRun, index: number): ResolvedRun {
   for (const f of ['params', 'flopsPerToken', 'tokens', 'compute', 'loss', 'batchSize', 'learningRate'] as const) {
     if (bad(run[f])) throw new Error(`${where}: ${f} must be a finite positive number, got ${run[f]}`);
   }
+  for (const f of ['lossStandardError', 'lossSpread'] as const) {
+    const v = run[f];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new Error(`${where}: ${f} must be a finite number >= 0, got ${v}`);
+  }
+  if (run.replicates !== undefined && !(Number.isInteger(run.replicates) && run.replicates >= 1)) throw new Error(`${where}: replicates must be an integer >= 1, got ${run.replicates}`);
   const M = run.flopsPerToken ?? (run.params !== undefined ? 6 * run.params : undefined);
   if (M === undefined) throw new Error(`${where}: give params or flopsPerToken (the model size)`);
   let curve = run.curve;
@@ -86,6 +100,9 @@ export function resolveRun(run: ScalingRun, index: number): ResolvedRun {
     batchSize: run.batchSize,
     learningRate: run.learningRate,
     curve,
+    lossStandardError: run.lossStandardError,
+    lossSpread: run.lossSpread,
+    replicates: run.replicates ?? 1,
   };
 }
 

@@ -2,7 +2,7 @@
 import type { StudyFit } from '../fit-study.js';
 import { SIZE_AXES } from '../isoflop.js';
 import { studyJson, studyMarkdown } from '../study-markdown.js';
-import { frontierSpec, hyperparameterSpec, isoflopSpec, type VegaLiteSpec } from './plot-specs.js';
+import { frontierSpec, hyperparameterSpec, isoflopSpec, tokenFrontierSpec, type VegaLiteSpec } from './plot-specs.js';
 import { specToSvg, svgToPng } from './render-svg.js';
 
 export interface RenderedReport {
@@ -34,6 +34,7 @@ export function reportSpecs(fit: StudyFit): Record<string, VegaLiteSpec> {
   for (const q of ['flopsPerToken', 'params', 'tokens', 'loss'] as const) {
     if (fit.frontiers.some((f) => f.quantity === q)) specs[`frontier-${q}`] = frontierSpec(q, fit.frontiers);
   }
+  if (fit.tokenFrontiers?.some((f) => f.points.length > 0)) specs['frontier-tokens-loss'] = tokenFrontierSpec(fit.tokenFrontiers);
   if (fit.hyperparameters.batchSize.some((l) => l.vertices.length)) specs['batch-size-law'] = hyperparameterSpec('batchSize', fit.hyperparameters.batchSize);
   if (fit.hyperparameters.learningRate.some((l) => l.vertices.length)) specs['learning-rate-law'] = hyperparameterSpec('learningRate', fit.hyperparameters.learningRate);
   return specs;
