@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `pnpm bench:train [--json] [--steps N] [--warmup W] [--rounds R (default 2)] [--configs a,b] [--also-unset-openblas-env]`
-// Trains the two reference configs (packages/backend-native/bench/reference-configs.ts) with the paper's
+// `pnpm bench:train [--json] [--steps N] [--warmup W] [--rounds R (default 2)] [--configs a,b,quick-small,quick-large] [--also-unset-openblas-env]`
+// Trains the reference configs (a, b and the quick preset's smallest and largest models) (packages/backend-native/bench/reference-configs.ts) with the paper's
 // transformer and the masked-diffusion loss on difflm's fastest available backend, and the same model and loss
 // in PyTorch (Debian python3-torch, torch 1 thread, OpenBLAS on all cores) in the same invocation. Reports
 // median tokens/s, achieved GFLOP/s, peak RSS, the machine's measured sgemm peak, and the ratio.
@@ -19,13 +19,13 @@ const opt = (name, dflt) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
 };
 if (flag('--help') || flag('-h')) {
-  console.log('usage: pnpm bench:train [--json] [--steps N] [--warmup W] [--rounds R] [--configs a,b] [--also-unset-openblas-env]');
+  console.log('usage: pnpm bench:train [--json] [--steps N] [--warmup W] [--rounds R] [--configs a,b,quick-small,quick-large] [--also-unset-openblas-env]');
   process.exit(0);
 }
 const json = flag('--json');
 const rounds = Number(opt('--rounds', '2'));
-const configs = opt('--configs', 'a,b').split(',');
-const stepsFor = { a: Number(opt('--steps', '10')), b: Number(opt('--steps', '5')) };
+const configs = opt('--configs', 'a,b,quick-small,quick-large').split(',');
+const stepsFor = { a: Number(opt('--steps', '10')), b: Number(opt('--steps', '5')), 'quick-small': Number(opt('--steps', '40')), 'quick-large': Number(opt('--steps', '40')) };
 const warmup = Number(opt('--warmup', '2'));
 const cores = cpus().length;
 const log = (...m) => { if (!json) console.log(...m); };

@@ -8,7 +8,7 @@ import { maskedCorrupt, maskedDiffusionLoss } from './masked-diffusion-loss.js';
 import { referenceConfigs } from './reference-configs.js';
 
 const [name = 'a', backend = 'native'] = process.argv.slice(2);
-const cfg = referenceConfigs[name as 'a' | 'b'];
+const cfg = referenceConfigs[name as keyof typeof referenceConfigs];
 registerNativeKernels(tf);
 await tf.setBackend(backend);
 const model = createTransformer({ vocabSize: cfg.vocabSize, seqLen: cfg.seqLen, dModel: cfg.dModel, nLayers: cfg.nLayers, nHeads: cfg.nHeads }, { seed: 1 });

@@ -17,6 +17,9 @@ import torch.nn.functional as F
 CONFIGS = {
     "a": dict(n_layers=2, d=128, heads=4, vocab=256, batch=16, seq=128),
     "b": dict(n_layers=6, d=384, heads=6, vocab=256, batch=16, seq=256),
+    # The quick study preset's smallest and largest models (byte vocabulary, N = 64, batch 16).
+    "quick-small": dict(n_layers=2, d=12, heads=2, vocab=260, batch=16, seq=64),
+    "quick-large": dict(n_layers=2, d=56, heads=2, vocab=260, batch=16, seq=64),
 }
 T_MIN = 1e-3  # lower end of t, bounds the 1/t weight (same as masked-diffusion-loss.ts)
 RMS_EPS = 1e-6  # SPEC §3 RMSNorm epsilon

@@ -1,7 +1,10 @@
-// The two reference training configs of the training-speed benchmark and their model FLOPs per token.
+// The reference training configs of the training-speed benchmark and their model FLOPs per token: (a) and (b),
+// and the quick study preset's smallest and largest models, where per-step overhead rather than GEMMs decides.
+
+export type TrainConfigName = 'a' | 'b' | 'quick-small' | 'quick-large';
 
 export interface TrainConfig {
-  readonly name: 'a' | 'b';
+  readonly name: TrainConfigName;
   readonly nLayers: number;
   readonly dModel: number;
   readonly nHeads: number;
@@ -10,9 +13,11 @@ export interface TrainConfig {
   readonly seqLen: number;
 }
 
-export const referenceConfigs: Record<'a' | 'b', TrainConfig> = {
+export const referenceConfigs: Record<TrainConfigName, TrainConfig> = {
   a: { name: 'a', nLayers: 2, dModel: 128, nHeads: 4, vocabSize: 256, batch: 16, seqLen: 128 },
   b: { name: 'b', nLayers: 6, dModel: 384, nHeads: 6, vocabSize: 256, batch: 16, seqLen: 256 },
+  'quick-small': { name: 'quick-small', nLayers: 2, dModel: 12, nHeads: 2, vocabSize: 260, batch: 16, seqLen: 64 },
+  'quick-large': { name: 'quick-large', nLayers: 2, dModel: 56, nHeads: 2, vocabSize: 260, batch: 16, seqLen: 64 },
 };
 
 /**

@@ -11,8 +11,8 @@ import { maskedCorrupt, maskedDiffusionLoss } from './masked-diffusion-loss.js';
 import { referenceConfigs, trainFlopsPerToken } from './reference-configs.js';
 
 const [name = 'a', backend = 'native', stepsArg = '6', warmupArg = '2'] = process.argv.slice(2);
-const cfg = referenceConfigs[name as 'a' | 'b'];
-if (!cfg) throw new Error(`config must be 'a' or 'b', got '${name}'`);
+const cfg = referenceConfigs[name as keyof typeof referenceConfigs];
+if (!cfg) throw new Error(`config must be one of ${Object.keys(referenceConfigs).join(', ')}, got '${name}'`);
 const poolBytes = process.env.DIFFLM_POOL_BYTES ? Number(process.env.DIFFLM_POOL_BYTES) : undefined;
 const elementwiseThreads = process.env.DIFFLM_ELEMENTWISE_THREADS ? Number(process.env.DIFFLM_ELEMENTWISE_THREADS) : undefined;
 if (backend === 'native' && !registerNativeKernels(tf, { poolBytes, elementwiseThreads })) throw new Error(`native backend unavailable: ${JSON.stringify(nativeInfo())}`);
