@@ -12,7 +12,7 @@ export const TINY_STUDY = parseStudyDefinition({
   batch: { sequences: [8] },
   lr: { rule: 'design-law' },
   minSteps: 5,
-  trainer: { eval: { batches: 1, levels: 4 } },
+  evaluation: { batches: 2, batchSize: 8, levels: 4 },
 });
 
 export interface TinyStudyOptions {

@@ -1,6 +1,7 @@
 // `difflm study --dry-run`: the grid, every run's FLOPs and tokens, the totals and an estimated wall
 // time per backend for a given number of parallel workers.
 import { estimateRunSeconds, estimateRunSecondsMeasured, type BackendThroughput, type MeasuredCost } from './throughput.js';
+import type { BracketWarning, OptimumPrediction } from './bracket-check.js';
 import type { StudyPlan } from './study-plan.js';
 
 export interface DryRunEstimate {
@@ -21,6 +22,8 @@ export interface DryRunSummary {
   readonly totalFlops: number;
   readonly workers: number;
   readonly estimates: readonly DryRunEstimate[];
+  /** The optimum the grid was checked against, and the budgets whose sizes do not bracket it. */
+  readonly bracket?: { readonly prediction: OptimumPrediction; readonly warnings: readonly BracketWarning[] };
 }
 
 function makespan(seconds: number[], workers: number): number {
@@ -33,7 +36,7 @@ function makespan(seconds: number[], workers: number): number {
   return Math.max(...lanes);
 }
 
-export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number, measured?: MeasuredCost): DryRunSummary {
+export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number, measured?: MeasuredCost, bracket?: DryRunSummary['bracket']): DryRunSummary {
   const runs = plan.runs.map(({ id, config: c }) => ({
     id, noise: c.noiseLabel, model: c.model.name, params: c.params, flopsPerToken: c.flopsPerToken, budgetFlops: c.budgetFlops,
     tokens: c.tokens, flops: c.tokens * c.flopsPerToken, batchSequences: c.batchSequences, steps: c.steps, lr: c.lr, warmupSteps: c.warmupSteps,
@@ -49,7 +52,7 @@ export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendTh
       source: `fitted on ${measured.runs} finished runs of this study on this machine: ${(measured.secondsPerStep * 1000).toFixed(0)} ms/step + FLOPs at ${(measured.flopsPerSec / 1e9).toFixed(1)} GFLOP/s`,
     });
   }
-  return { study: plan.name, runs, totalRuns: runs.length, totalTokens: plan.totalTokens, totalFlops: plan.totalFlops, workers, estimates };
+  return { study: plan.name, runs, totalRuns: runs.length, totalTokens: plan.totalTokens, totalFlops: plan.totalFlops, workers, estimates, ...(bracket ? { bracket } : {}) };
 }
 
 export function formatDuration(s: number): string {
@@ -73,6 +76,14 @@ export function formatDryRun(s: DryRunSummary): string {
   for (const est of s.estimates) out.push(`  ${est.backend.padEnd(8)} ${formatDuration(est.wallSeconds).padStart(10)}  (${(est.flopsPerSec / 1e9).toFixed(1)} GFLOP/s per process; ${est.source})`);
   if (!s.estimates.some((est) => est.backend === 'measured')) {
     out.push('  (stored rates ignore per-step and per-run overhead, so tiny models take longer; a "measured" estimate appears once this study has finished runs here)');
+  }
+  if (s.bracket) {
+    const p = s.bracket.prediction;
+    out.push(`optimum check: M*(C) = ${p.A.toPrecision(3)}·C^${p.alpha.toFixed(3)} (${p.source})`);
+    if (s.bracket.warnings.length === 0) out.push('  every budget\'s sizes bracket the predicted optimum');
+    for (const w of s.bracket.warnings) out.push(`  warning: ${w.message}`);
+  } else {
+    out.push('optimum check: none (no finished runs fix an optimum yet and the study has no "prior")');
   }
   return out.join('\n');
 }

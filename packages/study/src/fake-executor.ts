@@ -64,7 +64,10 @@ export function fakeExecutor(opts: FakeExecutorOptions = {}): RunExecutor {
       }
       const finalLoss = curve[curve.length - 1]!.loss;
       log('finish', ctx.runId);
-      return { finalLoss, metrics: { finalLoss }, curve, wallSeconds: (Date.now() - t0) / 1000 };
+      // The same metrics a trained run reports: a held-out ELBO (here the law plus its own seed-dependent
+      // jitter, as replicates differ) with a standard error, and the training EMA.
+      const evalElbo = syntheticLoss(config, config.tokens) * (1 + 0.002 * jitter(`${ctx.runId}:eval`));
+      return { finalLoss, metrics: { finalLoss, trainElboEma: finalLoss, evalElbo, evalStandardError: 0.001 * evalElbo }, curve, wallSeconds: (Date.now() - t0) / 1000 };
     },
   };
 }

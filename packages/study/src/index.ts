@@ -25,3 +25,10 @@ export { loadStudyResults, type StudyResults, type FinishedRun } from './study-r
 export { writeStudyReport, type StudyReportOptions, type StudyReportFiles } from './study-report.js';
 export { studyRunComponents } from './run-components.js';
 export { preparedDataDir, dataCacheDir, type StudyData } from './prepared-data.js';
+export { budgetGrid } from './study-plan.js';
+export { budgetFlops } from './study-definition.js';
+export { bracketWarnings, predictionFromPrior, predictionFromRuns, studyOptimumPrediction, type BracketWarning, type OptimumPrediction } from './bracket-check.js';
+export { gridPoints, measureRun, scalingRunOfPoint, type GridPoint, type LossMeasure, type MeasuredRun } from './grid-points.js';
+export { studyFindings, agreesWithPaperOrder, RESOLUTION, type StudyFindings, type BudgetLoss } from './study-findings.js';
+export { PAPER_TABLE_1, PAPER_LOSS_ORDER } from './paper-reference.js';
+export { escapeMarkdown } from './markdown-escape.js';

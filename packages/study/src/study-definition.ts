@@ -30,15 +30,51 @@ const lrSchema = z.union([
   z.object({ values: z.array(positive).min(1) }).strict(),
 ]);
 
+/** A budget: FLOPs alone (every listed model), or FLOPs with the sizes trained at it (an IsoFLOP window). */
+const budgetEntry = z.union([
+  positive,
+  z.object({ flops: positive, models: z.array(modelEntry).min(1, 'list at least one model size for this budget') }).strict(),
+]);
+
+/**
+ * How each run's loss is measured for the fits (SPEC §5.3 uses the final training ELBO; careful studies fit
+ * held-out loss on one evaluation set shared by every run, Hoffmann et al. 2022). Every run of a study is
+ * evaluated on the same held-out sequences with the same λ grid and the same noise draws (common random
+ * numbers: fixed batch size, batches and seed), so differences between runs are the models'.
+ */
+const evaluationSchema = z.object({
+  /** 'held-out': the final held-out ELBO (default); 'train-ema': the final training ELBO, EMA γ = 0.96 (the paper's choice). */
+  loss: z.enum(['held-out', 'train-ema']).default('held-out'),
+  /** Held-out batches per evaluation. */
+  batches: posInt.default(128),
+  /** Sequences per held-out batch (the same for every run, whatever its training batch). */
+  batchSize: posInt.default(16),
+  /** λ levels of the quadrature (a linear α grid over [−9, 9], SPEC §2.3). */
+  levels: posInt.default(8),
+  seed: z.number().int().nonnegative().default(1234),
+}).strict();
+
+/** Repeat grid points with other seeds to measure the run-to-run spread (the study's noise floor). */
+const replicatesSchema = z.object({
+  /** Runs per replicated grid point, the original included (seeds: the study's seed, +1, +2, ...). */
+  count: z.number().int().min(2).max(32),
+  /** The grid points to repeat: model name and budget FLOPs. Default: the middle size of every budget. */
+  points: z.array(z.object({ model: z.string().min(1), budget: positive }).strict()).min(1).optional(),
+}).strict();
+
+/** Prior of the compute-optimal size, M*(C) = A·C^alpha (FLOPs per token), used by --dry-run to check the grid. */
+const priorSchema = z.object({ flopsPerToken: z.object({ A: positive, alpha: z.number().finite() }).strict() }).strict();
+
 export const studyDefinitionSchema = z.object({
   name: z.string().regex(/^[\w.-]+$/, 'a study name may use letters, digits, ".", "_" and "-" only (it names a directory)'),
   description: z.string().optional(),
   noise: z.array(noiseEntry).min(1, 'list at least one noise type'),
-  models: z.array(modelEntry).min(1, 'list at least one model size'),
+  /** Model sizes trained at every budget that lists none of its own. */
+  models: z.array(modelEntry).default([]),
   /** Context length N of every run (tokens per sequence). */
   seqLen: posInt,
-  /** IsoFLOP budgets C in non-embedding FLOPs (Method 1, SPEC §3). */
-  budgets: z.array(positive).min(1, 'list at least one compute budget (FLOPs)'),
+  /** IsoFLOP budgets C in non-embedding FLOPs (Method 1, SPEC §3), each optionally with its own sizes. */
+  budgets: z.array(budgetEntry).min(1, 'list at least one compute budget (FLOPs)'),
   batch: batchSchema.default({ rule: 'design-law', minSequences: 1, maxSequences: 4096 }),
   lr: lrSchema.default({ rule: 'design-law' }),
   /** Warmup as a fraction of the steps, capped at maxSteps (SPEC §4: 2000 steps). */
@@ -49,7 +85,15 @@ export const studyDefinitionSchema = z.object({
   /** Extra trainer settings passed through to every run's config (optimizer, eval cadence, ...). */
   trainer: z.record(z.string(), z.unknown()).default({}),
   seed: z.number().int().nonnegative().default(0),
+  evaluation: evaluationSchema.prefault({}),
+  replicates: replicatesSchema.optional(),
+  prior: priorSchema.optional(),
 }).strict();
+
+/** A budget's FLOPs. */
+export function budgetFlops(b: StudyDefinition['budgets'][number]): number {
+  return typeof b === 'number' ? b : b.flops;
+}
 
 export type StudyDefinitionInput = z.input<typeof studyDefinitionSchema>;
 export type StudyDefinition = z.output<typeof studyDefinitionSchema>;

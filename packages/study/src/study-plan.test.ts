@@ -32,16 +32,18 @@ describe('design rules', () => {
 
 describe('planStudy', () => {
   const quick = () => parseStudyDefinition(studyPreset('quick'));
-  it('expands the quick preset into 2 noise × 4 sizes × 4 budgets with budget-derived steps', () => {
+  it('expands the quick preset into 2 noise × 4 budgets × 5 sizes, plus 2 replicated points × 2 extra seeds', () => {
     const plan = planStudy(quick());
-    expect(plan.runs).toHaveLength(32);
-    expect(new Set(plan.runs.map((r) => r.id)).size).toBe(32);
+    expect(plan.runs).toHaveLength(2 * 4 * 5 + 2 * 2 * 2);
+    expect(new Set(plan.runs.map((r) => r.id)).size).toBe(48);
     for (const { id, config: c } of plan.runs) {
       expect(id).toMatch(/^r[0-9a-f]{16}$/);
       // D = steps · B · N covers the budget C / M, by less than one extra step.
       expect(c.tokens * c.flopsPerToken).toBeGreaterThanOrEqual(c.budgetFlops);
       expect((c.tokens - c.batchSequences * c.seqLen) * c.flopsPerToken).toBeLessThan(c.budgetFlops);
-      expect(c.batchSequences).toBeGreaterThanOrEqual(8);
+      expect(c.batchSequences).toBe(16);
+      // One shared held-out evaluation for every run (common random numbers), whatever its training batch.
+      expect(c.trainer.eval).toEqual({ batches: 128, batchSize: 16, levels: 8, seed: 1234 });
     }
     expect(plan.totalFlops).toBeCloseTo(plan.runs.reduce((s, r) => s + r.config.tokens * r.config.flopsPerToken, 0), 0);
   });
@@ -49,16 +51,17 @@ describe('planStudy', () => {
     const a = planStudy(quick()).runs.map((r) => r.id);
     const b = planStudy(parseStudyDefinition(JSON.parse(JSON.stringify(studyPreset('quick')).split('').join('')))).runs.map((r) => r.id);
     expect(b).toEqual(a);
-    const seeded = planStudy(parseStudyDefinition({ ...studyPreset('quick'), seed: 1 })).runs.map((r) => r.id);
+    const seeded = planStudy(parseStudyDefinition({ ...studyPreset('quick'), seed: 10 })).runs.map((r) => r.id);
     expect(seeded.some((id) => a.includes(id))).toBe(false);
   });
   it('expands explicit batch and LR lists as a cross product', () => {
     const plan = planStudy(parseStudyDefinition({ ...studyPreset('quick'), batch: { sequences: [8, 16] }, lr: { values: [0.01, 0.03, 0.1] } }));
-    expect(plan.runs).toHaveLength(32 * 2 * 3);
+    expect(plan.runs).toHaveLength(48 * 2 * 3);
   });
   it('every preset plans without error', () => {
-    for (const name of ['quick', 'micro', 'paper']) expect(planStudy(parseStudyDefinition(studyPreset(name))).runs.length).toBeGreaterThan(0);
-    expect(planStudy(parseStudyDefinition(studyPreset('micro'))).runs).toHaveLength(5 * 4 * 3);
+    for (const name of ['quick', 'micro', 'lr-sweep', 'paper']) expect(planStudy(parseStudyDefinition(studyPreset(name))).runs.length).toBeGreaterThan(0);
+    expect(planStudy(parseStudyDefinition(studyPreset('micro'))).runs).toHaveLength(5 * 4 * 5 + 5 * 2);
+    expect(planStudy(parseStudyDefinition(studyPreset('lr-sweep'))).runs).toHaveLength(3 * 5);
   });
   it('the paper preset is SPEC §4: 5 noise types × 5 sizes × 5 budgets at N = 2048', () => {
     const plan = planStudy(parseStudyDefinition(studyPreset('paper')));
@@ -77,14 +80,18 @@ describe('bad study definitions fail before any work with the field and the fix'
     expect(gidd.runs[0]!.config.noise).toEqual({ id: 'difflm/gidd', options: { pUniform: 0.1 } });
   });
   it('budgets too small for the smallest model', () => {
-    expect(() => planStudy(parseStudyDefinition({ ...base(), budgets: [1e8] }))).toThrow(/budgets: 1\.00e\+8 FLOPs gives L2-D12-H2 .* fewer than minSteps 20; raise the budget to at least/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), models: ['L2-D12-H2'], budgets: [1e8], replicates: undefined }))).toThrow(/budgets: 1\.00e\+8 FLOPs gives L2-D12-H2 .* fewer than minSteps 100; raise the budget to at least/);
   });
   it('a malformed grid', () => {
-    expect(() => parseStudyDefinition({ ...base(), models: [] })).toThrow(/models: list at least one model size/);
-    expect(() => parseStudyDefinition({ ...base(), budgets: [1e10, -5] })).toThrow(/budgets\.1: Too small/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), models: [], budgets: [1e11], replicates: undefined }))).toThrow(/budgets\[0\]: no model sizes; list them in "models" or in this budget's "models"/);
+    expect(() => parseStudyDefinition({ ...base(), budgets: [1e10, -5] })).toThrow(/budgets\.1/);
     expect(() => parseStudyDefinition({ ...base(), grid: {} })).toThrow(/Unrecognized key: "grid"/);
     expect(() => parseStudyDefinition({ ...base(), name: 'a/b' })).toThrow(/name: a study name may use/);
-    expect(() => planStudy(parseStudyDefinition({ ...base(), models: ['L2-D64', 'tiny'] }))).toThrow(/models\[1\]: model size "tiny" is not of the form/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), models: ['L2-D64', 'tiny'], budgets: [1e12], replicates: undefined }))).toThrow(/models\[1\]: model size "tiny" is not of the form/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), budgets: [{ flops: 1e12, models: ['L2-D64', 'tiny'] }], replicates: undefined }))).toThrow(/budgets\[0\]\.models\[1\]: model size "tiny"/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), replicates: { count: 3, points: [{ model: 'L2-D64-H2', budget: 1e11 }] } }))).toThrow(/replicates\.points\[0\]: L2-D64-H2 at 1\.00e\+11 FLOPs is not a grid point of this study/);
+    expect(() => parseStudyDefinition({ ...base(), replicates: { count: 1 } })).toThrow(/replicates\.count/);
+    expect(() => parseStudyDefinition({ ...base(), evaluation: { loss: 'final' } })).toThrow(/evaluation\.loss/);
     expect(() => parseStudyJson('{"name": "x",', 'bad.json')).toThrow(/bad\.json is not valid JSON/);
   });
 });

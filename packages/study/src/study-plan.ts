@@ -9,7 +9,7 @@ import { resolveNoiseChoice, type NoiseChoice } from './noise-choices.js';
 import { runIdOf, type RunConfig } from './run-config.js';
 import { vocabSizeOf } from './throughput.js';
 import { trainRunConfigOf } from './trainer-executor.js';
-import type { StudyDefinition } from './study-definition.js';
+import { budgetFlops, type StudyDefinition } from './study-definition.js';
 
 export interface PlannedRun {
   readonly id: string;
@@ -37,16 +37,48 @@ function registryCheck(registry: NoiseRegistry): (choice: NoiseChoice) => void {
   return ({ spec }) => void registry.get(spec.id).parseOptions(spec.options);
 }
 
-function sizesOf(def: StudyDefinition): ModelSize[] {
-  return def.models.map((m, i) => {
+type ModelEntry = StudyDefinition['models'][number];
+
+function sizesOf(def: StudyDefinition, entries: readonly ModelEntry[], where: string): ModelSize[] {
+  return entries.map((m, i) => {
     try {
       const size = typeof m === 'string' ? parseModelSize(m) : modelSize(m.layers, m.width, m.heads);
       resolveModelConfig({ vocabSize: vocabSizeOf(def.data.tokenizer), seqLen: def.seqLen, dModel: size.width, nLayers: size.layers, nHeads: size.heads });
       return size;
     } catch (e) {
-      throw new Error(`models[${i}]: ${(e as Error).message}`);
+      throw new Error(`${where}[${i}]: ${(e as Error).message}`);
     }
   });
+}
+
+/** Each budget with the sizes trained at it (its own list, else the study's), sorted by FLOPs per token. */
+export function budgetGrid(def: StudyDefinition): { budget: number; sizes: ModelSize[] }[] {
+  const shared = sizesOf(def, def.models, 'models');
+  return def.budgets.map((b, i) => {
+    const sizes = typeof b === 'number' ? shared : sizesOf(def, b.models, `budgets[${i}].models`);
+    if (sizes.length === 0) throw new Error(`budgets[${i}]: no model sizes; list them in "models" or in this budget's "models"`);
+    return { budget: budgetFlops(b), sizes: [...sizes].sort((a, c) => flopsPerToken(a, def.seqLen) - flopsPerToken(c, def.seqLen)) };
+  });
+}
+
+/** Seeds of each grid point: the study's seed, plus replicate seeds where the study repeats that point. */
+function seedsFor(def: StudyDefinition, budget: number, sizes: readonly ModelSize[], size: ModelSize): number[] {
+  const r = def.replicates;
+  if (!r) return [def.seed];
+  const repeated = r.points
+    ? r.points.some((p) => Math.abs(Math.log(p.budget / budget)) < 1e-9 && parseModelSize(p.model).name === size.name)
+    : sizes[Math.floor((sizes.length - 1) / 2)]!.name === size.name;
+  return repeated ? Array.from({ length: r.count }, (_, k) => def.seed + k) : [def.seed];
+}
+
+/** The trainer settings every run shares, with the study's common held-out evaluation. */
+function sharedTrainer(def: StudyDefinition): Record<string, unknown> {
+  const e = def.evaluation;
+  const userEval = (def.trainer.eval ?? {}) as Record<string, unknown>;
+  for (const k of ['batches', 'batchSize', 'levels', 'seed']) {
+    if (k in userEval) throw new Error(`trainer.eval.${k}: a study evaluates every run on one shared held-out set; set evaluation.${k} instead`);
+  }
+  return { ...def.trainer, eval: { ...userEval, batches: e.batches, batchSize: e.batchSize, levels: e.levels, seed: e.seed } };
 }
 
 function batchesFor(def: StudyDefinition, tokens: number): number[] {
@@ -80,12 +112,22 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
     if (labels.has(n.label)) throw new Error(`noise: "${n.label}" is listed twice; give each entry a distinct "label"`);
     labels.add(n.label);
   }
-  const sizes = sizesOf(def);
+  const grid = budgetGrid(def);
+  if (def.replicates?.points) {
+    for (const [i, p] of def.replicates.points.entries()) {
+      let name: string;
+      try { name = parseModelSize(p.model).name; } catch (e) { throw new Error(`replicates.points[${i}].model: ${(e as Error).message}`); }
+      if (!grid.some((g) => Math.abs(Math.log(p.budget / g.budget)) < 1e-9 && g.sizes.some((s) => s.name === name))) {
+        throw new Error(`replicates.points[${i}]: ${name} at ${p.budget.toExponential(2)} FLOPs is not a grid point of this study; name a model and budget the study trains`);
+      }
+    }
+  }
+  const trainer = sharedTrainer(def);
   const runs: PlannedRun[] = [];
   const seen = new Set<string>();
-  for (const size of sizes) {
-    const M = flopsPerToken(size, def.seqLen);
-    for (const budget of def.budgets) {
+  for (const { budget, sizes } of grid) {
+    for (const size of sizes) {
+      const M = flopsPerToken(size, def.seqLen);
       const wanted = budget / M;
       for (const batch of batchesFor(def, wanted)) {
         const batchTokens = batch * def.seqLen;
@@ -98,7 +140,7 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
         }
         const warmupSteps = Math.min(def.warmup.maxSteps, Math.round(def.warmup.fraction * steps));
         for (const lr of lrsFor(def, batchTokens)) {
-          for (const noise of noises) {
+          for (const noise of noises) for (const seed of seedsFor(def, budget, sizes, size)) {
             const config: RunConfig = {
               noiseLabel: noise.label,
               noise: noise.spec,
@@ -113,8 +155,8 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
               tokens: steps * batchTokens,
               lr: Number(lr.toPrecision(6)),
               warmupSteps,
-              seed: def.seed,
-              trainer: def.trainer,
+              seed,
+              trainer,
             };
             if (runs.length === 0) {
               // The trainer settings are shared by every run: check them once, before any work.

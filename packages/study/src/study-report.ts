@@ -3,8 +3,14 @@
 // report.md, one SVG and PNG per figure, and report.json with every number, under <study dir>/report/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitStudy, type ScalingRun, type StudyFit } from '@difflm/scaling-fit';
+import { fitStudy, formatInterval, type ScalingRun, type StudyFit } from '@difflm/scaling-fit';
+import { gridPoints, measureRun, scalingRunOfPoint, type GridPoint, type LossMeasure, type MeasuredRun } from './grid-points.js';
+import { lrCurves, lrSweepSpec, type LrCurve } from './lr-sweep.js';
+import { escapeMarkdown } from './markdown-escape.js';
+import { formatPaperInterval, PAPER_TABLE_1 } from './paper-reference.js';
 import { studyPaths } from './run-study.js';
+import { budgetFlops } from './study-definition.js';
+import { studyFindings, type StudyFindings } from './study-findings.js';
 import { loadStudyResults, type FinishedRun } from './study-results.js';
 
 export interface StudyReportOptions {
@@ -20,35 +26,83 @@ export interface StudyReportFiles {
   readonly markdown: string;
   readonly files: readonly string[];
   /** Everything in report.json. */
-  readonly data: { study: string; finishedRuns: number; missingRuns: number; runs: unknown[]; fit: StudyFit | null; rawFit: StudyFit | null; fitError: string | null };
-}
-
-/** A finished run as a scaling-fit input row (group = noise type; batch in tokens). */
-export function scalingRunOf(r: FinishedRun): ScalingRun {
-  const c = r.config;
-  const run: ScalingRun = {
-    id: r.id, group: c.noiseLabel, params: c.params, flopsPerToken: c.flopsPerToken, tokens: c.tokens, loss: r.finalLoss!,
-    batchSize: c.batchSequences * c.seqLen, learningRate: c.lr,
-  };
-  const pts = r.curve.filter((p) => p.tokens > 0 && p.loss > 0);
-  if (pts.length > 0) run.curve = { tokens: pts.map((p) => p.tokens), loss: pts.map((p) => p.loss) };
-  return run;
+  readonly data: { study: string; finishedRuns: number; missingRuns: number; lossMeasure: LossMeasure; runs: unknown[]; points: unknown[]; lrSweep: LrCurve[]; fit: StudyFit | null; rawFit: StudyFit | null; findings: StudyFindings | null; fitError: string | null };
 }
 
 function runTable(runs: readonly FinishedRun[]): string[] {
-  const out = ['## Runs', '', '| run | noise | model | budget C | tokens D | batch | lr | final ELBO (nats/token) | held-out ELBO | wall s |', '|---|---|---|---|---|---|---|---|---|---|'];
+  const out = ['## Runs', '', '| run | noise | model | budget C | tokens D | batch | lr | seed | train ELBO EMA | held-out ELBO ± SE | wall s |', '|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of runs) {
     const c = r.config;
-    const evalElbo = r.metrics?.evalElbo;
-    out.push(`| ${r.id} | ${c.noiseLabel} | ${c.model.name} | ${c.budgetFlops.toExponential(2)} | ${c.tokens.toExponential(2)} | ${c.batchSequences}×${c.seqLen} | ${c.lr.toPrecision(3)} | ${r.finalLoss!.toFixed(4)} | ${evalElbo === undefined ? '—' : evalElbo.toFixed(4)} | ${r.wallSeconds?.toFixed(1) ?? '—'} |`);
+    const evalElbo = r.metrics?.evalElbo, se = r.metrics?.evalStandardError;
+    out.push(`| ${r.id} | ${escapeMarkdown(c.noiseLabel)} | ${c.model.name} | ${c.budgetFlops.toExponential(2)} | ${c.tokens.toExponential(2)} | ${c.batchSequences}×${c.seqLen} | ${c.lr.toPrecision(3)} | ${c.seed} | ${(r.metrics?.trainElboEma ?? r.finalLoss!).toFixed(4)} | ${evalElbo === undefined ? '—' : `${evalElbo.toFixed(4)}${se === undefined ? '' : ` ± ${se.toFixed(4)}`}`} | ${r.wallSeconds?.toFixed(1) ?? '—'} |`);
   }
   return out;
 }
 
+const LOSS_NAMES: Record<LossMeasure, string> = {
+  'held-out': 'the final held-out ELBO in nats per token, on one evaluation set shared by every run (the same sequences, λ grid and noise draws)',
+  'train-ema': 'the final training ELBO in nats per token (EMA γ = 0.96, the paper\'s choice, SPEC §5.2)',
+};
+
+function noiseFloorSection(points: readonly GridPoint[], findings: StudyFindings | null): string[] {
+  const reps = points.filter((p) => p.runs.length > 1);
+  const out = ['## Noise floor', ''];
+  if (reps.length === 0) {
+    out.push('No grid point was replicated, so the run-to-run spread was not measured (add `"replicates"` to the study).', '');
+  } else {
+    out.push('Replicated grid points (the same run under other seeds: initialisation, data order and noise draws):', '',
+      '| noise | model | budget C | runs | mean loss | spread (sd) | spread % | evaluation SE of the mean |', '|---|---|---|---|---|---|---|---|');
+    for (const p of reps) out.push(`| ${escapeMarkdown(p.noise)} | ${p.model} | ${p.budget.toExponential(2)} | ${p.runs.length} | ${p.loss.toFixed(4)} | ${p.spread!.toFixed(4)} | ${((p.spread! / p.loss) * 100).toFixed(2)}% | ${p.standardError === undefined ? '—' : p.standardError.toFixed(4)} |`);
+    out.push('');
+  }
+  if (findings?.maxStandardErrorPercent !== undefined) out.push(`Largest held-out standard error of a single run: ${findings.maxStandardErrorPercent.toFixed(3)}% of its loss.`, '');
+  return out;
+}
+
+function tableOneSection(fit: StudyFit): string[] {
+  const out = ['## Exponents beside the paper\'s Table 1', '', 'This study (95% bootstrap intervals over budgets) and the paper (Method 1, sq. fit, 2σ, SPEC §5.4):', '',
+    '| noise | α_M (here) | α_M (paper) | α_D (here) | α_D (paper) | α_L (here) | α_L (paper) |', '|---|---|---|---|---|---|---|'];
+  for (const r of fit.exponentTable) {
+    const p = PAPER_TABLE_1[r.group];
+    out.push(`| ${escapeMarkdown(r.group)} | ${formatInterval(r.alphaM, 3)} | ${p ? formatPaperInterval(p.alphaM) : '—'} | ${formatInterval(r.alphaD, 3)} | ${p ? formatPaperInterval(p.alphaD) : '—'} | ${formatInterval(r.alphaL, 3)} | ${p ? formatPaperInterval(p.alphaL) : '—'} |`);
+  }
+  return [...out, ''];
+}
+
+function lrSection(curves: readonly LrCurve[]): string[] {
+  if (curves.length === 0) return [];
+  const out = ['## Learning-rate transfer', '', 'Loss against the base LR for each swept (noise, size, budget); with CompleteP the optimum should sit at the same base LR for every width.', '',
+    '| noise | model | budget C | LRs swept | best LR (loss) | optimum |', '|---|---|---|---|---|---|'];
+  for (const c of curves) {
+    const best = c.points.reduce((a, b) => (b.loss < a.loss ? b : a));
+    out.push(`| ${escapeMarkdown(c.noise)} | ${c.model} | ${c.budget.toExponential(2)} | ${c.points.map((p) => p.lr.toPrecision(3)).join(', ')} | ${best.lr.toPrecision(3)} (${best.loss.toFixed(4)}) | ${c.note} |`);
+  }
+  const opt = curves.filter((c) => c.optimum);
+  if (opt.length >= 2) {
+    const lrs = opt.map((c) => c.optimum!.lr);
+    out.push('', `The optima span a factor ${(Math.max(...lrs) / Math.min(...lrs)).toFixed(2)} in base LR across widths ${opt.map((c) => c.width).join(', ')}.`);
+  }
+  return [...out, '', '![lr-sweep](lr-sweep.svg)', ''];
+}
+
+function gapSection(f: StudyFindings): string[] {
+  const noises = [...new Set(f.budgets.flatMap((b) => Object.keys(b.lossByNoise)))];
+  const others = noises.filter((n) => n !== f.reference);
+  const out = ['## Loss per budget and the gap between noise types', '', `L* per budget (the parabola's minimum where usable, else the best run, marked †); gaps are relative to ${escapeMarkdown(f.reference)}.`, '',
+    `| budget C | ${noises.map((n) => `L* ${escapeMarkdown(n)}`).join(' | ')} | ${others.map((n) => `gap ${escapeMarkdown(n)}`).join(' | ')} | ordering (best first) |`,
+    `|---|${noises.map(() => '---').join('|')}|${others.map(() => '---').join('|')}|---|`];
+  for (const b of f.budgets) {
+    const cells = noises.map((n) => { const v = b.lossByNoise[n]; return v ? `${v.loss.toFixed(4)}${v.source === 'best run' ? '†' : ''}` : '—'; });
+    const gaps = others.map((n) => (b.gapPercent[n] === undefined ? '—' : `${b.gapPercent[n]! >= 0 ? '+' : ''}${b.gapPercent[n]!.toFixed(2)}%`));
+    out.push(`| ${b.budget.toExponential(2)} | ${cells.join(' | ')} | ${gaps.join(' | ')} | ${b.order.map(escapeMarkdown).join(' < ')} |`);
+  }
+  return [...out, ''];
+}
+
 /** Target losses for B*(D) when the study sweeps batch sizes: the quartiles of the final losses. */
-function batchTargets(runs: readonly FinishedRun[]): { batchSizeTargets?: number[] } {
-  if (new Set(runs.map((r) => r.config.batchSequences)).size < 3) return {};
-  const losses = runs.map((r) => r.finalLoss!).sort((a, b) => a - b);
+function batchTargets(points: readonly GridPoint[]): { batchSizeTargets?: number[] } {
+  if (new Set(points.map((p) => p.runs[0]!.run.config.batchSequences)).size < 3) return {};
+  const losses = points.map((p) => p.loss).sort((a, b) => a - b);
   return { batchSizeTargets: [0.25, 0.5, 0.75].map((q) => losses[Math.floor(q * (losses.length - 1))]!) };
 }
 
@@ -65,14 +119,22 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
   const outDir = opts.outDir ?? studyPaths(opts.dir).report;
   mkdirSync(outDir, { recursive: true });
   const def = results.definition;
+  const measure = def.evaluation.loss;
+  const measured = results.runs.map((r) => measureRun(r, measure)).filter((m): m is MeasuredRun => m !== undefined);
+  const points = gridPoints(measured);
+  const scalingRuns = points.map((p) => scalingRunOfPoint(p, measure));
+  const budgets = def.budgets.map(budgetFlops);
   let fit: StudyFit | null = null;
+  let findings: StudyFindings | null = null;
   let fitError: string | null = null;
   try {
-    fit = fitStudy(results.runs.map(scalingRunOf), {
-      isoflop: { budgets: def.budgets },
+    if (scalingRuns.length === 0) throw new Error(`no finished run has a ${measure === 'held-out' ? 'held-out ELBO (evaluation.batches must be ≥ 1)' : 'training ELBO'}`);
+    fit = fitStudy(scalingRuns, {
+      isoflop: { budgets },
       frontier: { resamples: opts.bootstrap ?? 2000, seed: def.seed },
-      ...batchTargets(results.runs),
+      ...batchTargets(points),
     });
+    findings = studyFindings(fit, points);
   } catch (e) {
     fitError = (e as Error).message;
   }
@@ -93,7 +155,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     // When parabola vertices fall outside the sampled sizes (common in small studies), the paper's "raw"
     // method still gives frontiers: the best observed run per budget (SPEC §5.3 step 3).
     if (fit.exponentTable.some((r) => !r.alphaM || !r.alphaL)) {
-      rawFit = fitStudy(results.runs.map(scalingRunOf), { isoflop: { budgets: def.budgets }, frontier: { source: 'raw', resamples: opts.bootstrap ?? 2000, seed: def.seed } });
+      rawFit = fitStudy(scalingRuns, { isoflop: { budgets }, frontier: { source: 'raw', resamples: opts.bootstrap ?? 2000, seed: def.seed } });
       const raw = await renderReport(rawFit, { png: opts.png ?? true });
       for (const [name, svg] of Object.entries(raw.svgs)) if (name.startsWith('frontier-')) write(`raw-${name}`, svg);
       for (const [name, png] of Object.entries(raw.pngs)) if (name.startsWith('frontier-')) write(`raw-${name}`, png);
@@ -103,17 +165,31 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
       if (figures.length) fitMarkdown += `\n${figures.join('\n\n')}\n`;
     }
   }
+  const curves = lrCurves(points);
+  if (curves.length) {
+    const { specToSvg, svgToPng } = await import('@difflm/scaling-fit/report');
+    const svg = await specToSvg(lrSweepSpec(curves));
+    write('lr-sweep.svg', svg);
+    if (opts.png ?? true) write('lr-sweep.png', svgToPng(svg, 2));
+  }
   const header = [
-    `# Study ${def.name}`, '', def.description ?? '', '',
-    `${results.runs.length} finished runs${results.missing ? `, ${results.missing} not finished (not in this report)` : ''}; ` +
-      `noise types ${[...new Set(results.runs.map((r) => r.config.noiseLabel))].join(', ')}; budgets ${def.budgets.map((b) => b.toExponential(1)).join(', ')} FLOPs (non-embedding, Method 1). ` +
-      'Losses are the final training ELBO in nats per token (EMA, SPEC §5.2); the exponent table follows the layout of the paper\'s Table 1 (95% bootstrap intervals).',
+    `# Study ${escapeMarkdown(def.name)}`, '', escapeMarkdown(def.description ?? ''), '',
+    `${results.runs.length} finished runs${results.missing ? `, ${results.missing} not finished (not in this report)` : ''} at ${points.length} grid points; ` +
+      `noise types ${[...new Set(results.runs.map((r) => r.config.noiseLabel))].map(escapeMarkdown).join(', ')}; budgets ${budgets.map((b) => b.toExponential(2)).join(', ')} FLOPs (non-embedding, Method 1). ` +
+      `Losses are ${LOSS_NAMES[measure]}; replicate runs of a grid point are averaged, and error bars show the larger of the evaluation's standard error and the replicate spread.`,
     '',
+    ...(findings ? ['## Verdict', '', findings.verdict, ''] : []),
+    ...(fit ? tableOneSection(fit) : []),
+    ...(findings ? gapSection(findings) : []),
+    ...noiseFloorSection(points, findings),
+    ...lrSection(curves),
   ];
   const data = {
-    study: def.name, finishedRuns: results.runs.length, missingRuns: results.missing,
+    study: def.name, finishedRuns: results.runs.length, missingRuns: results.missing, lossMeasure: measure,
     runs: results.runs.map((r) => ({ id: r.id, noise: r.config.noiseLabel, model: r.config.model.name, params: r.config.params, flopsPerToken: r.config.flopsPerToken, budgetFlops: r.config.budgetFlops, tokens: r.config.tokens, batchSequences: r.config.batchSequences, seqLen: r.config.seqLen, lr: r.config.lr, finalLoss: r.finalLoss, metrics: r.metrics, wallSeconds: r.wallSeconds, curve: r.curve })),
-    fit, rawFit, fitError,
+    points: points.map((p) => ({ noise: p.noise, model: p.model, budget: p.budget, loss: p.loss, spread: p.spread ?? null, standardError: p.standardError ?? null, runs: p.runs.map((m) => m.run.id) })),
+    lrSweep: curves,
+    fit, rawFit, findings, fitError,
   };
   write('report.json', `${JSON.stringify(data, finite, 2)}\n`);
   write('report.md', `${[...header, fitMarkdown, '', ...runTable(results.runs)].join('\n')}\n`);

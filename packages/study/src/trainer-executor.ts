@@ -83,7 +83,12 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
         metrics.evalElbo = result.eval.elbo;
         metrics.evalPplBound = result.eval.pplBound;
         metrics.evalBitsPerByte = result.eval.bitsPerByte;
+        if (Number.isFinite(result.eval.standardError)) metrics.evalStandardError = result.eval.standardError;
+        metrics.evalTokens = result.eval.tokens;
       }
+      // The kernel thread count is part of what makes a run reproducible (bit-exact at a given count).
+      const threads = Number(process.env.OPENBLAS_NUM_THREADS);
+      if (Number.isInteger(threads) && threads > 0) metrics.threads = threads;
       const secs = (Date.now() - t0) / 1000;
       metrics.tokensPerSec = result.tokens / secs;
       return { finalLoss: ema, metrics, curve, wallSeconds: secs };

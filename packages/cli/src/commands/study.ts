@@ -40,7 +40,9 @@ export default defineCommand({
           measured = s.measuredCost(store.list({ study: definition.name, status: 'done' }));
           store.close();
         }
-        const summary = s.summarizeDryRun(plan, s.STORED_THROUGHPUT, workers, measured);
+        const prediction = await s.studyOptimumPrediction(definition, dir);
+        const bracket = prediction ? { prediction, warnings: s.bracketWarnings(definition, prediction) } : undefined;
+        const summary = s.summarizeDryRun(plan, s.STORED_THROUGHPUT, workers, measured, bracket);
         process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${s.formatDryRun(summary)}\n`);
         return;
       }
