@@ -106,7 +106,7 @@ export function createObjective(spec: NoiseSpec, tokens: TokenSpace, options: Ob
   return {
     spec: frozenSpec, tokens, process, schedule, corruption, lossSettings,
     corrupt: (x: Tensor2D, rng) => corruptBatch(process, tokens, corruption, x, rng),
-    corruptAt: (x: Tensor2D, logSnr, rng) => corruptAtLogSnr(process, tokens, schedule, x, logSnr, rng),
+    corruptAt: (x: Tensor2D, logSnr, rng) => corruptAtLogSnr(process, tokens, schedule, x, logSnr, rng, corruption.stratified),
     tokenTerms: terms,
     loss(logits, batch) {
       return tf.tidy(() => aggregateTerms(terms(logits, batch), batch.noiseMask, lossSettings.aggregation));

@@ -8,6 +8,27 @@ const tokens: TokenSpace = { vocabSize: 16, maskId: 15, padId: 14 };
 const cleanBatch = (B: number, N: number, seed = 1): tf.Tensor2D => { const r = createRng(seed); return tf.tensor2d(Int32Array.from({ length: B * N }, () => r.int(14)), [B, N], 'int32'); };
 
 describe('corruption', () => {
+  it('corruptAt keeps each token with probability σ(λ); stratified, every sequence keeps the same count', async () => {
+    await useBackend('cpu');
+    const N = 40, B = 200, lam = 0.4, keep = 1 / (1 + Math.exp(-lam));
+    const x = cleanBatch(B, N);
+    const counts = (stratified: boolean) => {
+      const obj = createObjective({ id: 'difflm/masked' }, tokens, { stratified });
+      const b = obj.corruptAt(x, lam, createRng(9));
+      const zt = b.zt.dataSync(), x0 = b.x0.dataSync();
+      b.dispose();
+      return Array.from({ length: B }, (_, s) => { let k = 0; for (let j = 0; j < N; j++) if (zt[s * N + j] === x0[s * N + j]) k++; return k; });
+    };
+    for (const stratified of [false, true]) {
+      const c = counts(stratified);
+      const mean = c.reduce((a, v) => a + v, 0) / B;
+      expect(Math.abs(mean / N - keep)).toBeLessThan(0.02); // marginal: kept with probability σ(λ)
+      if (stratified) expect(Math.max(...c) - Math.min(...c)).toBeLessThanOrEqual(1);
+      else expect(Math.max(...c) - Math.min(...c)).toBeGreaterThan(5); // binomial spread without stratification
+    }
+    x.dispose();
+  });
+
   it('is deterministic per seed and leaves no tensors behind', async () => {
     await useBackend('cpu');
     const obj = createObjective({ id: 'difflm/hybrid', options: { preset: 'balanced' } }, tokens);

@@ -25,9 +25,9 @@ export interface CorruptionSettings {
   readonly stratified: boolean;
 }
 
-/** Draw z ~ q_λ(x) for one token. */
-export function sampleToken(process: NoiseProcess, x: number, logSnr: number, range: readonly [number, number], coeff: Float64Array, rng: Rng): number {
-  if (rng.uniform() < sigmoid(clamp(logSnr, range[0], range[1]))) return x;
+/** Draw z ~ q_λ(x) for one token; `keepU` (default a fresh draw) is the uniform that decides whether x is kept. */
+export function sampleToken(process: NoiseProcess, x: number, logSnr: number, range: readonly [number, number], coeff: Float64Array, rng: Rng, keepU?: number): number {
+  if ((keepU ?? rng.uniform()) < sigmoid(clamp(logSnr, range[0], range[1]))) return x;
   process.coefficients(logSnr, coeff);
   let u = rng.uniform(), k = 0;
   while (k < coeff.length - 1 && u >= coeff[k]!) { u -= coeff[k]!; k++; }
@@ -97,12 +97,22 @@ export function corruptBatch(process: NoiseProcess, tokens: TokenSpace, s: Corru
 }
 
 /** Corrupt at one fixed λ with no augmentation (evaluation on a λ grid, SPEC §2.3). */
-export function corruptAtLogSnr(process: NoiseProcess, tokens: TokenSpace, schedule: LogSnrSchedule, x: Tensor2D, logSnr: number, rng: Rng): CorruptedBatch {
+/**
+ * Corrupt at one fixed λ with no augmentation (evaluation on a λ grid, SPEC §2.3). With `stratified` (the
+ * objective's setting, default true) the keep-or-replace uniforms of each sequence are stratified over its N
+ * positions and shuffled: every token is still kept with probability σ(λ), but the number kept per sequence no
+ * longer fluctuates binomially, which removes that part of the ELBO estimate's variance.
+ */
+export function corruptAtLogSnr(process: NoiseProcess, tokens: TokenSpace, schedule: LogSnrSchedule, x: Tensor2D, logSnr: number, rng: Rng, stratified = false): CorruptedBatch {
   if (!Number.isFinite(logSnr)) throw new Error(`corruptAt: logSnr must be a finite number, got ${logSnr}`);
   const { data: x0, B, N } = readTokens(x, tokens);
   const range = [schedule.minLogSnr, schedule.maxLogSnr] as const;
   const coeff = new Float64Array(process.bases.length);
   const zt = new Int32Array(B * N);
-  for (let i = 0; i < zt.length; i++) zt[i] = sampleToken(process, x0[i]!, logSnr, range, coeff, rng);
+  const keepU = new Float64Array(N);
+  for (let b = 0; b < B; b++) {
+    if (stratified) shuffleInPlace(stratifiedUniforms(N, rng, keepU), rng);
+    for (let j = 0; j < N; j++) zt[b * N + j] = sampleToken(process, x0[b * N + j]!, logSnr, range, coeff, rng, stratified ? keepU[j] : undefined);
+  }
   return makeBatch(x0, zt, new Float32Array(B * N).fill(logSnr), new Float32Array(B * N).fill(1), null, B, N);
 }
