@@ -7,7 +7,7 @@ import { redisOptionsFromUrl } from './redis-connection.js';
 import type { RunConfig } from './run-config.js';
 import type { RunProgress, RunResult } from './run-executor.js';
 import { runLabel } from './run-label.js';
-import type { StudyEventListener } from './study-events.js';
+import { heldOut, type StudyEventListener } from './study-events.js';
 import type { PlannedRun } from './study-plan.js';
 
 export const DEFAULT_QUEUE = 'difflm-runs';
@@ -55,7 +55,7 @@ export async function runDistributed(opts: DistributedRunOptions): Promise<{ don
     if (job && state === 'completed') {
       const result = job.returnvalue as RunResult;
       opts.store.recordResult(id, result, 'redis');
-      emit({ type: 'run-done', runId: id, label, finalLoss: result.finalLoss });
+      emit({ type: 'run-done', runId: id, label, finalLoss: result.finalLoss, ...heldOut(result) });
       done++;
       return true;
     }

@@ -7,7 +7,7 @@ import { runLabel } from './run-label.js';
 import { readRunResultFile } from './run-result-file.js';
 import { createRunProcessPool } from './run-process-pool.js';
 import type { PlannedRun } from './study-plan.js';
-import type { StudyEventListener } from './study-events.js';
+import { heldOut, type StudyEventListener } from './study-events.js';
 
 export interface LocalRunOptions {
   readonly runs: readonly PlannedRun[];
@@ -36,7 +36,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ done: number;
       if (saved) {
         // Finished before a restart but never recorded: record it, do not train it again.
         opts.store.recordResult(run.id, saved, worker);
-        opts.onEvent?.({ type: 'run-done', runId: run.id, label, finalLoss: saved.finalLoss });
+        opts.onEvent?.({ type: 'run-done', runId: run.id, label, finalLoss: saved.finalLoss, ...heldOut(saved) });
         done++;
         continue;
       }
@@ -47,7 +47,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ done: number;
           const result = await pool.execute(run.id, run.config, runDir, (progress) =>
             opts.onEvent?.({ type: 'run-progress', runId: run!.id, label, progress }));
           opts.store.recordResult(run.id, result, worker);
-          opts.onEvent?.({ type: 'run-done', runId: run.id, label, finalLoss: result.finalLoss });
+          opts.onEvent?.({ type: 'run-done', runId: run.id, label, finalLoss: result.finalLoss, ...heldOut(result) });
           done++;
           break;
         } catch (e) {

@@ -10,9 +10,10 @@ const ladder = (widths: readonly number[]): string[] => widths.map((d) => `L2-D$
  * What the quick and micro presets share, chosen from measured noise floors (2 cores, native backend):
  * - Every run's loss is the held-out ELBO on one shared evaluation set (128 batches × 16 sequences, 8 λ levels,
  *   common random numbers): its standard error is ≈ 0.2% of the loss, and differences between runs carry less.
- * - Seed-to-seed spread falls with training length: at L2-D32, 0.5M tokens gave 4–7%, 2M tokens 1–2%. The
- *   budgets give every run at least 0.6M tokens; each budget trains its own window of five sizes centred on the
- *   expected optimum (M* ∝ C^0.5), so small models are not starved and large ones not wasted.
+ * - Seed-to-seed spread falls with training length: at L2-D32, 0.5M tokens gave 4–7%, 2M tokens 1–2%, and at
+ *   L2-D40 with 3.4M tokens 0.5–0.6%. Each budget trains its own window of five sizes centred on the optimum
+ *   measured at this scale (the prior below), so no run is spent far from it; what the two cores allow in about
+ *   15 minutes puts the smallest budget's runs at 0.4–1.6M tokens, where the spread is 1–3%.
  * - A fixed batch of 16 sequences (the design law asks for 8 at these token counts; 16 halves the per-step noise)
  *   with the design-law LR for it, a 10% warmup and a 20% √-cooldown: the cooldown removes most of the final
  *   iterate's noise (the paper's 20% annealing changes losses by a constant factor, SPEC §5.5).
@@ -30,22 +31,27 @@ const tinyScale = {
   evaluation: { loss: 'held-out', batches: 128, batchSize: 16, levels: 8, seed: 1234 },
 } as const;
 
+/**
+ * M*(C) = 136·C^0.262 FLOPs/token: the masked frontier measured by an earlier quick run on this grid (1e11–1e12
+ * FLOPs, held-out ELBO). At this scale the optimum moves slowly with compute (the paper finds α_M ≈ 0.57).
+ */
+const QUICK_PRIOR = { flopsPerToken: { A: 136, alpha: 0.262 } } as const;
+
 export const STUDY_PRESETS = {
   quick: {
     name: 'quick',
-    description: 'Masked vs uniform diffusion at tiny scale on the embedded corpus (byte tokens, N = 64): 4 IsoFLOP budgets over one decade, 5 sizes each, replicated points for the noise floor.',
+    description: 'Masked vs uniform diffusion at tiny scale on the embedded corpus (byte tokens, N = 64): 4 IsoFLOP budgets over one decade, 5 sizes each, two replicated points for the noise floor.',
     noise: ['masked', 'uniform'],
     ...tinyScale,
     budgets: [
-      { flops: 1e11, models: ladder([12, 16, 20, 24, 28]) },
-      { flops: 2.15e11, models: ladder([20, 24, 28, 32, 40]) },
-      { flops: 4.64e11, models: ladder([24, 28, 32, 40, 48]) },
-      { flops: 1e12, models: ladder([28, 32, 40, 48, 56]) },
+      { flops: 7e10, models: ladder([16, 20, 24, 28, 32]) },
+      { flops: 1.5e11, models: ladder([16, 20, 24, 28, 32]) },
+      { flops: 3.25e11, models: ladder([20, 24, 28, 32, 40]) },
+      { flops: 7e11, models: ladder([24, 28, 32, 40, 48]) },
     ],
-    // The middle size of the smallest and the largest budget, three seeds each.
-    replicates: { count: 3, points: [{ model: 'L2-D20-H2', budget: 1e11 }, { model: 'L2-D40-H2', budget: 1e12 }] },
-    // M*(C) ≈ 0.32·C^0.5 FLOPs/token: the optimum measured at 4e11 FLOPs (L2-D32, M ≈ 2e5) with the paper's exponent.
-    prior: { flopsPerToken: { A: 0.32, alpha: 0.5 } },
+    // The middle size of the first and third budget, three seeds each.
+    replicates: { count: 3, points: [{ model: 'L2-D24-H2', budget: 7e10 }, { model: 'L2-D28-H2', budget: 3.25e11 }] },
+    prior: QUICK_PRIOR,
   },
   micro: {
     name: 'micro',
@@ -53,13 +59,13 @@ export const STUDY_PRESETS = {
     noise: ['masked', 'low-uniform', 'balanced', 'high-uniform', 'uniform'],
     ...tinyScale,
     budgets: [
-      { flops: 4.64e11, models: ladder([24, 28, 32, 40, 48]) },
-      { flops: 1e12, models: ladder([28, 32, 40, 48, 56]) },
-      { flops: 2.15e12, models: ladder([32, 40, 48, 56, 64]) },
-      { flops: 4.64e12, models: ladder([40, 48, 56, 64, 80]) },
+      { flops: 3.3e11, models: ladder([20, 24, 28, 32, 40]) },
+      { flops: 7.2e11, models: ladder([24, 28, 32, 40, 48]) },
+      { flops: 1.55e12, models: ladder([24, 28, 32, 40, 48]) },
+      { flops: 3.3e12, models: ladder([28, 32, 40, 48, 56]) },
     ],
-    replicates: { count: 3, points: [{ model: 'L2-D56-H2', budget: 4.64e12 }] },
-    prior: { flopsPerToken: { A: 0.32, alpha: 0.5 } },
+    replicates: { count: 3, points: [{ model: 'L2-D28-H2', budget: 3.3e11 }] },
+    prior: QUICK_PRIOR,
   },
   'lr-sweep': {
     name: 'lr-sweep',

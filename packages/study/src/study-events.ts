@@ -5,9 +5,15 @@ export type StudyEvent =
   | { readonly type: 'study-start'; readonly total: number; readonly done: number; readonly pending: number }
   | { readonly type: 'run-start'; readonly runId: string; readonly label: string; readonly attempt: number }
   | { readonly type: 'run-progress'; readonly runId: string; readonly label: string; readonly progress: RunProgress }
-  | { readonly type: 'run-done'; readonly runId: string; readonly label: string; readonly finalLoss: number }
+  | { readonly type: 'run-done'; readonly runId: string; readonly label: string; readonly finalLoss: number; readonly heldOutLoss?: number }
   | { readonly type: 'run-retry'; readonly runId: string; readonly label: string; readonly attempt: number; readonly error: string }
   | { readonly type: 'run-failed'; readonly runId: string; readonly label: string; readonly error: string }
   | { readonly type: 'study-done'; readonly done: number; readonly failed: number };
 
 export type StudyEventListener = (e: StudyEvent) => void;
+
+/** The held-out loss of a run result, for the run-done event (absent when the run has no evaluation). */
+export function heldOut(result: { readonly metrics?: Readonly<Record<string, number>> | null }): { heldOutLoss?: number } {
+  const v = result.metrics?.evalElbo;
+  return v !== undefined && Number.isFinite(v) ? { heldOutLoss: v } : {};
+}

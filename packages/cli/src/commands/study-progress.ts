@@ -14,7 +14,7 @@ export function createStudyProgress(enabled: boolean): StudyProgress {
     return {
       onEvent(e) {
         if (e.type === 'study-start') process.stderr.write(`${e.total} runs: ${e.done} already done, ${e.pending} to run\n`);
-        else if (e.type === 'run-done') process.stderr.write(`done   ${e.runId} ${e.label} loss=${e.finalLoss.toFixed(4)}\n`);
+        else if (e.type === 'run-done') process.stderr.write(`done   ${e.runId} ${e.label} train ELBO (EMA) ${e.finalLoss.toFixed(4)}${e.heldOutLoss !== undefined ? `, held-out ELBO ${e.heldOutLoss.toFixed(4)}` : ''}\n`);
         else if (e.type === 'run-retry') process.stderr.write(`retry  ${e.runId} ${e.label} (attempt ${e.attempt} failed: ${e.error.split('\n')[0]})\n`);
         else if (e.type === 'run-failed') process.stderr.write(`FAILED ${e.runId} ${e.label}: ${e.error.split('\n')[0]}\n`);
       },
