@@ -12,8 +12,9 @@ const ladder = (widths: readonly number[]): string[] => widths.map((d) => `L2-D$
  *   common random numbers): its standard error is ≈ 0.2% of the loss, and differences between runs carry less.
  * - Seed-to-seed spread falls with training length: at L2-D32, 0.5M tokens gave 4–7%, 2M tokens 1–2%, and at
  *   L2-D40 with 3.4M tokens 0.5–0.6%. Each budget trains its own window of five sizes centred on the optimum
- *   measured at this scale (the prior below), so no run is spent far from it; what the two cores allow in about
- *   15 minutes puts the smallest budget's runs at 0.4–1.6M tokens, where the spread is 1–3%.
+ *   measured at this scale (the prior below), so no run is spent far from it. A grid at 0.7–7e11 FLOPs (runs of
+ *   0.35–2.3M tokens at the two smaller budgets) left those budgets' parabolas flat within the 1–2% spread; from
+ *   1e11 FLOPs up every run gets at least 0.8M tokens.
  * - A fixed batch of 16 sequences (the design law asks for 8 at these token counts; 16 halves the per-step noise)
  *   with the design-law LR for it, a 10% warmup and a 20% √-cooldown: the cooldown removes most of the final
  *   iterate's noise (the paper's 20% annealing changes losses by a constant factor, SPEC §5.5).
@@ -40,17 +41,17 @@ const QUICK_PRIOR = { flopsPerToken: { A: 136, alpha: 0.262 } } as const;
 export const STUDY_PRESETS = {
   quick: {
     name: 'quick',
-    description: 'Masked vs uniform diffusion at tiny scale on the embedded corpus (byte tokens, N = 64): 4 IsoFLOP budgets over one decade, 5 sizes each, two replicated points for the noise floor.',
+    description: 'Masked vs uniform diffusion at tiny scale on the embedded corpus (byte tokens, N = 64): 4 IsoFLOP budgets over one decade, 5 sizes each, one grid point replicated with three seeds for the noise floor.',
     noise: ['masked', 'uniform'],
     ...tinyScale,
     budgets: [
-      { flops: 7e10, models: ladder([16, 20, 24, 28, 32]) },
-      { flops: 1.5e11, models: ladder([16, 20, 24, 28, 32]) },
-      { flops: 3.25e11, models: ladder([20, 24, 28, 32, 40]) },
-      { flops: 7e11, models: ladder([24, 28, 32, 40, 48]) },
+      { flops: 1e11, models: ladder([12, 16, 20, 24, 28]) },
+      { flops: 2.15e11, models: ladder([20, 24, 28, 32, 40]) },
+      { flops: 4.64e11, models: ladder([20, 24, 28, 32, 40]) },
+      { flops: 1e12, models: ladder([24, 28, 32, 40, 48]) },
     ],
-    // The middle size of the first and third budget, three seeds each.
-    replicates: { count: 3, points: [{ model: 'L2-D24-H2', budget: 7e10 }, { model: 'L2-D28-H2', budget: 3.25e11 }] },
+    // The middle size of the second budget, three seeds.
+    replicates: { count: 3, points: [{ model: 'L2-D28-H2', budget: 2.15e11 }] },
     prior: QUICK_PRIOR,
   },
   micro: {

@@ -21,25 +21,25 @@ describe('per-budget sizes and replicates', () => {
     const grid = budgetGrid(quick());
     expect(grid.map((g) => g.sizes.length)).toEqual([5, 5, 5, 5]);
     for (const g of grid) for (let i = 1; i < g.sizes.length; i++) expect(g.sizes[i]!.width).toBeGreaterThan(g.sizes[i - 1]!.width);
-    expect(grid[0]!.sizes[0]!.name).toBe('L2-D16-H2');
+    expect(grid[0]!.sizes[0]!.name).toBe('L2-D12-H2');
     expect(grid[3]!.sizes.at(-1)!.name).toBe('L2-D48-H2');
   });
   it('replicated points repeat with seeds seed, seed+1, ...; others run once', () => {
     const plan = planStudy(quick());
     const at = (model: string, budget: number, noise: string) => plan.runs.filter((r) => r.config.model.name === model && r.config.budgetFlops === budget && r.config.noiseLabel === noise).map((r) => r.config.seed).sort();
-    expect(at('L2-D24-H2', 7e10, 'masked')).toEqual([0, 1, 2]);
-    expect(at('L2-D28-H2', 3.25e11, 'uniform')).toEqual([0, 1, 2]);
-    expect(at('L2-D20-H2', 7e10, 'masked')).toEqual([0]);
+    expect(at('L2-D28-H2', 2.15e11, 'masked')).toEqual([0, 1, 2]);
+    expect(at('L2-D28-H2', 2.15e11, 'uniform')).toEqual([0, 1, 2]);
+    expect(at('L2-D20-H2', 1e11, 'masked')).toEqual([0]);
     // Without points, the middle size of every budget is repeated.
     const all = planStudy(parseStudyDefinition({ ...studyPreset('quick'), replicates: { count: 2 } }));
     expect(all.runs).toHaveLength(40 + 4 * 2);
-    expect(all.runs.filter((r) => r.config.seed === 1).map((r) => r.config.model.name).sort()).toEqual(['L2-D24-H2', 'L2-D24-H2', 'L2-D24-H2', 'L2-D24-H2', 'L2-D28-H2', 'L2-D28-H2', 'L2-D32-H2', 'L2-D32-H2'].sort());
+    expect(all.runs.filter((r) => r.config.seed === 1).map((r) => r.config.model.name).sort()).toEqual(['L2-D20-H2', 'L2-D20-H2', 'L2-D28-H2', 'L2-D28-H2', 'L2-D28-H2', 'L2-D28-H2', 'L2-D32-H2', 'L2-D32-H2'].sort());
   });
 });
 
 describe('measured grid points', () => {
   const plan = planStudy(quick());
-  const rep = plan.runs.filter((r) => r.config.model.name === 'L2-D24-H2' && r.config.budgetFlops === 7e10 && r.config.noiseLabel === 'masked');
+  const rep = plan.runs.filter((r) => r.config.model.name === 'L2-D28-H2' && r.config.budgetFlops === 2.15e11 && r.config.noiseLabel === 'masked');
   it('held-out losses average over replicates with their spread and the SE of the mean', () => {
     const losses = [2.40, 2.42, 2.44];
     const runs = rep.map((r, i) => finished(r.config, { evalElbo: losses[i]!, evalStandardError: 0.006, trainElboEma: 2.5 }, r.id));

@@ -49,6 +49,12 @@ export default defineCommand({
       const executor = args.executor === 'fake'
         ? { name: 'fake', options: { ...s.fakeOptionsFromEnv(process.env) } }
         : { name: args.executor, options: { backend: args.backend } };
+      if (args.executor === 'trainer' && !args.redis) {
+        // The run processes select the backend the same way on this machine: say which one they will train on.
+        const { selectBackend } = await import('@difflm/backends');
+        const chosen = await selectBackend(args.backend);
+        process.stderr.write(`run processes train on ${chosen.description}\n`);
+      }
       const { createStudyProgress } = await import('./study-progress.js');
       const progress = createStudyProgress(!args.json);
       const t0 = Date.now();
