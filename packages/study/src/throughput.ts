@@ -15,11 +15,11 @@ export interface BackendThroughput {
 
 /**
  * Per-token work that does not shrink with the model: softmax, diffusion loss and their gradients over
- * the [B, N, V] logits, as matmul-FLOP equivalents per vocabulary entry. Measured on wasm: at d ≤ 32 it
- * dominates (the quick preset, 1.6e7 tokens over d = 12…32, took 957 CPU-seconds where matmul FLOPs alone
- * predict 165 s).
+ * the [B, N, V] logits, kernel launches and host work, as matmul-FLOP equivalents per vocabulary entry. At
+ * d ≤ 64 it dominates: on the native backend the quick preset's runs (d = 12…56, N = 64, batch 16) train at
+ * 40–55k tokens/s per process whatever their width, where matmul FLOPs alone predict several times that.
  */
-const VOCAB_WORK_PER_ENTRY = 2000;
+const VOCAB_WORK_PER_ENTRY = 6000;
 const CONFIG_A_FLOPS_PER_TOKEN = 3.17e6 + VOCAB_WORK_PER_ENTRY * 256; // M = 2.77e6 (SPEC §3 Method 1, N = 128) + 12·256·128 + vocabulary work
 
 /** Stored measurements (tokens/s on config (a)). */
@@ -40,9 +40,15 @@ export function trainingFlopsPerToken(c: RunConfig): number {
   return c.flopsPerToken + 12 * v * c.model.width + VOCAB_WORK_PER_ENTRY * v;
 }
 
-/** Seconds one run takes at a given effective FLOP/s. */
+/** Token-forwards of a run's final held-out evaluation (batches × batch × N × λ levels), 0 without one. */
+function evalTokenForwards(c: RunConfig): number {
+  const e = (c.trainer.eval ?? {}) as { batches?: number; batchSize?: number | null; levels?: number };
+  return (e.batches ?? 4) * (e.batchSize ?? c.batchSequences) * c.seqLen * (e.levels ?? 16);
+}
+
+/** Seconds one run takes at a given effective FLOP/s: training, plus its evaluation at a third of a step's cost per token. */
 export function estimateRunSeconds(c: RunConfig, flopsPerSec: number): number {
-  return (trainingFlopsPerToken(c) * c.tokens) / flopsPerSec;
+  return (trainingFlopsPerToken(c) * (c.tokens + evalTokenForwards(c) / 3)) / flopsPerSec;
 }
 
 /** Seconds per run ≈ secondsPerStep·steps + FLOPs/flopsPerSec, fitted on finished runs. */
