@@ -7,7 +7,7 @@ import { exportRuns, openResultsStore, parseStudyDefinition, planStudy, runStudy
 
 const fail = (msg) => { console.error(`study consumer: ${msg}`); process.exit(1); };
 const quick = planStudy(parseStudyDefinition(studyPreset('quick')));
-if (quick.runs.length !== 32) fail(`quick preset should have 32 runs, got ${quick.runs.length}`);
+if (quick.runs.length !== 44) fail(`quick preset should have 44 runs, got ${quick.runs.length}`);
 const dry = summarizeDryRun(quick, STORED_THROUGHPUT, 2);
 if (!(dry.estimates.length > 0 && dry.estimates.every((e) => e.wallSeconds > 0))) fail('dry-run estimates missing');
 

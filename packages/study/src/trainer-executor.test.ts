@@ -13,9 +13,9 @@ describe('trainer run config of a study run', () => {
     expect(t.objective).toEqual({ kind: 'diffusion', noise: config.noise, objectiveOptions: {} });
     expect(t.budget).toEqual({ steps: config.steps });
     expect(t.batchSize).toBe(config.batchSequences);
-    expect(t.schedule).toEqual({ peakLr: config.lr, warmupSteps: config.warmupSteps, cooldown: 0 });
+    expect(t.schedule).toEqual({ peakLr: config.lr, warmupSteps: config.warmupSteps, cooldown: 0.2 });
     expect(t.optimizer.auxLrScale).toBe(0.2);
-    expect(t.eval).toMatchObject({ every: 0, batches: 4, levels: 8 }); // the preset's trainer settings pass through
+    expect(t.eval).toMatchObject({ every: 0, batches: 128, batchSize: 16, levels: 8, seed: 1234 }); // the study's shared evaluation
     expect(t.data).toEqual({ dir: '/data/sotu-byte' });
   });
   it('a study trainer field the trainer does not know is an error naming it, when the study is planned', () => {

@@ -83,7 +83,7 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
         metrics.evalElbo = result.eval.elbo;
         metrics.evalPplBound = result.eval.pplBound;
         metrics.evalBitsPerByte = result.eval.bitsPerByte;
-        if (Number.isFinite(result.eval.standardError)) metrics.evalStandardError = result.eval.standardError;
+        if (result.eval.standardError !== null && Number.isFinite(result.eval.standardError)) metrics.evalStandardError = result.eval.standardError;
         metrics.evalTokens = result.eval.tokens;
       }
       // The kernel thread count is part of what makes a run reproducible (bit-exact at a given count).

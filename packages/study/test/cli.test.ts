@@ -22,10 +22,10 @@ describe('difflm study --dry-run', () => {
     const r = await runCli(['study', '--preset', 'quick', '--dry-run', '--workers', '2'], { cwd: dir });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('study quick: 32 runs');
-    expect(lines.filter((l) => /^r[0-9a-f]{16}\s+(masked|uniform)\s+L2-D/.test(l))).toHaveLength(32);
-    expect(r.stdout).toMatch(/total: 32 runs, [\d.]+e\+\d+ tokens, [\d.]+e\+\d+ FLOPs/);
-    expect(r.stdout).toMatch(/estimated wall time with 2 worker process\(es\):\n\s+wasm\s+[\d.]+ (s|min)/);
+    expect(lines[0]).toBe('study quick: 44 runs');
+    expect(lines.filter((l) => /^r[0-9a-f]{16}\s+(masked|uniform)\s+L2-D/.test(l))).toHaveLength(44);
+    expect(r.stdout).toMatch(/total: 44 runs, [\d.]+e\+\d+ tokens, [\d.]+e\+\d+ FLOPs/);
+    expect(r.stdout).toMatch(/estimated wall time with 2 worker process\(es\):\n\s+wasm\s+[\d.]+ (s|min|h)/);
     expect(existsSync(join(dir, 'studies'))).toBe(false); // a dry run writes nothing
 
     const j = await runCli(['study', '--file', write('tiny.json', tiny), '--dry-run', '--json', '--workers', '1'], { cwd: dir });

@@ -28,11 +28,12 @@ export interface EvalMetrics {
   readonly tokens: number;
   /**
    * Standard error of `elbo` (nats per token) from the spread of the per-batch estimates: the batches are
-   * independent draws of sequences and noise, so SE = sd(batch estimates)/√batches (token-weighted). NaN
-   * with a single batch. With common random numbers (the same batches, λ grid and noise draws for every
+   * independent draws of sequences and noise, so SE = sd(batch estimates)/√batches (token-weighted).
+   * With common random numbers (the same batches, λ grid and noise draws for every
    * model, which a fixed eval seed and batch size give) differences between models carry much less noise.
+   * null with a single batch (JSON-safe, so a resumed run reports the same value).
    */
-  readonly standardError: number;
+  readonly standardError: number | null;
   /** Held-out batches the estimate averages. */
   readonly batches: number;
 }
@@ -57,9 +58,9 @@ export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
 }
 
 /** SE of a token-weighted mean of per-batch means (ratio-estimator form; equal weights give sd/√n). */
-function weightedStandardError(parts: readonly { nats: number; tokens: number }[], mean: number): number {
+function weightedStandardError(parts: readonly { nats: number; tokens: number }[], mean: number): number | null {
   const n = parts.length;
-  if (n < 2) return Number.NaN;
+  if (n < 2) return null;
   const wMean = parts.reduce((s, p) => s + p.tokens, 0) / n;
   const ss = parts.reduce((s, p) => s + ((p.tokens / wMean) * (p.nats - mean)) ** 2, 0);
   return Math.sqrt(ss / (n - 1) / n);

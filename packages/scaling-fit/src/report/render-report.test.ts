@@ -21,7 +21,7 @@ function grid(): ScalingRun[] {
 describe('renderReport', () => {
   it('renders IsoFLOP and frontier figures to SVG and PNG, with markdown and JSON', async () => {
     const fit = fitStudy(grid(), { frontier: { resamples: 200 } });
-    expect(Object.keys(reportSpecs(fit)).sort()).toEqual(['frontier-flopsPerToken', 'frontier-loss', 'frontier-params', 'frontier-tokens', 'isoflop-masked', 'isoflop-uniform']);
+    expect(Object.keys(reportSpecs(fit)).sort()).toEqual(['frontier-flopsPerToken', 'frontier-loss', 'frontier-params', 'frontier-tokens', 'frontier-tokens-loss', 'isoflop-masked', 'isoflop-uniform']);
     const r = await renderReport(fit);
     expect(r.svgs['isoflop-masked.svg']).toMatch(/^<svg[\s\S]*<\/svg>$/);
     expect(r.svgs['frontier-tokens.svg']).toContain('Compute-optimal tokens D');
