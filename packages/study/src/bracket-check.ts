@@ -41,19 +41,17 @@ export function predictionFromPrior(def: StudyDefinition): OptimumPrediction | u
 export function bracketWarnings(def: StudyDefinition, prediction: OptimumPrediction): BracketWarning[] {
   const out: BracketWarning[] = [];
   for (const { budget, sizes } of budgetGrid(def)) {
-    const ms = sizes.map((s) => flopsPerToken(s, def.seqLen));
-    const lo = Math.min(...ms), hi = Math.max(...ms);
+    const ms = sizes.map((s) => flopsPerToken(s, def.seqLen)); // ascending: budgetGrid sorts sizes by M
+    const lo = ms[0]!, hi = ms.at(-1)!;
     const predicted = prediction.A * Math.pow(budget, prediction.alpha);
     const fmt = (x: number) => x.toExponential(2);
     if (sizes.length < 3) {
       out.push({ budget, predicted, range: [lo, hi], message: `budget ${fmt(budget)}: only ${sizes.length} size(s); an IsoFLOP parabola needs at least 3 (5 or more to straddle the optimum)` });
     } else if (predicted < lo || predicted > hi) {
       out.push({ budget, predicted, range: [lo, hi], message: `budget ${fmt(budget)}: its sizes span M = ${fmt(lo)}–${fmt(hi)} FLOPs/token but the predicted optimum is M* = ${fmt(predicted)} (${prediction.source}); add ${predicted < lo ? 'smaller' : 'larger'} models to this budget` });
-    } else {
-      const sorted = [...ms].sort((a, b) => a - b);
-      if (predicted < sorted[1]! || predicted > sorted.at(-2)!) {
-        out.push({ budget, predicted, range: [lo, hi], message: `budget ${fmt(budget)}: the predicted optimum M* = ${fmt(predicted)} (${prediction.source}) lies in the outermost size interval [${fmt(predicted < sorted[1]! ? sorted[0]! : sorted.at(-2)!)}, ${fmt(predicted < sorted[1]! ? sorted[1]! : sorted.at(-1)!)}]; centre the window on it` });
-      }
+    } else if (predicted < ms[1]! || predicted > ms.at(-2)!) {
+      const [a, b] = predicted < ms[1]! ? [ms[0]!, ms[1]!] : [ms.at(-2)!, hi];
+      out.push({ budget, predicted, range: [lo, hi], message: `budget ${fmt(budget)}: the predicted optimum M* = ${fmt(predicted)} (${prediction.source}) lies in the outermost size interval [${fmt(a)}, ${fmt(b)}]; centre the window on it` });
     }
   }
   return out;
@@ -66,14 +64,12 @@ export async function studyOptimumPrediction(def: StudyDefinition, dir: string |
     const { studyPaths } = await import('./run-study.js');
     if (existsSync(studyPaths(dir).db) && existsSync(studyPaths(dir).definition)) {
       const { loadStudyResults } = await import('./study-results.js');
-      const { gridPoints, measureRun, scalingRunOfPoint } = await import('./grid-points.js');
+      const { measuredPoints } = await import('./grid-points.js');
       const { fitStudy } = await import('@difflm/scaling-fit');
       try {
-        const results = loadStudyResults(dir);
-        const measure = results.definition.evaluation.loss;
-        const points = gridPoints(results.runs.map((r) => measureRun(r, measure)).filter((m) => m !== undefined));
-        if (points.length >= 3) {
-          const fit = fitStudy(points.map((p) => scalingRunOfPoint(p, measure)), { isoflop: { budgets: results.definition.budgets.map((b) => (typeof b === 'number' ? b : b.flops)) }, frontier: { resamples: 0 } });
+        const m = measuredPoints(loadStudyResults(dir));
+        if (m.points.length >= 3) {
+          const fit = fitStudy(m.scalingRuns, { isoflop: { budgets: m.budgets }, frontier: { resamples: 0 } });
           const fromRuns = predictionFromRuns(Object.values(fit.isoflop).flat());
           if (fromRuns) return fromRuns;
         }

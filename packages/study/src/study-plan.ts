@@ -61,13 +61,30 @@ export function budgetGrid(def: StudyDefinition): { budget: number; sizes: Model
   });
 }
 
+/** Key of a grid point (size name and budget) for matching replicate points. */
+const pointKey = (name: string, budget: number): string => `${name}@${budget.toExponential(12)}`;
+
+/**
+ * The replicated grid points as keys, each checked against the grid (a named point the study does not train is an
+ * error); null when the study repeats every budget's middle size (replicates without points).
+ */
+function replicatePoints(def: StudyDefinition, grid: readonly { budget: number; sizes: readonly ModelSize[] }[]): Set<string> | null {
+  if (!def.replicates?.points) return null;
+  const trained = new Set(grid.flatMap((g) => g.sizes.map((s) => pointKey(s.name, g.budget))));
+  return new Set(def.replicates.points.map((p, i) => {
+    let name: string;
+    try { name = parseModelSize(p.model).name; } catch (e) { throw new Error(`replicates.points[${i}].model: ${(e as Error).message}`); }
+    const key = pointKey(name, p.budget);
+    if (!trained.has(key)) throw new Error(`replicates.points[${i}]: ${name} at ${p.budget.toExponential(2)} FLOPs is not a grid point of this study; name a model and budget the study trains`);
+    return key;
+  }));
+}
+
 /** Seeds of each grid point: the study's seed, plus replicate seeds where the study repeats that point. */
-function seedsFor(def: StudyDefinition, budget: number, sizes: readonly ModelSize[], size: ModelSize): number[] {
+function seedsFor(def: StudyDefinition, points: Set<string> | null, budget: number, sizes: readonly ModelSize[], size: ModelSize): number[] {
   const r = def.replicates;
   if (!r) return [def.seed];
-  const repeated = r.points
-    ? r.points.some((p) => Math.abs(Math.log(p.budget / budget)) < 1e-9 && parseModelSize(p.model).name === size.name)
-    : sizes[Math.floor((sizes.length - 1) / 2)]!.name === size.name;
+  const repeated = points ? points.has(pointKey(size.name, budget)) : sizes[Math.floor((sizes.length - 1) / 2)]!.name === size.name;
   return repeated ? Array.from({ length: r.count }, (_, k) => def.seed + k) : [def.seed];
 }
 
@@ -113,15 +130,7 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
     labels.add(n.label);
   }
   const grid = budgetGrid(def);
-  if (def.replicates?.points) {
-    for (const [i, p] of def.replicates.points.entries()) {
-      let name: string;
-      try { name = parseModelSize(p.model).name; } catch (e) { throw new Error(`replicates.points[${i}].model: ${(e as Error).message}`); }
-      if (!grid.some((g) => Math.abs(Math.log(p.budget / g.budget)) < 1e-9 && g.sizes.some((s) => s.name === name))) {
-        throw new Error(`replicates.points[${i}]: ${name} at ${p.budget.toExponential(2)} FLOPs is not a grid point of this study; name a model and budget the study trains`);
-      }
-    }
-  }
+  const replicated = replicatePoints(def, grid);
   const trainer = sharedTrainer(def);
   const runs: PlannedRun[] = [];
   const seen = new Set<string>();
@@ -140,7 +149,7 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
         }
         const warmupSteps = Math.min(def.warmup.maxSteps, Math.round(def.warmup.fraction * steps));
         for (const lr of lrsFor(def, batchTokens)) {
-          for (const noise of noises) for (const seed of seedsFor(def, budget, sizes, size)) {
+          for (const noise of noises) for (const seed of seedsFor(def, replicated, budget, sizes, size)) {
             const config: RunConfig = {
               noiseLabel: noise.label,
               noise: noise.spec,

@@ -4,12 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitStudy, formatInterval, type ScalingRun, type StudyFit } from '@difflm/scaling-fit';
-import { gridPoints, measureRun, scalingRunOfPoint, type GridPoint, type LossMeasure, type MeasuredRun } from './grid-points.js';
+import { measuredPoints, type GridPoint, type LossMeasure } from './grid-points.js';
 import { lrCurves, lrSweepSpec, type LrCurve } from './lr-sweep.js';
 import { escapeMarkdown } from './markdown-escape.js';
 import { formatPaperInterval, PAPER_TABLE_1 } from './paper-reference.js';
 import { studyPaths } from './run-study.js';
-import { budgetFlops } from './study-definition.js';
 import { studyFindings, type StudyFindings } from './study-findings.js';
 import { loadStudyResults, type FinishedRun } from './study-results.js';
 
@@ -119,11 +118,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
   const outDir = opts.outDir ?? studyPaths(opts.dir).report;
   mkdirSync(outDir, { recursive: true });
   const def = results.definition;
-  const measure = def.evaluation.loss;
-  const measured = results.runs.map((r) => measureRun(r, measure)).filter((m): m is MeasuredRun => m !== undefined);
-  const points = gridPoints(measured);
-  const scalingRuns = points.map((p) => scalingRunOfPoint(p, measure));
-  const budgets = def.budgets.map(budgetFlops);
+  const { measure, points, scalingRuns, budgets } = measuredPoints(results);
   let fit: StudyFit | null = null;
   let findings: StudyFindings | null = null;
   let fitError: string | null = null;
