@@ -11,7 +11,8 @@
         "native/fused.cc",
         "native/blocks.cc",
         "native/strided-copy.cc",
-        "native/parallel.cc"
+        "native/parallel.cc",
+        "native/loss.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -55,6 +55,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("qkNormRopeBackward", Napi::Function::New(env, QkNormRopeBackward));
   exports.Set("adamwUpdate", Napi::Function::New(env, AdamWUpdate));
   exports.Set("lapropUpdate", Napi::Function::New(env, LaPropUpdate));
+  exports.Set("giddKlIsForward", Napi::Function::New(env, GiddKlIsForward));
+  exports.Set("giddKlIsBackward", Napi::Function::New(env, GiddKlIsBackward));
   return exports;
 }
 

@@ -47,5 +47,7 @@ Napi::Value QkNormRopeForward(const Napi::CallbackInfo& info);
 Napi::Value QkNormRopeBackward(const Napi::CallbackInfo& info);
 Napi::Value AdamWUpdate(const Napi::CallbackInfo& info);
 Napi::Value LaPropUpdate(const Napi::CallbackInfo& info);
+Napi::Value GiddKlIsForward(const Napi::CallbackInfo& info);
+Napi::Value GiddKlIsBackward(const Napi::CallbackInfo& info);
 
 }  // namespace difflm

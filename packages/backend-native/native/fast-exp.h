@@ -27,6 +27,40 @@ inline float fastExp(float x) {
   return x != x ? x : out;
 }
 
+/**
+ * Branch-free float log for x > 0 (Cephes logf: mantissa in [√½, √2), degree-8 polynomial, ~1 ulp), vectorisable;
+ * NaN and +Inf pass through, x ≤ 0 is the caller's to avoid (the loss adds float32 tiny first).
+ */
+inline float fastLog(float x) {
+  int32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  int32_t e = ((bits >> 23) & 0xff) - 126;
+  bits = (bits & 0x807fffff) | 0x3f000000;
+  float m;
+  std::memcpy(&m, &bits, sizeof m);
+  const bool low = m < 0.707106781186547524f;
+  e = low ? e - 1 : e;
+  m = low ? m + m - 1.0f : m - 1.0f;
+  const float z = m * m;
+  float y = 7.0376836292e-2f;
+  y = y * m - 1.1514610310e-1f;
+  y = y * m + 1.1676998740e-1f;
+  y = y * m - 1.2420140846e-1f;
+  y = y * m + 1.4249322787e-1f;
+  y = y * m - 1.6668057665e-1f;
+  y = y * m + 2.0000714765e-1f;
+  y = y * m - 2.4999993993e-1f;
+  y = y * m + 3.3333331174e-1f;
+  y = y * m * z;
+  const float fe = static_cast<float>(e);
+  y += -2.12194440e-4f * fe;
+  y += -0.5f * z;
+  float r = m + y;
+  r += 0.693359375f * fe;
+  const bool special = !(x < 3.4028234663852886e38f);  // NaN or +Inf
+  return special ? x : r;
+}
+
 /** tanh via exp(−2|x|): sign(x)·(1 − t)/(1 + t), and its odd Taylor series below |x| = 0.1 where 1 − t cancels. */
 inline float fastTanh(float x) {
   const float ax = x < 0.0f ? -x : x;

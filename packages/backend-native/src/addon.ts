@@ -48,6 +48,9 @@ export interface NativeAddon {
   biasSquaredReluBackward(x: Float32Array, bias: Float32Array, dy: Float32Array, dx: Float32Array, dbias: Float32Array, rows: number, cols: number): void;
   adamwUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, paramOut: Float32Array, mOut: Float32Array, vOut: Float32Array, n: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number, lr: number, weightDecay: number): void;
   lapropUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, nu: Float32Array, paramOut: Float32Array, mOut: Float32Array, nuOut: Float32Array, n: number, beta1: number, beta2: number, epsilon: number, lr: number, weightDecay: number): void;
+  /** The GIDD loss per token (DifflmGiddKlIs, layouts in native/loss.cc): writes kl and is, each [T]. */
+  giddKlIsForward(logits: Float32Array, x0: Int32Array, zt: Int32Array, alpha: Float32Array, coef: Float32Array, bases: Float32Array, qz: Float32Array, kl: Float32Array, is: Float32Array, tokens: number, vocab: number, numBases: number, maskId: number, isEpsilon: number): void;
+  giddKlIsBackward(logits: Float32Array, x0: Int32Array, zt: Int32Array, alpha: Float32Array, coef: Float32Array, bases: Float32Array, qz: Float32Array, dyKl: Float32Array, dyIs: Float32Array, dLogits: Float32Array, tokens: number, vocab: number, numBases: number, maskId: number, isEpsilon: number): void;
   stridedCopy(src: Float32Array, srcBase: number, srcStrides: Int32Array, dst: Float32Array, dstBase: number, dstStrides: Int32Array, dims: Int32Array): void;
 }
 

@@ -22,6 +22,7 @@ export {
 export { mdlmLogitsAtT } from './process/mdlm-logits.js';
 export { createObjective, type ObjectiveOptions, type NoiseObjective } from './create-objective.js';
 export { tokenTerms, aggregateTerms, marginalProbs, type LossSettings, type TokenTerms, type LossInputs } from './loss/diffusion-loss.js';
+export { FusedLossKernel, fusedLossActive, setFusedLossEnabled } from './loss/fused-loss.js';
 export { corruptBatch, corruptAtLogSnr, sampleToken, type CorruptionSettings } from './corruption/corrupt.js';
 export { insertEmptyTokens } from './corruption/empty-tokens.js';
 export { samplePromptLength, attentionFromLevels } from './corruption/prompt-conditioning.js';

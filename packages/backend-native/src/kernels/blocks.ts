@@ -5,6 +5,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.js';
 import { alloc, f32, output, sizeOf } from './native-kernel.js';
+import { lossKernels } from './loss.js';
 
 /** A kernel that exists only on the native backend (no cpu kernel underneath). */
 export interface FusedNativeKernel {
@@ -206,4 +207,4 @@ const lapropUpdate = optimizerUpdate('DifflmLaPropUpdate', 'nu', (addon, [p, g, 
   addon.lapropUpdate(p!, g!, m!, nu!, po!, mo!, nuo!, n, a.beta1!, a.beta2!, a.epsilon!, a.lr!, a.weightDecay!));
 
 /** Every fused kernel the native backend adds. */
-export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, qkNormRope, qkNormRopeGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad, adamwUpdate, lapropUpdate];
+export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, qkNormRope, qkNormRopeGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad, adamwUpdate, lapropUpdate, ...lossKernels];

@@ -9,6 +9,7 @@ import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { NoiseProcess } from '../noise-type.js';
 import type { WeightSettings } from '../token-math.js';
 import { hostTokenWeights, type HostTokenWeights } from './host-token-weights.js';
+import { fusedKlIs, fusedLossActive } from './fused-loss.js';
 
 /** float32 tiny: the floor of [E] `safe_log` (SPEC §1.4) so that 0·log 0 terms stay 0. */
 const TINY_F32 = 1.1754943508222875e-38;
@@ -129,8 +130,21 @@ export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId
         },
       };
     };
-    const klIs = tf.customGrad(klIsFn as unknown as Parameters<typeof tf.customGrad>[0]);
-    const [kl, is] = tf.unstack(klIs(logits)) as [Tensor2D, Tensor2D]; // [B, N] each
+    let kl: Tensor2D, is: Tensor2D;
+    if (fusedLossActive()) {
+      // The same function as one kernel pair on backends that implement it (fused-loss.ts).
+      const T = B * N, K = process.bases.length;
+      const baseData = new Float32Array(K * V);
+      process.bases.forEach((b, k) => baseData.set(b.probs, k * V));
+      const klIs = fusedKlIs(tf.reshape(logits, [T, V]), {
+        x0: tf.cast(tf.reshape(batch.x0, [T]), 'int32') as tf.Tensor1D, zt: tf.cast(tf.reshape(batch.zt, [T]), 'int32') as tf.Tensor1D,
+        alpha: tf.tensor1d(host.alpha), coef: tf.tensor2d(host.betaCoefficients, [T, K]), bases: tf.tensor2d(baseData, [K, V]), qz: tf.tensor1d(host.qAtZ),
+      }, { maskId: maskId ?? -1, isEpsilon: settings.isEpsilon });
+      [kl, is] = tf.unstack(tf.reshape(klIs, [2, B, N])) as [Tensor2D, Tensor2D];
+    } else {
+      const klIs = tf.customGrad(klIsFn as unknown as Parameters<typeof tf.customGrad>[0]);
+      [kl, is] = tf.unstack(klIs(logits)) as [Tensor2D, Tensor2D]; // [B, N] each
+    }
     const wl = tf.tensor2d(host.lossWeight, [B, N]), we = tf.tensor2d(host.elboWeight, [B, N]);
     const terms = {
       loss: tf.mul(wl, tf.add(kl, tf.mul(is, settings.betaIS))) as Tensor2D,
