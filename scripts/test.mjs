@@ -18,6 +18,11 @@ function run(name, cmd, args, opts = {}) {
 }
 
 run('system', process.execPath, ['scripts/ensure-system-deps.mjs']);
+// The addon is built at install time; when the system step has just installed OpenBLAS (or it was missing then),
+// build it now, so no native test is skipped on a machine where native can run.
+if (!existsSync(join(root, 'packages', 'backend-native', 'build', 'Release', 'difflm_native.node'))) {
+  run('native addon', process.execPath, ['packages/backend-native/scripts/install.mjs']);
+}
 const built = run('build', 'pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 run('dependency graph', 'pnpm', ['run', 'check:deps']);
 run('typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']);

@@ -55,24 +55,42 @@ export interface NativeAddon {
 }
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const addonPath = join(packageRoot, 'build', 'Release', 'difflm_native.node');
+/** The addon built from source at install time (tuned for this CPU), when there is one. */
+const builtPath = join(packageRoot, 'build', 'Release', 'difflm_native.node');
+/** The addon the published tarball carries (ADR 0007): glibc Linux, x86-64 with AVX2 and FMA, OpenBLAS linked in. */
+const prebuiltPath = join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`, 'difflm_native.node');
 
-let cached: { addon: NativeAddon | null; reason: string } | undefined;
+/** Whether this machine can run the prebuilt addon (its code uses AVX2/FMA: loading it elsewhere would crash later). */
+function prebuiltRunsHere(): boolean {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return false;
+  const report = process.report?.getReport?.() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  if (!report?.header?.glibcVersionRuntime) return false;
+  try {
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1]?.split(/\s+/) ?? [];
+    return flags.includes('avx2') && flags.includes('fma');
+  } catch {
+    return false;
+  }
+}
 
-/** The addon, or null with the reason it is unavailable. Loaded once. */
-export function loadAddon(): { addon: NativeAddon | null; reason: string } {
+let cached: { addon: NativeAddon | null; reason: string; origin: 'source' | 'prebuilt' | null } | undefined;
+
+/** The addon (built from source when present, else the prebuilt one), or null with the reason it is unavailable. Loaded once. */
+export function loadAddon(): { addon: NativeAddon | null; reason: string; origin: 'source' | 'prebuilt' | null } {
   if (cached) return cached;
-  if (!existsSync(addonPath)) {
+  const origin = existsSync(builtPath) ? 'source' : existsSync(prebuiltPath) && prebuiltRunsHere() ? 'prebuilt' : null;
+  const addonPath = origin === 'source' ? builtPath : prebuiltPath;
+  if (origin === null) {
     const notePath = join(packageRoot, 'build', 'INSTALL_NOTE');
     const note = existsSync(notePath) ? readFileSync(notePath, 'utf8').trim() : 'native addon not built (its install script has not run)';
-    cached = { addon: null, reason: note };
+    cached = { addon: null, reason: note, origin: null };
     return cached;
   }
   try {
     const require = createRequire(import.meta.url);
-    cached = { addon: require(addonPath) as NativeAddon, reason: 'loaded' };
+    cached = { addon: require(addonPath) as NativeAddon, reason: 'loaded', origin };
   } catch (error) {
-    cached = { addon: null, reason: `native addon failed to load: ${(error as Error).message.split('\n')[0]}` };
+    cached = { addon: null, reason: `native addon (${origin === 'source' ? 'built from source' : 'prebuilt'}) failed to load: ${(error as Error).message.split('\n')[0]}`, origin: null };
   }
   return cached;
 }

@@ -7,9 +7,9 @@ export function isNativeAvailable(): boolean {
 }
 
 /** What the native path runs on; `available: false` carries the reason (a one-line notice for the app to show). */
-export type NativeInfo = ({ available: true } & OpenBlasInfo) | { available: false; reason: string };
+export type NativeInfo = ({ available: true; origin: 'source' | 'prebuilt' } & OpenBlasInfo) | { available: false; reason: string };
 
 export function nativeInfo(): NativeInfo {
-  const { addon, reason } = loadAddon();
-  return addon ? { available: true, ...addon.info() } : { available: false, reason };
+  const { addon, reason, origin } = loadAddon();
+  return addon ? { available: true, origin: origin!, ...addon.info() } : { available: false, reason };
 }
