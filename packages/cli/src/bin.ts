@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runMain } from 'citty';
 import { main } from './main.js';
+import { runCli } from './run-cli.js';
 
-void runMain(main);
+void runCli(main);

@@ -1,2 +1,3 @@
 export { main } from './main.js';
 export { defaultRunComponents, loadPlugins, preparedCorpusDir } from './run-components.js';
+export { runCli, errorLine, isInternalError, EXIT } from './run-cli.js';

@@ -45,22 +45,28 @@ export default defineCommand({
     const plugins = await loadPlugins(pluginNames(args.plugins));
     const components = defaultRunComponents({ plugins });
     const resumingExisting = args.resume && existsSync(join(runDir, 'config.json'));
+    const flags: TrainFlags = {
+      preset: args.preset, noise: args.noise, noiseOptions: args['noise-options'], depth: args.depth, steps: args.steps, tokens: args.tokens,
+      flops: args.flops, batch: args.batch, seqLen: args['seq-len'], lr: args.lr, warmup: args.warmup, cooldown: args.cooldown,
+      optimizer: args.optimizer, seed: args.seed, evalEvery: args['eval-every'], checkpointEvery: args['checkpoint-every'],
+    };
+    // On --resume, flags and a config file are compared with the run's own config (runTraining refuses a
+    // difference, naming the fields), so the command line that started a run also resumes it and nothing is ignored.
+    const anyGiven = Boolean(args.config || args.data || args.corpus) || Object.values(flags).some((v) => v !== undefined);
     let config: unknown;
-    if (!resumingExisting || args.config) {
+    if (!resumingExisting || anyGiven) {
       let fileConfig: Record<string, unknown> = {};
       if (args.config) {
         if (!existsSync(args.config)) throw new Error(`--config: ${args.config} does not exist`);
         try { fileConfig = JSON.parse(readFileSync(args.config, 'utf8')) as Record<string, unknown>; } catch (e) { throw new Error(`--config: ${args.config} is not valid JSON (${(e as Error).message})`); }
       }
+      // Check the flags and the config file before any work (corpus preparation takes seconds to minutes):
+      // the real vocabulary is known only once the data is there, so this pass uses the byte tokenizer's.
+      buildTrainConfig(flags, fileConfig, { dir: '(checked before the data is prepared)', vocabSize: 260 });
       const fileData = (fileConfig.data as { dir?: string } | undefined)?.dir;
       const dataDir = args.data ?? fileData ?? (await preparedCorpusDir(args.corpus ?? 'sotu', status));
       if (!existsSync(dataDir)) throw new Error(`--data: ${dataDir} does not exist; prepare it with \`difflm data prepare --out ${dataDir}\` or omit --data to use the embedded corpus`);
       const vocabSize = openShards(dataDir).metadata.vocabSize;
-      const flags: TrainFlags = {
-        preset: args.preset, noise: args.noise, noiseOptions: args['noise-options'], depth: args.depth, steps: args.steps, tokens: args.tokens,
-        flops: args.flops, batch: args.batch, seqLen: args['seq-len'], lr: args.lr, warmup: args.warmup, cooldown: args.cooldown,
-        optimizer: args.optimizer, seed: args.seed, evalEvery: args['eval-every'], checkpointEvery: args['checkpoint-every'],
-      };
       config = buildTrainConfig(flags, fileConfig, { dir: dataDir, vocabSize });
     }
     const backend = await selectBackend(args.backend);

@@ -57,8 +57,12 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     let stored: unknown;
     try { stored = JSON.parse(readFileSync(paths.config, 'utf8')); } catch (e) { throw new Error(`${paths.config} is not valid JSON (${(e as Error).message}): the run directory is damaged; start a new run`); }
     config = parseTrainRunConfig(stored);
-    if (o.config !== undefined && canonical(parseTrainRunConfig(o.config)) !== canonical(config)) {
-      throw new Error(`the given config differs from ${paths.config}: resume with the run's own config (omit it) or start a new run directory`);
+    if (o.config !== undefined) {
+      const given = parseTrainRunConfig(o.config);
+      if (canonical(given) !== canonical(config)) {
+        const fields = differingPaths(JSON.parse(canonical(given)), JSON.parse(canonical(config)));
+        throw new Error(`resume: ${fields.slice(0, 4).map((f) => `${f.path} (${f.given} here, ${f.stored} in the run)`).join(', ')}${fields.length > 4 ? ` and ${fields.length - 4} more` : ''} differ from ${paths.config}: resume with the run's own settings (omit the flags or config), or start a new run directory`);
+      }
     }
   } else {
     if (o.config === undefined) throw new Error(`no config given and ${paths.root} holds no run to resume: pass a config`);
@@ -165,4 +169,13 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   } finally {
     model.dispose();
   }
+}
+
+/** Dotted paths where two JSON values differ, with both values (compact JSON), for a one-line message. */
+function differingPaths(a: unknown, b: unknown, at = ''): { path: string; given: string; stored: string }[] {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObj(a) && isObj(b)) {
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((k) => differingPaths(a[k], b[k], at ? `${at}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: at || '(config)', given: JSON.stringify(a) ?? 'unset', stored: JSON.stringify(b) ?? 'unset' }];
 }

@@ -1,0 +1,87 @@
+// The difflm process as a user meets it: every bad input ends in one line on stderr naming the flag or file, no
+// stack trace unless --debug, an exit code that separates bad input (1), a wrong command line (2) and an internal
+// error (70), and the flags are checked before any work (no corpus preparation, no run directory).
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorLine } from '@difflm/cli';
+import { removeTempDirs, tempDir } from './fixtures.js';
+
+const bin = join(dirname(createRequire(import.meta.url).resolve('@difflm/cli/package.json')), 'dist', 'bin.js');
+
+function difflm(args: string[], env: Record<string, string> = {}): { code: number | null; stderr: string; stdout: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { code: r.status, stderr: r.stderr, stdout: r.stdout };
+}
+
+const stackLine = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
+
+describe('difflm: errors a user sees', () => {
+  let tmp: string;
+  beforeAll(() => {
+    if (!existsSync(bin)) throw new Error(`${bin} is not built: run the build first (pnpm test builds it)`);
+    tmp = tempDir('difflm-exit-');
+  });
+  afterAll(removeTempDirs);
+
+  it('a malformed flag: one line naming it, exit 1, checked before the corpus is prepared', () => {
+    const corpus = join(tmp, 'docs.txt');
+    writeFileSync(corpus, 'one document\n\nanother one\n');
+    const cache = join(tmp, 'cache');
+    const runDir = join(tmp, 'run-steps');
+    const r = difflm(['train', '--steps', 'abc', '--corpus', corpus, '--run-dir', runDir], { XDG_CACHE_HOME: cache, DIFFLM_CACHE_DIR: cache });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['difflm train: --steps must be an integer, got "abc"']);
+    expect(existsSync(runDir)).toBe(false);
+    expect(existsSync(cache)).toBe(false);
+  });
+
+  it('--debug adds the stack; without it there is none', () => {
+    const runDir = join(tmp, 'run-debug');
+    const plain = difflm(['train', '--batch', '0', '--run-dir', runDir]);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).not.toMatch(stackLine);
+    const debug = difflm(['train', '--batch', '0', '--run-dir', runDir, '--debug']);
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(stackLine);
+    expect(debug.stderr.split('\n')[0]).toBe(plain.stderr.split('\n')[0]);
+  });
+
+  it('a wrong command line: exit 2 and the help to read', () => {
+    const unknown = difflm(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('difflm: Unknown command frobnicate (see difflm --help)');
+    const missing = difflm(['train']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe('difflm train: Missing required argument: --run-dir (see difflm train --help)');
+  });
+
+  it('every command reports its errors the same way', () => {
+    const cases: [string[], RegExp][] = [
+      [['eval', '--run-dir', join(tmp, 'none')], /^difflm eval: /],
+      [['sample', '--run-dir', join(tmp, 'none')], /^difflm sample: /],
+      [['fit', '--runs', join(tmp, 'none.csv')], /^difflm fit: /],
+      [['data', 'prepare', '--corpus', join(tmp, 'none.txt'), '--out', join(tmp, 'out')], /^difflm data: /],
+      [['study', '--preset', 'nope', '--dry-run'], /^difflm study: /],
+    ];
+    for (const [args, first] of cases) {
+      const r = difflm(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0], args.join(' ')).toMatch(first);
+      expect(r.stderr).not.toMatch(stackLine);
+    }
+  });
+
+  it('raw JavaScript errors are internal errors (exit 70), difflm\'s own are bad input (exit 1)', () => {
+    expect(errorLine('train', new RangeError('Invalid typed array length: -1'), false)).toEqual({
+      line: 'difflm train: internal error: Invalid typed array length: -1 (a bug, or an input difflm did not check; rerun with --debug for the stack and report it)', code: 70,
+    });
+    expect(errorLine('eval', new Error('--batches must be a positive integer\n  at somewhere'), false)).toEqual({ line: 'difflm eval: --batches must be a positive integer', code: 1 });
+    const wasm = Object.assign(new Error('Aborted()'), { name: 'RuntimeError' });
+    expect(errorLine('train', wasm, false).code).toBe(70);
+  });
+});
