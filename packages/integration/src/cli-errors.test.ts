@@ -46,7 +46,7 @@ describe('difflm train: bad inputs', () => {
     const bytes = readFileSync(last);
     writeFileSync(last, bytes.subarray(0, bytes.length - 10));
     const before = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8');
-    await expect(train('--run-dir', runDir, '--resume')).rejects.toThrow(/unreadable: truncated payload/);
+    await expect(train('--run-dir', runDir, '--resume')).rejects.toThrow(/unreadable: checksum mismatch \(the file is truncated/);
     bytes[bytes.length - 5]! ^= 0x55;
     writeFileSync(last, bytes);
     await expect(train('--run-dir', runDir, '--resume')).rejects.toThrow(/checksum mismatch/);

@@ -30,7 +30,7 @@ export async function openRun(runDir: string, components: RunComponents): Promis
   const config = parseTrainRunConfig(JSON.parse(readFileSync(paths.config, 'utf8')));
   const latest = listCheckpoints(paths).at(-1);
   if (!latest) throw new Error(`${runDir} has no checkpoint yet: train it (or resume it) until the first checkpoint is written`);
-  const { state } = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path);
+  const { state } = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path, latest.step);
   const data = await components.openData(config.data);
   const model = components.createModel(config.model, { seed: config.seed });
   try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,10 +102,55 @@ describe('runTraining and the run directory', () => {
     const back = decodeCheckpoint(bytes, 'x.ckpt');
     expect(back.state).toEqual(state);
     expect(back.config).toEqual(config);
-    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 3), 'x.ckpt')).toThrow(/x\.ckpt is unreadable: truncated payload/);
+    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 3), 'x.ckpt')).toThrow(/x\.ckpt is unreadable: checksum mismatch \(the file is truncated/);
     const bad = bytes.slice(); bad[bad.length - 1]! ^= 0xff;
     expect(() => decodeCheckpoint(bad, 'x.ckpt')).toThrow(/checksum mismatch/);
     expect(() => decodeCheckpoint(new Uint8Array(5), 'x.ckpt')).toThrow(/bad magic/);
+  });
+
+  it('rejects an edited header (the digest covers it) and a forged one (every value is checked before use)', () => {
+    const config = { any: 'thing' };
+    const state = {
+      version: 1 as const, step: 40, tokens: 96, flops: 1e6, rng: { kind: 'xoshiro128**' as const, s: [1, 2, 3, 4] as [number, number, number, number] }, data: { pos: 3 },
+      optimizer: { kind: 'laprop', step: 40, slots: { w: { m: { shape: [2], values: new Float32Array([0.5, -1]) } } } },
+      params: { w: { shape: [2], values: new Float32Array([1.5, 2.25]) }, v: { shape: [3], values: new Float32Array([1, 2, 3]) } },
+    };
+    const bytes = encodeCheckpoint(state, config);
+    const headLen = new DataView(bytes.buffer).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headLen))) as Record<string, any>;
+    const payload = bytes.subarray(12 + headLen, bytes.length - 32);
+    /** The file with its header replaced; `resign` recomputes the digest as a forger would. */
+    const withHeader = (h: unknown, resign: boolean): Uint8Array => {
+      const head = new TextEncoder().encode(JSON.stringify(h));
+      const out = new Uint8Array(12 + head.length + payload.length + 32);
+      out.set(bytes.subarray(0, 8), 0);
+      new DataView(out.buffer).setUint32(8, head.length, true);
+      out.set(head, 12);
+      out.set(payload, 12 + head.length);
+      const body = out.length - 32;
+      out.set(resign ? createHash('sha256').update(out.subarray(0, body)).digest() : bytes.subarray(bytes.length - 32), body);
+      return out;
+    };
+    const edit = (f: (h: Record<string, any>) => void): Record<string, any> => { const h = structuredClone(header); f(h); return h; };
+    // An edit that keeps valid JSON: the old digest no longer matches.
+    expect(() => decodeCheckpoint(withHeader(edit((h) => { h.step = 10; }), false), 'x.ckpt', 40)).toThrow(/x\.ckpt is unreadable: checksum mismatch/);
+    // Forged files with a recomputed digest: each value the reader would act on is refused, naming it.
+    const forged: [string, (h: Record<string, any>) => void, RegExp][] = [
+      ['a step that is not an integer', (h) => { h.step = 'ten'; }, /step "ten" is not a non-negative integer/],
+      ['a negative step', (h) => { h.step = -1; }, /step -1 is not a non-negative integer/],
+      ['tokens that are not a number', (h) => { h.tokens = null; }, /tokens null is not a non-negative number/],
+      ['an offset pointing at another tensor', (h) => { h.tensors[1].offset = 0; }, /offset 0 is not 8, where the previous tensor ends/],
+      ['a negative length', (h) => { h.tensors[0].length = -2; }, /length -2 does not match its shape \[2\]/],
+      ['a huge offset', (h) => { h.tensors[2].offset = 1e15; }, /offset 1000000000000000 is not 20/],
+      ['a shape that does not match the length', (h) => { h.tensors[0].shape = [3]; }, /length 2 does not match its shape \[3\]/],
+      ['a duplicated tensor', (h) => { h.tensors[1].key = h.tensors[0].key; }, /appears twice/],
+      ['a wrong payload size', (h) => { h.payloadBytes = 4; }, /payloadBytes 4 does not match the 28 payload bytes/],
+      ['tensors not covering the payload', (h) => { h.tensors.pop(); }, /the tensors cover 20 of the 28 payload bytes/],
+    ];
+    for (const [what, f, message] of forged) expect(() => decodeCheckpoint(withHeader(edit(f), true), 'x.ckpt'), what).toThrow(message);
+    // A consistent forgery of the step is caught by the file name it was found under.
+    expect(() => decodeCheckpoint(withHeader(edit((h) => { h.step = 10; h.optimizer.step = 10; }), true), 'step-00000040.ckpt', 40)).toThrow(/header says step 10 but its file name says step 40/);
+    expect(decodeCheckpoint(withHeader(header, true), 'x.ckpt', 40).state).toEqual(state);
   });
 
   it('bad inputs give clear errors and leave no run directory', async () => {

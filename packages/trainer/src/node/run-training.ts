@@ -89,7 +89,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     const checkpoints = exists ? listCheckpoints(paths) : [];
     const latest = checkpoints.at(-1);
     if (latest) {
-      const decoded = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path);
+      const decoded = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path, latest.step);
       if (canonical(decoded.config) !== canonical(config)) throw new Error(`checkpoint ${latest.path} was written by a different config than ${paths.config}: the run directory is inconsistent; start a new run`);
       resumeState = decoded.state;
     }
