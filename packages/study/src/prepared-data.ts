@@ -3,10 +3,10 @@
 // ($DIFFLM_CACHE_DIR or ~/.cache/difflm/data, the same place `difflm train` uses). Run processes on
 // one machine prepare it once: the first takes a lock directory, the others wait for it.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { createTokenizer, openCorpus, prepareShards } from '@difflm/data';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { createTokenizer, openCorpus, prepareShards, processAlive } from '@difflm/data';
 
 export interface StudyData {
   readonly corpus: string;
@@ -30,17 +30,27 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
   if (data.tokenizer !== 'byte') {
     throw new Error(`data.tokenizer "${data.tokenizer}": the study runner tokenises corpora with the byte tokenizer only; prepare shards with \`difflm data prepare --tokenizer ${data.tokenizer}\` and set data.dir`);
   }
-  const key = data.corpus === 'sotu' ? 'sotu' : `${basename(data.corpus).replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(resolve(data.corpus)).digest('hex').slice(0, 12)}`;
+  const key = data.corpus === 'sotu' ? 'sotu' : `${basename(data.corpus).replace(/[^\w.-]/g, '_')}-${corpusFingerprint(data.corpus)}`;
   const dir = join(dataCacheDir(), `${key}-byte`);
   const lock = `${dir}.lock`;
+  let waitingSaid = false;
   for (;;) {
     if (existsSync(join(dir, 'metadata.json'))) return dir;
     mkdirSync(dataCacheDir(), { recursive: true });
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
     } catch {
-      // Someone else is preparing it; a lock older than 10 minutes is from a dead process.
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000) rmSync(lock, { recursive: true, force: true });
+      // Someone else is preparing it. A lock whose owner process has died (kill -9) is taken over at once; one
+      // without an owner file (its owner died between the two calls above) after 30 s; any lock after 10 minutes.
+      const owner = lockOwner(lock);
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      const dead = owner ? owner.host === hostname() && !processAlive(owner.pid) : age > 30_000;
+      if (dead || age > 600_000) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (!waitingSaid && age > 2_000) {
+        waitingSaid = true;
+        process.stderr.write(`waiting for process ${owner?.pid ?? '?'} to finish preparing ${data.corpus} into ${dir}\n`);
+      }
       await sleep(200);
       continue;
     }
@@ -54,4 +64,35 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
       rmSync(lock, { recursive: true, force: true });
     }
   }
+}
+
+function lockOwner(lock: string): { pid: number; host: string } | null {
+  try {
+    const o = JSON.parse(readFileSync(join(lock, 'owner'), 'utf8')) as { pid?: unknown; host?: unknown };
+    return typeof o.pid === 'number' && typeof o.host === 'string' ? { pid: o.pid, host: o.host } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the cache key of a corpus path is made of: its resolved path and its content (every file's relative path,
+ * size and bytes, in sorted order), so an edited corpus is prepared again instead of reusing the old shards.
+ */
+export function corpusFingerprint(corpus: string): string {
+  const root = resolve(corpus);
+  if (!existsSync(root)) throw new Error(`data.corpus: ${corpus} does not exist; give a text/JSONL file or a directory of them`);
+  const h = createHash('sha256').update(root).update('\0');
+  const files: string[] = [];
+  const walk = (p: string): void => {
+    const st = statSync(p);
+    if (st.isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
+    else if (st.isFile()) files.push(p);
+  };
+  walk(root);
+  for (const f of files) {
+    const bytes = readFileSync(f);
+    h.update(relative(root, f)).update('\0').update(String(bytes.length)).update('\0').update(bytes);
+  }
+  return h.digest('hex').slice(0, 16);
 }

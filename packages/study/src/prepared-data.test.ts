@@ -1,0 +1,69 @@
+// The shared corpus cache: keyed by the corpus's content (an edited corpus is prepared again), and a lock or a
+// half-written directory left by a killed preparer is cleaned up by the next one instead of blocking it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openShards } from '@difflm/data';
+import { corpusFingerprint, dataCacheDir, preparedDataDir } from './prepared-data.js';
+
+/** A pid that certainly belongs to no live process: a child that has already exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(r.stdout);
+}
+
+describe('preparedDataDir', () => {
+  let tmp: string;
+  let saved: string | undefined;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'difflm-prep-'));
+    saved = process.env.DIFFLM_CACHE_DIR;
+    process.env.DIFFLM_CACHE_DIR = join(tmp, 'cache');
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.DIFFLM_CACHE_DIR; else process.env.DIFFLM_CACHE_DIR = saved;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const docs = (n: number): string => Array.from({ length: n }, (_, i) => `document number ${i} ${'lorem ipsum dolor '.repeat(20)}`).join('\n\n');
+
+  it('prepares an edited corpus again instead of reusing the old shards', async () => {
+    const corpus = join(tmp, 'docs.txt');
+    writeFileSync(corpus, docs(282));
+    const first = await preparedDataDir({ corpus, tokenizer: 'byte' });
+    const before = openShards(first).metadata;
+    writeFileSync(corpus, docs(30));
+    const second = await preparedDataDir({ corpus, tokenizer: 'byte' });
+    expect(second).not.toBe(first);
+    const after = openShards(second).metadata;
+    expect(JSON.stringify(after)).not.toBe(JSON.stringify(before));
+    // Unchanged content: the same directory, not prepared again.
+    expect(await preparedDataDir({ corpus, tokenizer: 'byte' })).toBe(second);
+    expect(corpusFingerprint(corpus)).toBe(corpusFingerprint(corpus));
+  });
+
+  it('takes over at once a lock whose owner was killed, and removes the dead owner\'s partial directory', async () => {
+    const corpus = join(tmp, 'other.txt');
+    writeFileSync(corpus, docs(40));
+    const dir = join(dataCacheDir(), `other.txt-${corpusFingerprint(corpus)}-byte`);
+    const pid = deadPid();
+    mkdirSync(`${dir}.lock`, { recursive: true });
+    writeFileSync(join(`${dir}.lock`, 'owner'), JSON.stringify({ pid, host: (await import('node:os')).hostname() }));
+    const partial = join(dataCacheDir(), `.${dir.split('/').pop()}.partial-${pid}-x-y`);
+    mkdirSync(partial);
+    writeFileSync(join(partial, 'shard-000.bin'), Buffer.alloc(1024));
+    const t0 = Date.now();
+    const got = await preparedDataDir({ corpus, tokenizer: 'byte' });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(got).toBe(dir);
+    expect(existsSync(`${dir}.lock`)).toBe(false);
+    expect(existsSync(partial)).toBe(false);
+    expect(readdirSync(dataCacheDir()).filter((n) => n.includes('.partial-'))).toEqual([]);
+  });
+
+  it('names a missing corpus in one line', async () => {
+    await expect(preparedDataDir({ corpus: join(tmp, 'nope.txt'), tokenizer: 'byte' })).rejects.toThrow(/data\.corpus: .*nope\.txt does not exist/);
+  });
+});
