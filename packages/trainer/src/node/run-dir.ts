@@ -1,7 +1,7 @@
 // Files of a run directory (README.md, "Run directory"): config.json, metrics.jsonl, eval.jsonl,
 // summary.json and checkpoints/step-<n>.ckpt. Whole files are written atomically (temp file, fsync,
 // rename) so a run killed at any moment leaves either the old or the new file, never half of one.
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, appendFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RunPaths {
@@ -65,14 +65,44 @@ export function checkpointPath(paths: RunPaths, step: number): string {
   return join(paths.checkpoints, `step-${String(step).padStart(8, '0')}.ckpt`);
 }
 
-/** Checkpoints on disk, oldest first. Leftover temp files from a killed write are removed. */
+/** Checkpoints on disk, oldest first. Reads only: temp files of a write in progress are skipped, never removed. */
 export function listCheckpoints(paths: RunPaths): { step: number; path: string }[] {
   if (!existsSync(paths.checkpoints)) return [];
   const out: { step: number; path: string }[] = [];
   for (const f of readdirSync(paths.checkpoints)) {
-    if (f.includes('.tmp-')) { rmSync(join(paths.checkpoints, f), { force: true }); continue; }
     const m = /^step-(\d+)\.ckpt$/.exec(f);
     if (m) out.push({ step: Number(m[1]), path: join(paths.checkpoints, f) });
   }
   return out.sort((a, b) => a.step - b.step);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temp files (`<file>.tmp-<pid>`) that writers killed mid-write left in the run root and in
+ * checkpoints/. Only the trainer that owns the run calls this (eval and sample only read). A temp file of a live
+ * process stays; symlinks are never followed (a symlinked checkpoints/ folder is left alone). Returns what it removed.
+ */
+export function removeDeadTempFiles(paths: RunPaths): string[] {
+  const removed: string[] = [];
+  for (const dir of [paths.root, paths.checkpoints]) {
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (!st || !st.isDirectory()) continue;
+    for (const f of readdirSync(dir)) {
+      const m = /\.tmp-(\d+)$/.exec(f);
+      if (!m || processAlive(Number(m[1]))) continue;
+      const p = join(dir, f);
+      if (!lstatSync(p).isFile()) continue;
+      rmSync(p, { force: true });
+      removed.push(p);
+    }
+  }
+  return removed;
 }

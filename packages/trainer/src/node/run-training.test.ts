@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,12 @@ import { useBackend } from '@difflm/test-utils';
 import { arraySource, patternedTokens, standInMaskedObjective, tinyModel } from '../../test/tiny-model.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import type { RunComponents } from './run-components.js';
-import { readJsonl } from './run-dir.js';
+import { listCheckpoints, readJsonl, removeDeadTempFiles, runPaths } from './run-dir.js';
+
+/** A pid no live process has: a child that has exited. */
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+}
 import { runTraining } from './run-training.js';
 
 beforeAll(async () => { await useBackend('cpu'); });
@@ -85,11 +91,35 @@ describe('runTraining and the run directory', () => {
     await runTraining({ runDir, config: { ...config, checkpointEvery: 4 }, components, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 4) ctl.abort(); } });
     // Simulate a kill between checkpoints: extra metric lines and a half-written line after step 4.
     writeFileSync(join(runDir, 'metrics.jsonl'), readFileSync(join(runDir, 'metrics.jsonl'), 'utf8') + '{"step":5,"loss":1}\n{"step":6,"lo');
-    writeFileSync(join(runDir, 'checkpoints', 'step-00000008.ckpt.tmp-123'), 'partial');
+    const dead = deadPid();
+    writeFileSync(join(runDir, 'checkpoints', `step-00000008.ckpt.tmp-${dead}`), 'partial');
+    writeFileSync(join(runDir, `summary.json.tmp-${dead}`), '{"half');
+    // A live writer's temp file (here: this test process's) is not the trainer's to remove.
+    writeFileSync(join(runDir, 'checkpoints', `step-00000009.ckpt.tmp-${process.pid}`), 'in progress');
     await runTraining({ runDir, components, resume: true });
     const rows = readJsonl<{ step: number }>(join(runDir, 'metrics.jsonl'));
     expect(rows.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(readdirSync(join(runDir, 'checkpoints')).some((f) => f.includes('.tmp-'))).toBe(false);
+    expect(readdirSync(join(runDir, 'checkpoints')).filter((f) => f.includes('.tmp-'))).toEqual([`step-00000009.ckpt.tmp-${process.pid}`]);
+    expect(readdirSync(runDir).some((f) => f.includes('.tmp-'))).toBe(false);
+  });
+
+  it('readers never delete: temp files survive listing, and a symlinked checkpoints folder is not cleaned', async () => {
+    const runDir = join(tmp, 'readers');
+    await runTraining({ runDir, config: { ...config, checkpointEvery: 5 }, components });
+    const dead = deadPid();
+    const tmpFile = join(runDir, 'checkpoints', `step-00000011.ckpt.tmp-${dead}`);
+    writeFileSync(tmpFile, 'a writer in progress, as far as a reader knows');
+    expect(listCheckpoints(runPaths(runDir)).map((c) => c.step)).toEqual([5, 10]);
+    expect(existsSync(tmpFile)).toBe(true);
+    // checkpoints/ as a symlink to a folder elsewhere: the owner's clean-up leaves that folder alone.
+    const outside = join(tmp, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, `keep.tmp-${dead}`), 'not the run\'s');
+    const linked = join(tmp, 'linked');
+    mkdirSync(linked);
+    symlinkSync(outside, join(linked, 'checkpoints'));
+    expect(removeDeadTempFiles(runPaths(linked))).toEqual([]);
+    expect(existsSync(join(outside, `keep.tmp-${dead}`))).toBe(true);
   });
 
   it('checkpoint files round-trip and reject truncation and corruption', () => {

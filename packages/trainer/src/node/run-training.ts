@@ -11,7 +11,7 @@ import type { TrainingObjective } from '../training-objective.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import type { RunComponents } from './run-components.js';
 import { parseTrainRunConfig, type TrainRunConfig } from './run-config.js';
-import { appendJsonl, checkpointPath, listCheckpoints, readJsonl, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
+import { appendJsonl, checkpointPath, listCheckpoints, readJsonl, removeDeadTempFiles, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
 
 export type ProgressEvent =
   | { readonly type: 'step'; readonly totalSteps: number; readonly metrics: StepMetrics }
@@ -111,6 +111,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       if (resumeState) trainer.setState(resumeState);
       // Inputs are good: now the run directory becomes consistent with the restored state.
       mkdirSync(paths.checkpoints, { recursive: true });
+      removeDeadTempFiles(paths);
       if (!exists) writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       const fromStep = resumeState?.step ?? 0;
       truncateJsonl(paths.metrics, fromStep);
