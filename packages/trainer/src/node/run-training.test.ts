@@ -103,6 +103,23 @@ describe('runTraining and the run directory', () => {
     expect(readdirSync(runDir).some((f) => f.includes('.tmp-'))).toBe(false);
   });
 
+  it('a run directory killed while being created (empty checkpoints/, no config.json) starts cleanly, fresh or with resume', async () => {
+    for (const resume of [false, true]) {
+      const runDir = join(tmp, `half-created-${resume}`);
+      mkdirSync(join(runDir, 'checkpoints'), { recursive: true });
+      writeFileSync(join(runDir, `config.json.tmp-${deadPid()}`), '{"half');
+      const r = await runTraining({ runDir, config, components, resume });
+      expect(r.steps).toBe(r.totalSteps);
+      expect(existsSync(join(runDir, 'config.json'))).toBe(true);
+      expect(readdirSync(runDir).some((f) => f.includes('.tmp-'))).toBe(false);
+    }
+    // A directory with anything else in it is still refused.
+    const other = join(tmp, 'not-a-run');
+    mkdirSync(join(other, 'checkpoints'), { recursive: true });
+    writeFileSync(join(other, 'notes.txt'), 'mine');
+    await expect(runTraining({ runDir: other, config, components })).rejects.toThrow(/already exists and is not empty/);
+  });
+
   it('readers never delete: temp files survive listing, and a symlinked checkpoints folder is not cleaned', async () => {
     const runDir = join(tmp, 'readers');
     await runTraining({ runDir, config: { ...config, checkpointEvery: 5 }, components });

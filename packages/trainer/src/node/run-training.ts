@@ -1,7 +1,7 @@
 // runTraining: one training run in a run directory, resumable after a kill at any point.
 // Everything that can fail on bad input (config, data, model shape, checkpoint) is checked before the
 // run directory is created or touched, so a failed start leaves no half-made run behind.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { autoregressiveObjective } from '../autoregressive-objective.js';
 import { diffusionObjective } from '../diffusion-objective.js';
 import { evaluateHeldOut, type EvalMetrics } from '../evaluate.js';
@@ -48,7 +48,13 @@ const canonical = (v: unknown): string => JSON.stringify(v);
 
 export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const paths = runPaths(o.runDir);
-  const exists = existsSync(paths.root) && readdirSync(paths.root).length > 0;
+  // A directory holding nothing but an empty checkpoints/ folder (and dead writers' temp files) is what a kill
+  // during a run's creation leaves: nothing of it is worth keeping, so it counts as new.
+  const leftovers = existsSync(paths.root) ? readdirSync(paths.root) : [];
+  const onlyCreationDebris = leftovers.length > 0 && !existsSync(paths.config) && leftovers.every((f) =>
+    (f === 'checkpoints' && lstatSync(paths.checkpoints).isDirectory() && readdirSync(paths.checkpoints).length === 0) || /\.tmp-\d+$/.test(f));
+  if (onlyCreationDebris) removeDeadTempFiles(paths);
+  const exists = existsSync(paths.root) && readdirSync(paths.root).some((f) => !(onlyCreationDebris && f === 'checkpoints'));
   if (exists && !o.resume) throw new Error(`run directory ${paths.root} already exists and is not empty: pass resume (--resume) to continue it, or choose another run directory`);
   if (exists && !existsSync(paths.config)) throw new Error(`${paths.root} is not a difflm run directory (no config.json): choose an empty or new run directory`);
 
@@ -110,9 +116,11 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     try {
       if (resumeState) trainer.setState(resumeState);
       // Inputs are good: now the run directory becomes consistent with the restored state.
+      // config.json first: from then on the directory is a run that can be resumed, whatever is killed next.
+      mkdirSync(paths.root, { recursive: true });
+      if (!exists) writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       mkdirSync(paths.checkpoints, { recursive: true });
       removeDeadTempFiles(paths);
-      if (!exists) writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       const fromStep = resumeState?.step ?? 0;
       truncateJsonl(paths.metrics, fromStep);
       truncateJsonl(paths.eval, fromStep);
