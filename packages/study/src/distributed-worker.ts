@@ -1,14 +1,45 @@
 // A distributed worker: takes run jobs from the BullMQ queue and trains them in run processes (so the
 // event loop stays free to renew job locks). A killed worker's jobs are recovered by the stalled-job
 // check of the remaining workers after lockMs and run again; finished jobs are never taken again.
-import { Worker } from 'bullmq';
-import { join } from 'node:path';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULT_QUEUE, type RunJobData } from './distributed-coordinator.js';
 import type { ExecutorRef } from './executor-ref.js';
 import { redisOptionsFromUrl } from './redis-connection.js';
 import type { RunResult } from './run-executor.js';
 import { createRunProcessPool } from './run-process-pool.js';
 import { readRunResultFile } from './run-result-file.js';
+import { assertRunId, runIdOf, type RunConfig } from './run-config.js';
+
+/** Corpora a job may name without a data root: the ones embedded in @difflm/data. */
+const EMBEDDED_CORPORA = new Set(['sotu']);
+
+/**
+ * A queue job is untrusted input: check every field a worker acts on before it touches the disk. The run id must
+ * be a run id and the hash of the job's own config (so it cannot name a path, and a job cannot claim another run's
+ * directory); the corpus must be an embedded one or a path inside one of the worker's data roots.
+ */
+export function validateRunJob(data: unknown, dataRoots: readonly string[] = []): RunJobData {
+  const bad = (why: string): never => { throw new Error(`rejected job: ${why}`); };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) bad('its data is not an object');
+  const d = data as Record<string, unknown>;
+  if (typeof d.study !== 'string' || !/^[\w.-]{1,100}$/.test(d.study) || d.study === '.' || d.study === '..') bad(`study ${JSON.stringify(d.study)} is not a study name`);
+  if (typeof d.runId !== 'string') bad('runId is not a string');
+  try { assertRunId(d.runId as string); } catch (e) { bad((e as Error).message); }
+  const config = d.config as RunConfig | null;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) bad('config is not an object');
+  if (runIdOf(config!) !== d.runId) bad(`runId ${String(d.runId)} is not the hash of the job's config (${runIdOf(config!)}): the job was altered`);
+  const corpus = (config!.data as { corpus?: unknown } | undefined)?.corpus;
+  if (typeof corpus !== 'string' || corpus.length === 0) bad('config.data.corpus is not a string');
+  if (!EMBEDDED_CORPORA.has(corpus as string)) {
+    const abs = resolve(corpus as string);
+    const inside = dataRoots.some((root) => { const r = relative(resolve(root), abs); return r !== '' && !r.startsWith('..') && !isAbsolute(r); });
+    if (!isAbsolute(corpus as string) || !inside) {
+      bad(`config.data.corpus "${String(corpus)}" is neither an embedded corpus (${[...EMBEDDED_CORPORA].join(', ')}) nor an absolute path inside this worker's --data-root${dataRoots.length ? ` (${dataRoots.join(', ')})` : ' (none given)'}`);
+    }
+  }
+  return { study: d.study as string, runId: d.runId as string, config: config! };
+}
 
 export interface StudyWorkerOptions {
   readonly redisUrl: string;
@@ -18,6 +49,8 @@ export interface StudyWorkerOptions {
   readonly executor: ExecutorRef;
   /** Where run directories go on this machine. */
   readonly workDir: string;
+  /** Folders whose corpora jobs may name by absolute path (default: none; only embedded corpora). */
+  readonly dataRoots?: readonly string[];
   /** Job lock duration; a dead worker's job is taken over after about this long (default 30 s). */
   readonly lockMs?: number;
   /** How often a job may stall (its worker died) before it fails (default 5). */
@@ -38,7 +71,15 @@ export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyW
   const worker = new Worker<RunJobData, RunResult>(
     opts.queue ?? DEFAULT_QUEUE,
     async (job) => {
-      const { runId, config } = job.data;
+      let checked: RunJobData;
+      try {
+        checked = validateRunJob(job.data, opts.dataRoots);
+      } catch (e) {
+        const runId = typeof (job.data as { runId?: unknown })?.runId === 'string' ? String((job.data as { runId: string }).runId).slice(0, 40) : '(none)';
+        opts.onEvent?.({ type: 'job-failed', runId, error: (e as Error).message });
+        throw new UnrecoverableError((e as Error).message); // never retried, never run
+      }
+      const { runId, config } = checked;
       const runDir = join(opts.workDir, runId);
       // This machine finished the run before but died before reporting it: report, do not retrain.
       const saved = readRunResultFile(runDir);

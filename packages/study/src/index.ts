@@ -13,7 +13,7 @@ export { createRunProcessPool, RunCrashedError, type RunProcessPool } from './ru
 export { runLocally, type LocalRunOptions } from './local-runner.js';
 export { redisOptionsFromUrl, checkRedis } from './redis-connection.js';
 export { runDistributed, DEFAULT_QUEUE, type DistributedRunOptions, type RunJobData } from './distributed-coordinator.js';
-export { startStudyWorker, type StudyWorker, type StudyWorkerOptions } from './distributed-worker.js';
+export { startStudyWorker, validateRunJob, type StudyWorker, type StudyWorkerOptions } from './distributed-worker.js';
 export { STORED_THROUGHPUT, estimateRunSeconds, estimateRunSecondsMeasured, measuredCost, trainingFlopsPerToken, type BackendThroughput, type MeasuredCost } from './throughput.js';
 export { summarizeDryRun, formatDryRun, formatDuration, type DryRunSummary, type DryRunEstimate } from './dry-run.js';
 export { runStudy, studyPaths, type RunStudyOptions, type StudyOutcome } from './run-study.js';

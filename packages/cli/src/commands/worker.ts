@@ -11,6 +11,7 @@ export default defineCommand({
     queue: { type: 'string', description: 'BullMQ queue name (default difflm-runs)' },
     slots: { type: 'string', description: 'Runs trained at once on this machine (default: one per core)' },
     'work-dir': { type: 'string', description: 'Run directories on this machine (default ./studies/.worker)', default: 'studies/.worker' },
+    'data-root': { type: 'string', description: 'Comma-separated folders whose corpora jobs may name by absolute path (default: embedded corpora only)' },
     backend: backendArg,
     'lock-ms': { type: 'string', description: "Job lock; a dead worker's run is taken over after about this long (default 30000)" },
     executor: { type: 'string', description: 'Run executor: trainer (default); fake is for tests only', default: 'trainer' },
@@ -28,6 +29,7 @@ export default defineCommand({
         : { name: args.executor, options: { backend: args.backend } };
       const worker = await s.startStudyWorker({
         redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']),
+        dataRoots: (args['data-root'] ?? '').split(',').filter((p) => p.length > 0).map((p) => resolve(p)),
         ...(args.queue ? { queue: args.queue } : {}),
         ...(lockMs !== undefined ? { lockMs } : {}),
         onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type} ${e.runId}${e.error ? `: ${e.error.split('\n')[0]}` : ''}\n`),

@@ -1,0 +1,41 @@
+// Queue jobs are untrusted: a worker checks each one against its own config hash and its data roots before it
+// touches the disk (a hostile runId must not become a path, a hostile corpus must not be opened).
+import { describe, expect, it } from 'vitest';
+import { validateRunJob } from './distributed-worker.js';
+import { runIdOf, type RunConfig } from './run-config.js';
+import { parseStudyDefinition } from './study-definition.js';
+import { planStudy } from './study-plan.js';
+import { studyPreset } from './presets.js';
+
+const plan = planStudy(parseStudyDefinition(studyPreset('quick'), 'preset quick'));
+const run = plan.runs[0]!;
+const good = { study: 'quick', runId: run.id, config: run.config };
+
+describe('validateRunJob', () => {
+  it('accepts the coordinator\'s own jobs unchanged', () => {
+    expect(validateRunJob(structuredClone(good))).toEqual(good);
+  });
+
+  const withCorpus = (corpus: string): { study: string; runId: string; config: RunConfig } => {
+    const config = { ...run.config, data: { ...run.config.data, corpus } };
+    return { study: 'quick', runId: runIdOf(config), config };
+  };
+
+  it.each([
+    ['a path as run id', { ...good, runId: '../../x' }, /"\.\.\/\.\.\/x" is not a run id/],
+    ['a run id that is not its config\'s hash', { ...good, runId: 'r0123456789abcdef' }, /is not the hash of the job's config/],
+    ['an altered config under the original id', { ...good, config: { ...run.config, steps: run.config.steps + 1 } }, /the job was altered/],
+    ['a study name that walks up', { ...good, study: '..' }, /study "\.\." is not a study name/],
+    ['no data at all', null, /its data is not an object/],
+    ['a system file as corpus', withCorpus('/etc/passwd'), /config\.data\.corpus "\/etc\/passwd" is neither an embedded corpus .* \(none given\)/],
+    ['a relative corpus path', withCorpus('docs.txt'), /config\.data\.corpus "docs\.txt" is neither/],
+  ])('rejects %s', (_what, job, message) => {
+    expect(() => validateRunJob(job)).toThrow(message);
+  });
+
+  it('accepts a corpus inside a data root and refuses one that escapes it', () => {
+    expect(validateRunJob(withCorpus('/srv/corpora/docs.txt'), ['/srv/corpora']).config.data.corpus).toBe('/srv/corpora/docs.txt');
+    expect(() => validateRunJob(withCorpus('/srv/corpora/../secrets.txt'), ['/srv/corpora'])).toThrow(/neither an embedded corpus/);
+    expect(() => validateRunJob(withCorpus('/srv/corpora-other/x.txt'), ['/srv/corpora'])).toThrow(/neither an embedded corpus/);
+  });
+});
