@@ -66,7 +66,8 @@ const replicatesSchema = z.object({
 const priorSchema = z.object({ flopsPerToken: z.object({ A: positive, alpha: z.number().finite() }).strict() }).strict();
 
 export const studyDefinitionSchema = z.object({
-  name: z.string().regex(/^[\w.-]+$/, 'a study name may use letters, digits, ".", "_" and "-" only (it names a directory)'),
+  name: z.string().max(100, 'a study name has at most 100 characters').regex(/^[\w.-]+$/, 'a study name may use letters, digits, ".", "_" and "-" only (it names a directory)')
+    .refine((n) => !/^\.+$/.test(n), 'a study name may not be "." or ".." (it names a directory under the studies folder)'),
   description: z.string().optional(),
   noise: z.array(noiseEntry).min(1, 'list at least one noise type'),
   /** Model sizes trained at every budget that lists none of its own. */

@@ -87,6 +87,7 @@ describe('bad study definitions fail before any work with the field and the fix'
     expect(() => parseStudyDefinition({ ...base(), budgets: [1e10, -5] })).toThrow(/budgets\.1/);
     expect(() => parseStudyDefinition({ ...base(), grid: {} })).toThrow(/Unrecognized key: "grid"/);
     expect(() => parseStudyDefinition({ ...base(), name: 'a/b' })).toThrow(/name: a study name may use/);
+    for (const dots of ['..', '.', '...']) expect(() => parseStudyDefinition({ ...base(), name: dots })).toThrow(/name: a study name may not be "." or ".."/);
     expect(() => planStudy(parseStudyDefinition({ ...base(), models: ['L2-D64', 'tiny'], budgets: [1e12], replicates: undefined }))).toThrow(/models\[1\]: model size "tiny" is not of the form/);
     expect(() => planStudy(parseStudyDefinition({ ...base(), budgets: [{ flops: 1e12, models: ['L2-D64', 'tiny'] }], replicates: undefined }))).toThrow(/budgets\[0\]\.models\[1\]: model size "tiny"/);
     expect(() => planStudy(parseStudyDefinition({ ...base(), replicates: { count: 3, points: [{ model: 'L2-D64-H2', budget: 1e11 }] } }))).toThrow(/replicates\.points\[0\]: L2-D64-H2 at 1\.00e\+11 FLOPs is not a grid point of this study/);
