@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRedis, redisOptionsFromUrl } from './redis-connection.js';
 
@@ -9,6 +12,21 @@ describe('Redis URLs', () => {
     expect(tls).toMatchObject({ host: 'cache.example.com', port: 6379, username: 'alice', password: 'pw', tls: { servername: 'cache.example.com' } });
     expect(() => redisOptionsFromUrl('http://x')).toThrow(/unsupported scheme "http:"/);
     expect(() => redisOptionsFromUrl('localhost:6379')).toThrow(/unsupported scheme|not a URL/);
+  });
+
+  it('never echoes a password in an error, and takes one from the environment or a file', () => {
+    for (const bad of ['redis://:hunter2@host:notaport', 'redis://bob:hunter2@[bad', 'http://bob:hunter2@host', 'redis://:hunter2@host/abc']) {
+      let message = '';
+      try { redisOptionsFromUrl(bad, {}, {}); } catch (e) { message = (e as Error).message; }
+      expect(message, bad).toMatch(/^--redis: /);
+      expect(message, bad).not.toContain('hunter2');
+    }
+    expect(redisOptionsFromUrl('redis://host', {}, { DIFFLM_REDIS_PASSWORD: 'from-env' }).password).toBe('from-env');
+    const file = join(mkdtempSync(join(tmpdir(), 'difflm-redis-')), 'pw');
+    writeFileSync(file, 'from-file\n');
+    expect(redisOptionsFromUrl('redis://host', {}, { DIFFLM_REDIS_PASSWORD_FILE: file }).password).toBe('from-file');
+    expect(redisOptionsFromUrl('redis://:in-url@host', {}, { DIFFLM_REDIS_PASSWORD: 'from-env' }).password).toBe('in-url');
+    expect(() => redisOptionsFromUrl('redis://host', {}, { DIFFLM_REDIS_PASSWORD_FILE: '/no/such/file' })).toThrow(/DIFFLM_REDIS_PASSWORD_FILE: cannot read \/no\/such\/file \(ENOENT\)/);
   });
 
   it('an unreachable Redis is a clear, fast error', async () => {

@@ -1,5 +1,6 @@
 // Redis connections for the distributed mode. URLs: redis://[user:password@]host[:port][/db] and
 // rediss:// for TLS (ioredis options; a private CA comes from NODE_EXTRA_CA_CERTS or `tls.ca`). `checkRedis` fails fast, with the fix, when Redis is unreachable.
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 
 export interface RedisConnectionOptions {
@@ -19,19 +20,28 @@ export interface RedisSettings {
   maxRetriesPerRequest: null;
 }
 
-/** ioredis options for a Redis URL. */
-export function redisOptionsFromUrl(url: string, opts: RedisConnectionOptions = {}): RedisSettings {
+/** The URL with any password replaced by ***, for messages (also for strings that do not parse as URLs). */
+export function redactRedisUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@]*?:)[^@/]*@/i, '$1***@');
+}
+
+/**
+ * ioredis options for a Redis URL. A password not in the URL (which `ps` shows) comes from DIFFLM_REDIS_PASSWORD,
+ * or from the file DIFFLM_REDIS_PASSWORD_FILE names (its first line).
+ */
+export function redisOptionsFromUrl(url: string, opts: RedisConnectionOptions = {}, env: NodeJS.ProcessEnv = process.env): RedisSettings {
+  const shown = redactRedisUrl(url);
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new Error(`--redis: "${url}" is not a URL; use redis://[user:password@]host[:port][/db] or rediss://... for TLS`);
+    throw new Error(`--redis: "${shown}" is not a URL; use redis://[user:password@]host[:port][/db] or rediss://... for TLS`);
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new Error(`--redis: unsupported scheme "${u.protocol}" in "${url}"; use redis:// or rediss:// (TLS)`);
+    throw new Error(`--redis: unsupported scheme "${u.protocol}" in "${shown}"; use redis:// or rediss:// (TLS)`);
   }
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new Error(`--redis: database "${u.pathname.slice(1)}" in "${url}" must be a non-negative integer`);
+  if (!Number.isInteger(db) || db < 0) throw new Error(`--redis: database "${u.pathname.slice(1)}" in "${shown}" must be a non-negative integer`);
   const options: RedisSettings = {
     host: u.hostname || '127.0.0.1',
     port: u.port ? Number(u.port) : 6379,
@@ -40,6 +50,14 @@ export function redisOptionsFromUrl(url: string, opts: RedisConnectionOptions = 
   };
   if (u.username) options.username = decodeURIComponent(u.username);
   if (u.password) options.password = decodeURIComponent(u.password);
+  else if (env.DIFFLM_REDIS_PASSWORD) options.password = env.DIFFLM_REDIS_PASSWORD;
+  else if (env.DIFFLM_REDIS_PASSWORD_FILE) {
+    try {
+      options.password = readFileSync(env.DIFFLM_REDIS_PASSWORD_FILE, 'utf8').split(/\r?\n/)[0]!;
+    } catch (e) {
+      throw new Error(`DIFFLM_REDIS_PASSWORD_FILE: cannot read ${env.DIFFLM_REDIS_PASSWORD_FILE} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); point it at a file whose first line is the password`);
+    }
+  }
   if (u.protocol === 'rediss:') options.tls = { servername: u.hostname, ...opts.tls };
   return options;
 }
