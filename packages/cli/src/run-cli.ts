@@ -28,7 +28,11 @@ export function errorLine(command: string | undefined, e: unknown, debug: boolea
     return { line: `${unknown ? 'difflm' : where}: ${stripAnsi(e.message)} (see difflm ${command && !unknown ? `${command} ` : ''}--help)`, code: EXIT.usage };
   }
   const message = e instanceof Error ? e.message : String(e);
-  const first = message.split('\n').find((l) => l.trim().length > 0) ?? 'unknown error';
+  // One line: a message that lists its problems under a heading ("invalid training config:\n  - a\n  - b")
+  // becomes "invalid training config: a; b".
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const head = lines[0] ?? 'unknown error';
+  const first = head.endsWith(':') && lines.length > 1 ? `${head} ${lines.slice(1).map((l) => l.replace(/^[-•*]\s*/, '')).join('; ')}` : head;
   if (isInternalError(e)) {
     return { line: `${where}: internal error: ${first}${debug ? '' : ' (a bug, or an input difflm did not check; rerun with --debug for the stack and report it)'}`, code: EXIT.internal };
   }

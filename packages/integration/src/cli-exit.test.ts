@@ -76,6 +76,26 @@ describe('difflm: errors a user sees', () => {
     }
   });
 
+  it('sizes that cannot work are refused before any work, with the limit and the fix', () => {
+    const config = join(tmp, 'eval-batches.json');
+    writeFileSync(config, JSON.stringify({ eval: { batches: 100000 }, budget: { steps: 3 }, batchSize: 2, seqLen: 16 }));
+    const cases: [string[], RegExp][] = [
+      [['--batch', '100000000'], /batchSize × seqLen = 6400000000 tokens exceeds 1048576 per micro-batch; use gradAccumSteps/],
+      [['--seq-len', '1000000'], /seqLen: 1000000 exceeds 65536 tokens per sequence/],
+      [['--depth', '64'], /model and batch need about \d+\.\d GiB .* more than this machine's .* choose a smaller model/],
+      [['--config', config], /eval\.batches: 100000 exceeds 10000 held-out batches/],
+    ];
+    for (const [args, message] of cases) {
+      const runDir = join(tmp, `run-size-${args[0]!.replace(/\W/g, '')}`);
+      const r = difflm(['train', '--run-dir', runDir, ...args]);
+      expect(r.code, args.join(' ')).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0], args.join(' ')).toMatch(message);
+      expect(existsSync(runDir), args.join(' ')).toBe(false);
+    }
+  });
+
   it('raw JavaScript errors are internal errors (exit 70), difflm\'s own are bad input (exit 1)', () => {
     expect(errorLine('train', new RangeError('Invalid typed array length: -1'), false)).toEqual({
       line: 'difflm train: internal error: Invalid typed array length: -1 (a bug, or an input difflm did not check; rerun with --debug for the stack and report it)', code: 70,

@@ -7,7 +7,7 @@ import { backendArg, pluginsArg, runDirArg, pluginNames } from '../shared-args.j
 import cliProgress from 'cli-progress';
 import { selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
-import { runTraining, type ProgressEvent } from '@difflm/trainer/node';
+import { assertFitsInMemory, parseTrainRunConfig, runTraining, type ProgressEvent } from '@difflm/trainer/node';
 import { defaultRunComponents, loadPlugins, preparedCorpusDir } from '../run-components.js';
 import { buildTrainConfig, type TrainFlags } from '../train-config.js';
 
@@ -62,7 +62,8 @@ export default defineCommand({
       }
       // Check the flags and the config file before any work (corpus preparation takes seconds to minutes):
       // the real vocabulary is known only once the data is there, so this pass uses the byte tokenizer's.
-      buildTrainConfig(flags, fileConfig, { dir: '(checked before the data is prepared)', vocabSize: 260 });
+      const early = parseTrainRunConfig(buildTrainConfig(flags, fileConfig, { dir: '(checked before the data is prepared)', vocabSize: 260 }));
+      assertFitsInMemory(early);
       const fileData = (fileConfig.data as { dir?: string } | undefined)?.dir;
       const dataDir = args.data ?? fileData ?? (await preparedCorpusDir(args.corpus ?? 'sotu', status));
       if (!existsSync(dataDir)) throw new Error(`--data: ${dataDir} does not exist; prepare it with \`difflm data prepare --out ${dataDir}\` or omit --data to use the embedded corpus`);

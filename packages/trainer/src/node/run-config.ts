@@ -68,7 +68,22 @@ export const trainRunConfigSchema = z.strictObject({
   checkpointEvery: positiveInt.default(100),
   /** Checkpoints kept on disk (the newest ones). */
   keepCheckpoints: positiveInt.default(2),
+}).superRefine((c, ctx) => {
+  // Sizes that cannot work are refused here, before any data or model is touched, with the limit and the fix.
+  const tokens = c.batchSize * c.seqLen;
+  if (c.seqLen > MAX_SEQ_LEN) ctx.addIssue({ code: 'custom', path: ['seqLen'], message: `${c.seqLen} exceeds ${MAX_SEQ_LEN} tokens per sequence` });
+  else if (tokens > MAX_STEP_TOKENS) ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batchSize × seqLen = ${tokens} tokens exceeds ${MAX_STEP_TOKENS} per micro-batch; use gradAccumSteps for larger batches` });
+  const evalTokens = (c.eval.batchSize ?? c.batchSize) * c.seqLen;
+  if (evalTokens > MAX_STEP_TOKENS) ctx.addIssue({ code: 'custom', path: ['eval', 'batchSize'], message: `eval.batchSize × seqLen = ${evalTokens} tokens exceeds ${MAX_STEP_TOKENS}; use more, smaller batches` });
+  if (c.eval.batches > MAX_EVAL_BATCHES) ctx.addIssue({ code: 'custom', path: ['eval', 'batches'], message: `${c.eval.batches} exceeds ${MAX_EVAL_BATCHES} held-out batches per evaluation; a larger eval.batchSize gives the same tokens in fewer batches` });
+  if (c.eval.levels > MAX_EVAL_LEVELS) ctx.addIssue({ code: 'custom', path: ['eval', 'levels'], message: `${c.eval.levels} exceeds ${MAX_EVAL_LEVELS} λ levels` });
 });
+
+/** Limits of one run (see the superRefine above); far beyond what a CPU trains, and what a GPU holds. */
+export const MAX_SEQ_LEN = 65_536;
+export const MAX_STEP_TOKENS = 1 << 20;
+export const MAX_EVAL_BATCHES = 10_000;
+export const MAX_EVAL_LEVELS = 1024;
 
 /** The resolved config (every default filled in). */
 export type TrainRunConfig = z.output<typeof trainRunConfigSchema>;

@@ -1,6 +1,7 @@
 // runTraining: one training run in a run directory, resumable after a kill at any point.
 // Everything that can fail on bad input (config, data, model shape, checkpoint) is checked before the
 // run directory is created or touched, so a failed start leaves no half-made run behind.
+import { totalmem } from 'node:os';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { autoregressiveObjective } from '../autoregressive-objective.js';
 import { diffusionObjective } from '../diffusion-objective.js';
@@ -76,6 +77,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   }
 
   // Everything below may throw on bad input; nothing is written yet.
+  assertFitsInMemory(config);
   const data = await o.components.openData(config.data);
   const model = o.components.createModel(config.model, { seed: config.seed });
   try {
@@ -187,4 +189,24 @@ function differingPaths(a: unknown, b: unknown, at = ''): { path: string; given:
     return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((k) => differingPaths(a[k], b[k], at ? `${at}.${k}` : k));
   }
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: at || '(config)', given: JSON.stringify(a) ?? 'unset', stored: JSON.stringify(b) ?? 'unset' }];
+}
+
+/**
+ * Refuse a model and batch that cannot fit in this machine's memory, before building them (a 64-layer model used
+ * to end in a WebAssembly abort). The estimate is rough on purpose — weights, gradients and two optimizer moments
+ * (16 bytes per parameter) plus about 24·d·L + 3·V floats of activations per token — and only refuses what is
+ * clearly impossible (more than 90% of the memory).
+ */
+export function assertFitsInMemory(config: TrainRunConfig, totalBytes: number = totalmem()): void {
+  const m = config.model as { dModel?: unknown; nLayers?: unknown; vocabSize?: unknown };
+  const d = typeof m.dModel === 'number' ? m.dModel : NaN, L = typeof m.nLayers === 'number' ? m.nLayers : NaN;
+  const V = typeof m.vocabSize === 'number' ? m.vocabSize : 50_000;
+  if (!(d > 0 && L > 0)) return; // the model factory validates the architecture itself
+  const params = 12 * L * d * d + 2 * V * d;
+  const tokens = config.batchSize * config.seqLen;
+  const bytes = 16 * params + 4 * tokens * (24 * d * L + 3 * V);
+  if (bytes > 0.9 * totalBytes) {
+    const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
+    throw new Error(`model and batch need about ${gb(bytes)} (${params.toExponential(2)} parameters at d = ${d}, L = ${L}; ${tokens} tokens per micro-batch), more than this machine's ${gb(totalBytes)}: choose a smaller model (--depth) or batch (--batch, gradAccumSteps)`);
+  }
 }
