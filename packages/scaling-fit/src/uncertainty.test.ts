@@ -43,4 +43,14 @@ describe('loss uncertainties and the token-bound frontier', () => {
     }
     expect(JSON.stringify(tokenFrontierSpec(fit.tokenFrontiers))).toContain('optimal tokens D*');
   });
+  it('marks vertices of usable budgets only, so an out-of-range vertex does not stretch the axes', () => {
+    const budgets = structuredClone(fit.isoflop.masked!);
+    const sizes = budgets[0]!.points.map((p) => p.flopsPerToken!);
+    // The first budget as an unusable fit whose vertex lies decades below the sampled sizes.
+    budgets[0] = { ...budgets[0]!, ok: false, parabolas: { ...budgets[0]!.parabolas, flopsPerToken: { ...budgets[0]!.parabolas.flopsPerToken!, optimum: 1e-4 } } };
+    const spec = isoflopSpec('masked', budgets) as { layer: { mark: { shape?: string }; data: { values: { budget: number }[] }; encoding: { x: { scale: { domain: [number, number] } } } }[] };
+    const diamonds = spec.layer.find((l) => l.mark.shape === 'diamond')!;
+    expect(diamonds.data.values.map((v) => v.budget)).toEqual(budgets.slice(1).map((b) => b.budget));
+    expect(spec.layer[0]!.encoding.x.scale.domain[0]).toBeGreaterThan(Math.min(...sizes) / 2);
+  });
 });

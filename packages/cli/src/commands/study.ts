@@ -13,6 +13,7 @@ export default defineCommand({
     'dry-run': { type: 'boolean', description: 'Print the grid, FLOPs, tokens and estimated wall time; run nothing' },
     dir: { type: 'string', description: 'Study directory (default ./studies/<name>)' },
     workers: { type: 'string', description: 'Local run processes (default: one per core)' },
+    seed: { type: 'string', description: "The study's seed (training data order, init and noise of every run; replicates use seed+1, ...); default the definition's. A seed given here also names the default directory (./studies/<name>-seed<k>)" },
     redis: { type: 'string', description: 'Distributed mode: enqueue on this Redis (redis://[:password@]host:port, rediss:// for TLS) for `difflm worker`s' },
     queue: { type: 'string', description: 'BullMQ queue name (default difflm-runs)' },
     backend: backendArg,
@@ -25,11 +26,16 @@ export default defineCommand({
     try {
       const s = await import('@difflm/study');
       if (!args.preset === !args.file) throw new Error('give exactly one of --preset <quick|micro|paper> or --file <study.json>');
-      const definition = args.file
+      let definition = args.file
         ? s.parseStudyJson(readFileSync(args.file, 'utf8'), args.file)
         : s.parseStudyDefinition(s.studyPreset(args.preset!), `preset ${args.preset}`);
       const workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
-      const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : { name: definition.name }) });
+      if (args.seed !== undefined) {
+        const seed = Number(args.seed);
+        if (!Number.isSafeInteger(seed) || seed < 0 || args.seed.trim() === '') throw new Error(`--seed must be a non-negative integer, got "${args.seed}"`);
+        definition = { ...definition, seed };
+      }
+      const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : { name: args.seed !== undefined ? `${definition.name}-seed${definition.seed}` : definition.name }) });
       if (args['dry-run']) {
         const plan = s.planStudy(definition);
         // Runs of this study that already finished here calibrate a measured estimate.

@@ -40,7 +40,9 @@ export function isoflopSpec(group: string, budgets: readonly IsoflopBudget[], ax
       return { budget: b.budget, x: Math.exp(lx), loss: Math.exp(q.c0 + q.c1 * lx + q.c2 * lx * lx) };
     });
   });
-  const optima = budgets.flatMap((b) => (b.parabolas[axis] ? [{ budget: b.budget, x: b.parabolas[axis]!.optimum, loss: b.parabolas[axis]!.lossAtOptimum }] : []));
+  // Vertices only of usable budgets: an unusable parabola's vertex can lie decades outside the sampled sizes, and
+  // plotting it would squeeze every measured point into a corner.
+  const optima = budgets.flatMap((b) => (b.ok && b.parabolas[axis] ? [{ budget: b.budget, x: b.parabolas[axis]!.optimum, loss: b.parabolas[axis]!.lossAtOptimum }] : []));
   const xDomain = domainOf([...points.map((p) => p.x), ...optima.map((o) => o.x)], 0.05);
   const yDomain = domainOf([...points.flatMap((p) => [p.lo, p.hi]), ...curves.map((c) => c.loss), ...optima.map((o) => o.loss)]);
   const x = { field: 'x', type: 'quantitative', scale: { ...log, ...(xDomain ? { domain: xDomain } : {}) }, axis: sci, title: AXIS_TITLE[axis] };
