@@ -1,7 +1,6 @@
 // A pool of run processes (one per slot). `execute` sends a run to an idle process and resolves with
 // its result; a process that dies mid-run rejects with RunCrashedError and is replaced on next use.
 import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,13 +45,16 @@ export interface RunProcessPoolOptions {
 }
 
 /**
- * Environment for each run process: the caller's, plus an even share of the cores for the native backend's matrix
- * kernels (OPENBLAS_NUM_THREADS = cores / processes, at least 1) unless the caller set it. Without the share every
- * process would start one thread per core and the processes would fight over the cores.
+ * Environment for each run process: the caller's, plus one thread for the native backend's matrix kernels
+ * (OPENBLAS_NUM_THREADS = 1) unless the caller set it. The count changes float rounding (measured: 1 vs 2 threads
+ * differ in the 7th digit after 60 steps, and training amplifies that), so it is the same for every run process
+ * whatever the number of processes or machines: a run gives the same result locally, on any worker, and when
+ * resumed. Tiny study models train fastest one thread per process anyway; a user who wants otherwise sets
+ * OPENBLAS_NUM_THREADS for the whole study (the runs record it in metrics.threads).
  */
-export function runProcessEnv(size: number, base: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function runProcessEnv(_size: number, base: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...base, ...extra };
-  if (env.OPENBLAS_NUM_THREADS === undefined) env.OPENBLAS_NUM_THREADS = String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, size))));
+  if (env.OPENBLAS_NUM_THREADS === undefined) env.OPENBLAS_NUM_THREADS = '1';
   return env;
 }
 
