@@ -59,7 +59,8 @@ export default defineCommand({
         // The run processes select the backend the same way on this machine: say which one they will train on.
         const { selectBackend } = await import('@difflm/backends');
         const chosen = await selectBackend(args.backend);
-        process.stderr.write(`run processes train on ${chosen.description}\n`);
+        const t = Number(process.env.OPENBLAS_NUM_THREADS ?? 1);
+        process.stderr.write(`${workers} run process${workers === 1 ? '' : 'es'} train on ${chosen.description.replace(/\d+ threads?/, `${t} kernel thread${t === 1 ? '' : 's'} each`)}\n`);
       }
       const { createStudyProgress } = await import('./study-progress.js');
       const progress = createStudyProgress(!args.json);
