@@ -43,7 +43,8 @@ export function deepMerge(a: Obj, b: Obj): Obj {
 }
 
 function num(flag: string, v: string | undefined, integer = false): number | undefined {
-  if (v === undefined || v === '') return undefined;
+  if (v === undefined) return undefined;
+  if (String(v).trim() === '') throw new Error(`--${flag} needs a value (got an empty one, as from "--${flag}=")`);
   const n = Number(v);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${flag} must be ${integer ? 'an integer' : 'a number'}, got "${v}"`);
   return n;

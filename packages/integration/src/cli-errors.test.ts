@@ -38,6 +38,17 @@ describe('difflm train: bad inputs', () => {
     });
   }
 
+  it('--resume with flags that would change the run → an error naming each difference; the same flags resume', async () => {
+    const runDir = join(tmp, 'resume-flags');
+    const flags = ['--data', data.dir, '--steps', '4', '--checkpoint-every', '2', '--batch', '2', '--seq-len', '16'];
+    await train('--run-dir', runDir, ...flags);
+    const before = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8');
+    await expect(train('--run-dir', runDir, '--resume', '--data', data.dir, '--steps', '500', '--lr', '99', '--noise', 'uniform', '--batch', '2', '--seq-len', '16', '--checkpoint-every', '2'))
+      .rejects.toThrow(/resume: budget\.steps \(500 here, 4 in the run\), objective\.noise\.id \("difflm\/uniform" here, "difflm\/masked" in the run\), schedule\.peakLr \(99 here, .* in the run\) differ from .*config\.json/);
+    expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')).toBe(before);
+    await train('--run-dir', runDir, '--resume', ...flags); // the command line that started the run resumes it
+  }, 60_000);
+
   it('a corrupt or truncated checkpoint → a clear error on --resume, the run directory unchanged', async () => {
     const runDir = join(tmp, 'corrupt');
     await train('--run-dir', runDir, '--data', data.dir, '--steps', '4', '--checkpoint-every', '2', '--batch', '2', '--seq-len', '16');

@@ -96,6 +96,23 @@ describe('difflm: errors a user sees', () => {
     }
   });
 
+  it('empty flag values and a config file that is not an object are refused, not ignored', () => {
+    const nullConfig = join(tmp, 'null.json');
+    writeFileSync(nullConfig, 'null');
+    const cases: [string[], string][] = [
+      [['train', '--lr=', '--steps', '2'], 'difflm train: --lr needs a value (got an empty one, as from "--lr=")'],
+      [['train', '--config', nullConfig], `difflm train: --config: ${nullConfig} must hold a JSON object (a TrainRunConfig), got null`],
+      [['sample', '--steps='], 'difflm sample: --steps needs a value (got an empty one, as from "--steps=")'],
+    ];
+    for (const [args, line] of cases) {
+      const runDir = join(tmp, `run-empty-${args[1]!.replace(/\W/g, '')}`);
+      const r = difflm([...args, '--run-dir', runDir]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim(), args.join(' ')).toBe(line);
+      expect(existsSync(runDir), args.join(' ')).toBe(false);
+    }
+  });
+
   it('raw JavaScript errors are internal errors (exit 70), difflm\'s own are bad input (exit 1)', () => {
     expect(errorLine('train', new RangeError('Invalid typed array length: -1'), false)).toEqual({
       line: 'difflm train: internal error: Invalid typed array length: -1 (a bug, or an input difflm did not check; rerun with --debug for the stack and report it)', code: 70,

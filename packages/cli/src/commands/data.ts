@@ -3,7 +3,8 @@ import { defineCommand } from 'citty';
 import type { ShardMetadata, SplitStats } from '@difflm/data';
 
 function parseNumber(flag: string, value: string | undefined, integer: boolean): number | undefined {
-  if (value === undefined || value === '') return undefined;
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new Error(`--${flag} needs a value (got an empty one, as from "--${flag}=")`);
   const n = Number(value);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${flag} must be ${integer ? 'an integer' : 'a number'}, got "${value}"`);
   return n;

@@ -97,14 +97,16 @@ async function writeReport(dir: string, fit: StudyFit): Promise<void> {
 }
 
 function numberFlag(name: string, v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined;
+  if (v === undefined) return undefined;
+  if (v.trim() === '') throw new Error(`--${name} needs a value (got an empty one, as from "--${name}=")`);
   const x = Number(v);
   if (!Number.isFinite(x)) throw new Error(`--${name} must be a number, got "${v}"`);
   return x;
 }
 
 function numberList(name: string, v: string | undefined): number[] | undefined {
-  if (v === undefined || v === '') return undefined;
+  if (v === undefined) return undefined;
+  if (v.trim() === '') throw new Error(`--${name} needs a value (got an empty one, as from "--${name}=")`);
   return v.split(',').map((s) => numberFlag(name, s.trim())!);
 }
 

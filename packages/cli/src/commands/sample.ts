@@ -11,14 +11,16 @@ import { openRun } from '@difflm/trainer/node';
 import { defaultRunComponents, loadPlugins } from '../run-components.js';
 
 function int(flag: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined || v === '') return undefined;
+  if (v === undefined) return undefined;
+  if (v.trim() === '') throw new Error(`--${flag} needs a value (got an empty one, as from "--${flag}=")`);
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer >= ${min}, got "${v}"`);
   return n;
 }
 
 function num(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined;
+  if (v === undefined) return undefined;
+  if (v.trim() === '') throw new Error(`--${flag} needs a value (got an empty one, as from "--${flag}=")`);
   const n = Number(v);
   if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got "${v}"`);
   return n;
@@ -52,12 +54,16 @@ export default defineCommand({
     const temperature = num('temperature', args.temperature) ?? 1;
     const topK = int('top-k', args['top-k'], 1);
     const topP = num('top-p', args['top-p']);
+    // Every flag is checked before the run is opened (a bad flag is reported as itself, not as a run problem).
+    const stepsFlag = int('steps', args.steps, 1);
+    const lengthFlag = int('length', args.length, 1);
+    const blockLength = args['block-length'] !== undefined ? int('block-length', args['block-length'], 1) : undefined;
     const plugins = await loadPlugins(pluginNames(args.plugins));
     await selectBackend(args.backend);
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {
       const tokenizer = await openShards(run.config.data.dir).tokenizer();
-      const length = int('length', args.length, 1) ?? run.config.seqLen;
+      const length = lengthFlag ?? run.config.seqLen;
       if (length > run.model.shape.seqLen) throw new Error(`--length ${length} exceeds the model context ${run.model.shape.seqLen}`);
       const promptIds = args.prompt ? tokenizer.encode(args.prompt) : [];
       const rng = createRng(seed);
@@ -70,10 +76,10 @@ export default defineCommand({
         const model = run.model;
         rows = await generate({
           objective: run.noise, denoise: (zt, mask) => model.apply(zt, mask), batchSize: numSamples, seqLen: length,
-          steps: int('steps', args.steps, 1) ?? length - promptLen, sampler, grid: args.grid, rng, temperature,
+          steps: stepsFlag ?? length - promptLen, sampler, grid: args.grid, rng, temperature,
           ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}),
           ...(promptLen > 0 ? { prompt: [Int32Array.from(promptIds)] } : {}),
-          ...(args['block-length'] ? { blockLength: int('block-length', args['block-length'], 1)! } : {}),
+          ...(blockLength !== undefined ? { blockLength } : {}),
         });
       } else {
         // The AR baseline starts after a document separator (EOS), as in the packed training data.

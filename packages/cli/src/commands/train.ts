@@ -58,7 +58,10 @@ export default defineCommand({
       let fileConfig: Record<string, unknown> = {};
       if (args.config) {
         if (!existsSync(args.config)) throw new Error(`--config: ${args.config} does not exist`);
-        try { fileConfig = JSON.parse(readFileSync(args.config, 'utf8')) as Record<string, unknown>; } catch (e) { throw new Error(`--config: ${args.config} is not valid JSON (${(e as Error).message})`); }
+        let parsed: unknown;
+        try { parsed = JSON.parse(readFileSync(args.config, 'utf8')); } catch (e) { throw new Error(`--config: ${args.config} is not valid JSON (${(e as Error).message})`); }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`--config: ${args.config} must hold a JSON object (a TrainRunConfig), got ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+        fileConfig = parsed as Record<string, unknown>;
       }
       // Check the flags and the config file before any work (corpus preparation takes seconds to minutes):
       // the real vocabulary is known only once the data is there, so this pass uses the byte tokenizer's.
