@@ -3,7 +3,7 @@
 // project outside the workspace, then run each scripts/consumer/*.mjs there. Each script imports a
 // package from ESM and runs something real through its public API; a non-zero exit fails the test.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -37,6 +37,27 @@ for (const f of scripts) {
   const r = spawnSync(process.execPath, [f], { cwd: app, stdio: 'inherit' });
   console.log(`${r.status === 0 ? 'ok  ' : 'FAIL'} consumer/${f}`);
   if (r.status !== 0) failed++;
+}
+// A second empty project with no compiler reachable (CC/CXX fail, no include path for OpenBLAS's headers): the
+// native backend must still install and train, through the tarball's prebuilt addon (ADR 0007).
+if (process.platform === 'linux' && process.arch === 'x64') {
+  const nocc = join(work, 'app-nocc');
+  sh('mkdir', ['-p', nocc], work);
+  writeFileSync(join(nocc, 'package.json'), JSON.stringify({ name: 'difflm-consumer-nocc', private: true, type: 'module' }, null, 2));
+  const pick = (name) => tarballs.find((t) => t.includes(`difflm-${name}-`));
+  const noccTarballs = ['backend-native', 'backends', 'models', 'noise', 'trainer', 'data'].map(pick);
+  const fake = join(work, 'no-compiler');
+  writeFileSync(fake, '#!/bin/sh\necho "no compiler here" >&2\nexit 1\n', { mode: 0o755 });
+  const env = { ...process.env, CC: fake, CXX: fake, CPATH: '', C_INCLUDE_PATH: '', CPLUS_INCLUDE_PATH: '' };
+  const r0 = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...noccTarballs], { cwd: nocc, stdio: 'inherit', env });
+  if (r0.status !== 0) { console.log('FAIL consumer-nocc install'); failed++; } else {
+    copyFileSync(join(root, 'scripts/consumer-nocc/native-train.mjs'), join(nocc, 'native-train.mjs'));
+    const r = spawnSync(process.execPath, ['native-train.mjs'], { cwd: nocc, stdio: 'inherit', env });
+    console.log(`${r.status === 0 ? 'ok  ' : 'FAIL'} consumer-nocc/native-train.mjs`);
+    if (r.status !== 0) failed++;
+  }
+  const tgz = tarballs.find((t) => t.includes('difflm-backend-native-'));
+  console.log(`@difflm/backend-native tarball: ${(statSync(tgz).size / 1e6).toFixed(1)} MB`);
 }
 if (!process.env.KEEP_CONSUMER) rmSync(work, { recursive: true, force: true });
 if (scripts.length === 0) { console.error('no consumer scripts found'); process.exit(1); }

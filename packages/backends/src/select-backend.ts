@@ -12,6 +12,8 @@ export interface SelectedBackend {
   readonly description: string;
   /** The TensorFlow.js namespace the backend is active in (use it for tensors and gradients). */
   readonly tf: Tf;
+  /** What ran, as plain values for a run directory: backend, tfjs version and, on native, the kernel and threads. */
+  readonly environment: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 export interface SelectBackendOptions {
@@ -22,7 +24,7 @@ export interface SelectBackendOptions {
 /** The parts of @difflm/backend-native used here (it is an optional peer, so it is typed structurally). */
 interface NativeModule {
   registerNativeKernels(tf: Tf): boolean;
-  nativeInfo(): { available: true; corename: string; threads: number } | { available: false; reason: string };
+  nativeInfo(): { available: true; corename: string; threads: number; origin?: string } | { available: false; reason: string };
 }
 
 /** An optional backend that could not be loaded, with why. */
@@ -78,19 +80,19 @@ async function loadBackend(name: ConcreteBackend, load: (s: string) => Promise<u
       throw new BackendUnavailable(name, '@tensorflow/tfjs-node-gpu loaded but found no usable GPU (check the NVIDIA driver, CUDA and cuDNN libraries on the library path)');
     }
     const description = `${name} (TensorFlow C library via ${pkg}, ${usingGpu ? 'GPU' : 'CPU'}) · tfjs ${tf.version.tfjs}`;
-    return { name, description, tf };
+    return { name, description, tf, environment: { backend: name, tfjs: tf.version.tfjs, gpu: usingGpu } };
   }
   const tf = (await load('@tensorflow/tfjs')) as Tf;
   if (name === 'cpu') {
     await activate(tf, 'cpu');
-    return { name, description: `cpu (plain JavaScript kernels; slow, for checks) · tfjs ${tf.version.tfjs}`, tf };
+    return { name, description: `cpu (plain JavaScript kernels; slow, for checks) · tfjs ${tf.version.tfjs}`, tf, environment: { backend: name, tfjs: tf.version.tfjs } };
   }
   if (name === 'wasm') {
     await loadOptional(load, 'wasm');
     await activate(tf, 'wasm');
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    return { name, description: `wasm (WebAssembly, SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : '1 thread'}) · tfjs ${tf.version.tfjs}`, tf };
+    return { name, description: `wasm (WebAssembly, SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : '1 thread'}) · tfjs ${tf.version.tfjs}`, tf, environment: { backend: name, tfjs: tf.version.tfjs, simd: Boolean(simd), multithreaded: Boolean(threads) } };
   }
   const native = (await loadOptional(load, 'native')) as Partial<NativeModule>;
   if (typeof native.registerNativeKernels !== 'function' || typeof native.nativeInfo !== 'function') {
@@ -101,7 +103,10 @@ async function loadBackend(name: ConcreteBackend, load: (s: string) => Promise<u
     throw new BackendUnavailable('native', info.available ? 'its kernels could not be registered' : info.reason);
   }
   await activate(tf, 'native');
-  return { name, description: `native (cpu backend with OpenBLAS kernels, ${info.corename}, ${info.threads} thread${info.threads === 1 ? '' : 's'}) · tfjs ${tf.version.tfjs}`, tf };
+  return {
+    name, description: `native (cpu backend with OpenBLAS kernels, ${info.corename}, ${info.threads} thread${info.threads === 1 ? '' : 's'}) · tfjs ${tf.version.tfjs}`, tf,
+    environment: { backend: name, tfjs: tf.version.tfjs, kernel: `OpenBLAS ${info.corename}`, threads: info.threads, addon: info.origin ?? null },
+  };
 }
 
 let current: SelectedBackend | undefined;

@@ -59,7 +59,7 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
     name: 'trainer',
     async run(config: RunConfig, ctx: RunContext): Promise<RunResult> {
       ready ??= import('@difflm/backends').then((b) => b.selectBackend(backend));
-      await ready;
+      const selected = (await ready) as { environment?: Readonly<Record<string, string | number | boolean | null>> };
       const t0 = Date.now();
       const dataDir = await preparedDataDir(config.data);
       const vocabSize = openShards(dataDir).metadata.vocabSize;
@@ -70,6 +70,7 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
         components,
         resume,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(selected?.environment ? { environment: selected.environment } : {}),
         onProgress: (e) => {
           if (e.type === 'step') ctx.onProgress?.({ step: e.metrics.step, steps: e.totalSteps, loss: e.metrics.elbo, tokensPerSec: e.metrics.tokensPerSec });
         },

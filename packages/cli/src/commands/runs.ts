@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
 
 // `difflm runs list | show <id> | export --format csv|jsonl`: read a study's results store.
@@ -9,7 +11,14 @@ const location = {
 async function openStore(args: { dir?: string; study?: string }) {
   const s = await import('@difflm/study');
   const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : {}), ...(args.study ? { name: args.study } : {}), mustExist: true });
-  return { s, store: s.openResultsStore(s.studyPaths(dir).db) };
+  return { s, dir, store: s.openResultsStore(s.studyPaths(dir).db) };
+}
+
+/** What each training session of a run ran on (its environment.jsonl), when the run directory is on this machine. */
+function runEnvironment(runDir: string): unknown[] | null {
+  const file = join(runDir, 'environment.jsonl');
+  if (!existsSync(file)) return null;
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => { try { return [JSON.parse(l) as unknown]; } catch { return []; } });
 }
 
 function fail(cmd: string, e: unknown) {
@@ -39,13 +48,15 @@ const show = defineCommand({
   args: { id: { type: 'positional', description: 'Run id (r + 16 hex digits)', required: true }, ...location },
   async run({ args }) {
     try {
-      const { s, store } = await openStore(args);
+      const { s, dir, store } = await openStore(args);
       const id = s.assertRunId(args.id);
       const run = store.get(id);
       if (!run) throw new Error(`no run ${id} in this study; see \`difflm runs list\``);
       const curve = store.curve(id);
       store.close();
-      process.stdout.write(`${JSON.stringify({ ...run, curve }, null, 2)}\n`);
+      // The backend and kernel each session trained on (local runs; a worker's run directory is on its machine).
+      const environment = runEnvironment(join(s.studyPaths(dir).runs, id));
+      process.stdout.write(`${JSON.stringify({ ...run, environment, curve }, null, 2)}\n`);
     } catch (e) { fail('show', e); }
   },
 });

@@ -98,7 +98,7 @@ export default defineCommand({
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      const result = await runTraining({ runDir, config, components, resume: Boolean(args.resume), onProgress, signal: ctl.signal });
+      const result = await runTraining({ runDir, config, components, resume: Boolean(args.resume), onProgress, signal: ctl.signal, environment: backend.environment });
       bar?.stop();
       if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {

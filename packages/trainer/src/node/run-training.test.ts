@@ -120,6 +120,20 @@ describe('runTraining and the run directory', () => {
     await expect(runTraining({ runDir: other, config, components })).rejects.toThrow(/already exists and is not empty/);
   });
 
+  it('records what each session trained on in environment.jsonl, and the last one in the summary', async () => {
+    const runDir = join(tmp, 'environment');
+    const ctl = new AbortController();
+    const first = { backend: 'native', kernel: 'OpenBLAS Haswell', threads: 1 };
+    await runTraining({ runDir, config: { ...config, checkpointEvery: 4 }, components, environment: first, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 4) ctl.abort(); } });
+    const second = { backend: 'wasm', threads: 1 };
+    const r = await runTraining({ runDir, components, resume: true, environment: second });
+    const lines = readJsonl<Record<string, unknown>>(join(runDir, 'environment.jsonl'));
+    expect(lines.map((l) => [l.step, l.backend])).toEqual([[0, 'native'], [4, 'wasm']]);
+    expect(lines[0]).toMatchObject(first);
+    expect(r.environment).toEqual(second);
+    expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).environment).toEqual(second);
+  });
+
   it('readers never delete: temp files survive listing, and a symlinked checkpoints folder is not cleaned', async () => {
     const runDir = join(tmp, 'readers');
     await runTraining({ runDir, config: { ...config, checkpointEvery: 5 }, components });

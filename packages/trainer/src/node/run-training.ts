@@ -2,6 +2,7 @@
 // Everything that can fail on bad input (config, data, model shape, checkpoint) is checked before the
 // run directory is created or touched, so a failed start leaves no half-made run behind.
 import { totalmem } from 'node:os';
+import { join } from 'node:path';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { autoregressiveObjective } from '../autoregressive-objective.js';
 import { diffusionObjective } from '../diffusion-objective.js';
@@ -29,6 +30,11 @@ export interface RunTrainingOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Stop early (after writing a checkpoint) when aborted. */
   readonly signal?: AbortSignal;
+  /**
+   * What this session trains on (backend, kernel, threads, …), appended to `environment.jsonl` with the step it
+   * starts from, so a run directory says what ran each stretch of it; the last one is in summary.json.
+   */
+  readonly environment?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 export interface RunResult {
@@ -43,6 +49,8 @@ export interface RunResult {
   readonly eval: EvalMetrics | null;
   readonly stopped: boolean;
   readonly resumedFrom: number | null;
+  /** The environment this session ran in (RunTrainingOptions.environment), when given. */
+  readonly environment?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 const canonical = (v: unknown): string => JSON.stringify(v);
@@ -126,6 +134,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       const fromStep = resumeState?.step ?? 0;
       truncateJsonl(paths.metrics, fromStep);
       truncateJsonl(paths.eval, fromStep);
+      if (o.environment) appendJsonl(join(paths.root, 'environment.jsonl'), { step: fromStep, at: new Date().toISOString(), ...o.environment });
       rmSync(paths.summary, { force: true });
 
       const evaluate = (): EvalMetrics => evaluateHeldOut({
@@ -171,6 +180,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       const result: RunResult = {
         runDir: paths.root, steps: trainer.step, totalSteps: trainer.totalSteps, tokens: trainer.tokens,
         flops: trainer.flops, last, eval: finalEval, stopped, resumedFrom: resumeState ? resumeState.step : null,
+        ...(o.environment ? { environment: o.environment } : {}),
       };
       if (!stopped) writeFileAtomic(paths.summary, `${JSON.stringify(result, null, 2)}\n`);
       return result;
