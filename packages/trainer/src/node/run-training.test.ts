@@ -134,6 +134,23 @@ describe('runTraining and the run directory', () => {
     expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).environment).toEqual(second);
   });
 
+  it('resuming a finished run reports its last step, and re-evaluates an evaluation on disk it cannot trust', async () => {
+    const runDir = join(tmp, 'finished');
+    const done = await runTraining({ runDir, config, components });
+    const again = await runTraining({ runDir, components, resume: true });
+    expect(again.last).toEqual(done.last);
+    expect(again.eval).toEqual(done.eval);
+    // An edited evaluation ("NaN" as a string) is not passed on: the final weights are evaluated again.
+    const evalPath = join(runDir, 'eval.jsonl');
+    const rows = readFileSync(evalPath, 'utf8').trim().split('\n');
+    const edited = { ...JSON.parse(rows.at(-1)!), elbo: 'NaN' };
+    writeFileSync(evalPath, `${[...rows.slice(0, -1), JSON.stringify(edited)].join('\n')}\n`);
+    const third = await runTraining({ runDir, components, resume: true });
+    expect(typeof third.eval!.elbo).toBe('number');
+    expect(third.eval!.elbo).toBe(done.eval!.elbo);
+    expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).eval.elbo).toBe(done.eval!.elbo);
+  });
+
   it('readers never delete: temp files survive listing, and a symlinked checkpoints folder is not cleaned', async () => {
     const runDir = join(tmp, 'readers');
     await runTraining({ runDir, config: { ...config, checkpointEvery: 5 }, components });

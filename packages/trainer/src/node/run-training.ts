@@ -167,7 +167,13 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       }
       if (stopped && trainer.step > (listCheckpoints(paths).at(-1)?.step ?? 0)) checkpoint();
       let finalEval: EvalMetrics | null = null;
-      const previous = last === null ? readJsonl<EvalMetrics & { step: number }>(paths.eval).find((e) => e.step === trainer.step) : undefined;
+      // Resuming a run that had already finished: its last step's metrics and its final evaluation are on disk.
+      // Both are checked before they are trusted; an evaluation that does not hold finite numbers is run again
+      // from the final checkpoint's weights.
+      if (last === null && trainer.done) last = finiteRecord(readJsonlLenient(paths.metrics).findLast((r) => r.step === trainer.step), ['step', 'loss', 'elbo', 'lr', 'tokens', 'flops']) as StepMetrics | null;
+      const previous = last !== null && trainer.done && resumeState?.step === trainer.step
+        ? finiteRecord(readJsonlLenient(paths.eval).findLast((e) => e.step === trainer.step), ['step', 'elbo', 'pplBound', 'bitsPerByte', 'tokens']) as (EvalMetrics & { step: number }) | null
+        : null;
       if (previous) {
         // Resuming a finished run: its final evaluation is already on disk.
         const { step: _, ...metrics } = previous;
@@ -219,4 +225,24 @@ export function assertFitsInMemory(config: TrainRunConfig, totalBytes: number = 
     const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
     throw new Error(`model and batch need about ${gb(bytes)} (${params.toExponential(2)} parameters at d = ${d}, L = ${L}; ${tokens} tokens per micro-batch), more than this machine's ${gb(totalBytes)}: choose a smaller model (--depth) or batch (--batch, gradAccumSteps)`);
   }
+}
+
+/** JSONL rows that parse as objects; a line cut by a kill or edited into garbage is skipped. */
+function readJsonlLenient(path: string): Record<string, unknown>[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').flatMap((l) => {
+    if (!l.trim()) return [];
+    try {
+      const v = JSON.parse(l) as unknown;
+      return typeof v === 'object' && v !== null && !Array.isArray(v) ? [v as Record<string, unknown>] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The record when every named field is a finite number, else null (a value that cannot be trusted). */
+function finiteRecord(r: Record<string, unknown> | undefined, fields: readonly string[]): Record<string, unknown> | null {
+  if (!r) return null;
+  return fields.every((f) => typeof r[f] === 'number' && Number.isFinite(r[f])) ? r : null;
 }
