@@ -7,7 +7,18 @@ import type { RunExecutor } from './run-executor.js';
 import type { FromRunProcess, ToRunProcess } from './worker-messages.js';
 
 const executors = new Map<string, Promise<RunExecutor>>();
-const send = (m: FromRunProcess) => process.send?.(m);
+// A parent that died leaves a closed channel: a send then fails (EPIPE) and, without a callback, would be an
+// unhandled 'error' event. The callback takes the error; an orphan has nobody to report to and exits (its run
+// resumes from its last checkpoint when the study or worker runs again).
+const orphaned = (): never => process.exit(0);
+const send = (m: FromRunProcess): void => {
+  if (!process.connected || !process.send) return orphaned();
+  try {
+    process.send(m, undefined, {}, (err) => { if (err) orphaned(); });
+  } catch {
+    orphaned();
+  }
+};
 
 process.on('message', (raw: unknown) => {
   const msg = raw as ToRunProcess;
