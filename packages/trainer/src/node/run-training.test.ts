@@ -151,6 +151,20 @@ describe('runTraining and the run directory', () => {
     expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).eval.elbo).toBe(done.eval!.elbo);
   });
 
+  it('prunes to keepCheckpoints on resume (a kill between writing a checkpoint and pruning left one more)', async () => {
+    const runDir = join(tmp, 'prune');
+    const ctl = new AbortController();
+    await runTraining({ runDir, config: { ...config, checkpointEvery: 2, keepCheckpoints: 2 }, components, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 6) ctl.abort(); } });
+    const ckpts = readdirSync(join(runDir, 'checkpoints')).sort();
+    expect(ckpts).toHaveLength(2);
+    // What the kill leaves: an older checkpoint that pruning did not get to.
+    writeFileSync(join(runDir, 'checkpoints', 'step-00000001.ckpt'), readFileSync(join(runDir, 'checkpoints', ckpts[0]!)));
+    const atFirstStep: { step: number; files: number }[] = [];
+    await runTraining({ runDir, components, resume: true, onProgress: (e) => { if (e.type === 'step' && atFirstStep.length === 0) atFirstStep.push({ step: e.metrics.step, files: readdirSync(join(runDir, 'checkpoints')).length }); } });
+    expect(atFirstStep).toEqual([{ step: 7, files: 2 }]);
+    expect(readdirSync(join(runDir, 'checkpoints'))).toHaveLength(2);
+  });
+
   it('readers never delete: temp files survive listing, and a symlinked checkpoints folder is not cleaned', async () => {
     const runDir = join(tmp, 'readers');
     await runTraining({ runDir, config: { ...config, checkpointEvery: 5 }, components });

@@ -131,6 +131,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       if (!exists) writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       mkdirSync(paths.checkpoints, { recursive: true });
       removeDeadTempFiles(paths);
+      // A kill between writing a checkpoint and pruning the old ones leaves one too many: prune now.
+      for (const old of listCheckpoints(paths).slice(0, -config.keepCheckpoints)) rmSync(old.path, { force: true });
       const fromStep = resumeState?.step ?? 0;
       truncateJsonl(paths.metrics, fromStep);
       truncateJsonl(paths.eval, fromStep);
