@@ -1,20 +1,37 @@
 // How the CLI composes a training run: noise plug-ins loaded by module name, then the same composition
 // root the study runs use (@difflm/study's studyRunComponents: models + data + noise).
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createNoiseRegistry } from '@difflm/noise';
 import { preparedDataDir, studyRunComponents } from '@difflm/study';
 import type { RunComponents } from '@difflm/trainer/node';
 
 /** Load noise plug-ins by module name (each default-exports a NoisePlugin; checked by shape). */
-export async function loadPlugins(names: readonly string[]): Promise<unknown[]> {
+export async function loadPlugins(names: readonly string[], cwd: string = process.cwd()): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const name of names) {
     try {
-      out.push(await import(name));
+      out.push(await import(pluginSpecifier(name, cwd)));
     } catch (e) {
-      throw new Error(`--plugins: cannot load module '${name}' (${(e as Error).message}); install it next to difflm or pass a path`);
+      throw new Error(`--plugins: cannot load module '${name}' (${(e as Error).message.split('\n')[0]}); pass a path (./plugin.mjs, relative to the current directory) or a package installed in this project`);
     }
   }
   return out;
+}
+
+/**
+ * Where a plug-in module name points: a path (./x.mjs, ../x.mjs, /abs/x.mjs) is relative to the current directory,
+ * not to the CLI's own files; a package name is looked up from the current directory's node_modules first, then
+ * from the CLI's (a globally installed difflm finds a plug-in installed in the user's project).
+ */
+export function pluginSpecifier(name: string, cwd: string = process.cwd()): string {
+  if (name.startsWith('./') || name.startsWith('../') || isAbsolute(name)) return pathToFileURL(resolve(cwd, name)).href;
+  try {
+    return pathToFileURL(createRequire(join(resolve(cwd), 'package.json')).resolve(name)).href;
+  } catch {
+    return name;
+  }
 }
 
 export function defaultRunComponents(options: { plugins?: readonly unknown[] } = {}): RunComponents {

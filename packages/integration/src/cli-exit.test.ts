@@ -2,7 +2,7 @@
 // stack trace unless --debug, an exit code that separates bad input (1), a wrong command line (2) and an internal
 // error (70), and the flags are checked before any work (no corpus preparation, no run directory).
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ import { removeTempDirs, tempDir } from './fixtures.js';
 
 const bin = join(dirname(createRequire(import.meta.url).resolve('@difflm/cli/package.json')), 'dist', 'bin.js');
 
-function difflm(args: string[], env: Record<string, string> = {}): { code: number | null; stderr: string; stdout: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+function difflm(args: string[], env: Record<string, string> = {}, cwd?: string): { code: number | null; stderr: string; stdout: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000, ...(cwd ? { cwd } : {}) });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
@@ -111,6 +111,18 @@ describe('difflm: errors a user sees', () => {
       expect(r.stderr.trim(), args.join(' ')).toBe(line);
       expect(existsSync(runDir), args.join(' ')).toBe(false);
     }
+  });
+
+  it('a plug-in path is relative to the current directory, and the first user plug-in is #1', () => {
+    const dir = join(tmp, 'plugin-cwd');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'not-a-plugin.mjs'), 'export default { hello: "world" };\n');
+    const r = difflm(['train', '--plugins', './not-a-plugin.mjs', '--run-dir', join(dir, 'run')], {}, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^difflm train: noise plug-in #1 is not a difflm noise plug-in/);
+    const missing = difflm(['train', '--plugins', './nope.mjs', '--run-dir', join(dir, 'run')], {}, dir);
+    expect(missing.stderr.trim()).toMatch(/^difflm train: --plugins: cannot load module '\.\/nope\.mjs' .*relative to the current directory/);
+    expect(existsSync(join(dir, 'run'))).toBe(false);
   });
 
   it('raw JavaScript errors are internal errors (exit 70), difflm\'s own are bad input (exit 1)', () => {

@@ -34,8 +34,10 @@ export interface NoiseRegistryOptions {
 export function createNoiseRegistry(plugins: readonly unknown[] = [], options: NoiseRegistryOptions = {}): NoiseRegistry {
   const all = [...(options.builtins === false ? [] : builtinNoiseTypes), ...plugins];
   const byId = new Map<string, NoisePlugin>();
+  const builtinCount = options.builtins === false ? 0 : builtinNoiseTypes.length;
   all.forEach((value, i) => {
-    const plugin = assertNoisePlugin(value, `noise plug-in #${i}`);
+    // Users count their own plug-ins from 1, whatever the number of built-ins before them.
+    const plugin = assertNoisePlugin(value, i < builtinCount ? `built-in noise type #${i + 1}` : `noise plug-in #${i - builtinCount + 1}`);
     if (byId.has(plugin.id)) throw new Error(`noise id "${plugin.id}" is registered twice; each plug-in needs a unique namespaced id`);
     byId.set(plugin.id, plugin);
   });
@@ -48,7 +50,7 @@ function fromMap(byId: ReadonlyMap<string, NoisePlugin>): NoiseRegistry {
     has: (id) => byId.has(id),
     get(id) {
       const plugin = byId.get(id);
-      if (!plugin) throw new Error(`unknown noise id "${id}"; known ids: ${registry.ids().join(', ')} (register a plug-in with createNoiseRegistry([plugin]))`);
+      if (!plugin) throw new Error(`unknown noise id "${id}"; known ids: ${registry.ids().join(', ')} (a plug-in noise type: pass its module to --plugins, or register it with createNoiseRegistry([plugin]))`);
       return plugin;
     },
     create(spec, tokens) {
@@ -60,7 +62,7 @@ function fromMap(byId: ReadonlyMap<string, NoisePlugin>): NoiseRegistry {
     with(...plugins) {
       const next = new Map(byId);
       plugins.forEach((value, i) => {
-        const plugin = assertNoisePlugin(value, `noise plug-in #${i}`);
+        const plugin = assertNoisePlugin(value, `noise plug-in #${i + 1}`);
         if (next.has(plugin.id)) throw new Error(`noise id "${plugin.id}" is registered twice; each plug-in needs a unique namespaced id`);
         next.set(plugin.id, plugin);
       });
