@@ -55,7 +55,7 @@ export function objectiveFromFlag(noise: string, optionsJson: string | undefined
   if (noise === 'ar' || noise === 'autoregressive') return { kind: 'autoregressive' };
   let options: unknown;
   if (optionsJson) {
-    try { options = JSON.parse(optionsJson); } catch (e) { throw new Error(`--noise-options must be JSON, e.g. '{"shift": 0}' (${(e as Error).message})`); }
+    try { options = JSON.parse(optionsJson); } catch (e) { throw new Error(`--noise-options must be JSON, e.g. '{"preset": "low-uniform"}' (${(e as Error).message})`); }
   }
   return { kind: 'diffusion', noise: { id: noise.includes('/') ? noise : `difflm/${noise}`, ...(options !== undefined ? { options } : {}) } };
 }

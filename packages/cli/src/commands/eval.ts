@@ -34,7 +34,7 @@ export default defineCommand({
       if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
       else {
         process.stdout.write(`step ${run.step} (${c.objective.kind === 'diffusion' ? c.objective.noise.id : 'autoregressive'})\n`);
-        process.stdout.write(`${c.objective.kind === 'diffusion' ? 'ELBO' : 'cross-entropy'} ${m.elbo.toFixed(4)} nats/token, PPL ≤ ${m.pplBound.toFixed(2)}, ${m.bitsPerByte.toFixed(4)} bits/byte (${m.tokens} tokens)\n`);
+        process.stdout.write(`${c.objective.kind === 'diffusion' ? 'ELBO' : 'cross-entropy'} ${m.elbo.toFixed(4)} nats/token, PPL ${c.objective.kind === 'diffusion' ? '≤ ' : ''}${m.pplBound.toFixed(2)}, ${m.bitsPerByte.toFixed(4)} bits/byte (${m.tokens} tokens)\n`);
         process.stdout.write(`unigram entropy ${unigram.natsPerToken.toFixed(4)} nats/token, ${unigram.bitsPerByte.toFixed(4)} bits/byte\n`);
       }
     } finally {

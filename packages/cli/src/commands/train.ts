@@ -17,7 +17,7 @@ export default defineCommand({
     config: { type: 'string', description: 'a TrainRunConfig JSON file (flags override it)' },
     preset: { type: 'string', description: 'tiny | small (~1M parameters) | reference (2 layers, d=128); default tiny without --config' },
     noise: { type: 'string', description: 'noise id (masked, uniform, hybrid, gidd, or a plug-in id like acme/foo) or "ar" for the autoregressive baseline' },
-    'noise-options': { type: 'string', description: 'noise options as JSON, e.g. \'{"shift": 0}\'' },
+    'noise-options': { type: 'string', description: 'noise options as JSON, e.g. \'{"preset": "low-uniform"}\' (hybrid) or \'{"pUniform": 0.1}\' (gidd)' },
     depth: { type: 'string', description: 'size dial: L layers, d = 64·L, H = L' },
     steps: { type: 'string', description: 'budget in optimizer steps' },
     tokens: { type: 'string', description: 'budget in training tokens' },
@@ -73,6 +73,15 @@ export default defineCommand({
       const vocabSize = openShards(dataDir).metadata.vocabSize;
       config = buildTrainConfig(flags, fileConfig, { dir: dataDir, vocabSize });
     }
+    // AR runs report a cross-entropy and an exact perplexity; diffusion runs an ELBO and a perplexity bound.
+    let runConfig = config as { objective?: { kind?: string } } | undefined;
+    if (runConfig === undefined && existsSync(join(runDir, 'config.json'))) {
+      try { runConfig = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as typeof runConfig; } catch { /* runTraining reports a damaged config.json */ }
+    }
+    const autoregressive = runConfig?.objective?.kind === 'autoregressive';
+    const heldOutLine = (m: { elbo: number; pplBound: number; bitsPerByte: number }): string => autoregressive
+      ? `held-out cross-entropy ${m.elbo.toFixed(4)} nats/token, PPL ${m.pplBound.toFixed(2)}, ${m.bitsPerByte.toFixed(4)} bits/byte`
+      : `held-out ELBO ${m.elbo.toFixed(4)} nats/token, PPL ≤ ${m.pplBound.toFixed(2)}, ${m.bitsPerByte.toFixed(4)} bits/byte`;
     const backend = await selectBackend(args.backend);
     status(`backend: ${backend.description}`);
     const bar = args.json ? null : new cliProgress.SingleBar({
@@ -90,7 +99,7 @@ export default defineCommand({
         bar.update(e.metrics.step, payload);
       } else if (e.type === 'eval') {
         bar.stop(); started = false;
-        status(`step ${e.step}: held-out ELBO ${e.metrics.elbo.toFixed(4)} nats/token, PPL ≤ ${e.metrics.pplBound.toFixed(2)}, ${e.metrics.bitsPerByte.toFixed(4)} bits/byte`);
+        status(`step ${e.step}: ${heldOutLine(e.metrics)}`);
       }
     };
     const ctl = new AbortController();
@@ -103,8 +112,12 @@ export default defineCommand({
       if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         process.stdout.write(`${result.stopped ? 'stopped' : 'finished'} at step ${result.steps}/${result.totalSteps} in ${runDir}${result.resumedFrom !== null ? ` (resumed from step ${result.resumedFrom})` : ''}\n`);
-        if (result.last) process.stdout.write(`last loss ${result.last.loss.toFixed(4)}, train ELBO ${result.last.elbo.toFixed(4)} nats/token\n`);
-        if (result.eval) process.stdout.write(`held-out ELBO ${result.eval.elbo.toFixed(4)} nats/token, PPL ≤ ${result.eval.pplBound.toFixed(2)}, ${result.eval.bitsPerByte.toFixed(4)} bits/byte\n`);
+        if (result.last) {
+          process.stdout.write(autoregressive
+            ? `last step: train cross-entropy ${result.last.elbo.toFixed(4)} nats/token\n`
+            : `last step: train ELBO ${result.last.elbo.toFixed(4)} nats/token (training surrogate ${result.last.loss.toFixed(2)}, summed over the batch's noisy tokens)\n`);
+        }
+        if (result.eval) process.stdout.write(`${heldOutLine(result.eval)}\n`);
       }
     } finally {
       bar?.stop();
