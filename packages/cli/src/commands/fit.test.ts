@@ -34,6 +34,7 @@ describe.skipIf(!haveCsv)(haveCsv ? 'difflm fit on the Chinchilla CSV' : `difflm
     expect(rel(g.A, 477.84)).toBeLessThan(0.03);
     expect(rel(g.B, 2143.86)).toBeLessThan(0.03);
     expect(out.text).toMatch(/245 runs, 240 used/);
+    expect(out.text).not.toMatch(/no outlier rule/);
   });
 
   it("`difflm fit --method approach3-mle --json` prints Epoch's headline numbers", () => {
@@ -81,4 +82,15 @@ describe('difflm fit', () => {
     expect(() => fitArgsFromFlags({ file: sweep, method: 'approach4' })).toThrow(/--method must be/);
     expect(() => fitArgsFromFlags({ file: sweep, 'drop-top-loss': 'five' })).toThrow(/--drop-top-loss must be a number/);
   });
+});
+
+describe('difflm fit without an outlier rule', () => {
+  it('says that none was applied and what the documented rule is', async () => {
+    const file = join(root, 'synthetic.csv');
+    const rows = ['N,D,loss'];
+    for (const n of [1e7, 3e7, 1e8, 3e8]) for (const d of [1e9, 3e9, 1e10]) rows.push(`${n},${d},${(1.7 + 400 / n ** 0.34 + 400 / d ** 0.28).toFixed(5)}`);
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    const out = await runFit(fitArgsFromFlags({ file, method: 'approach3', 'size-col': 'N', 'tokens-col': 'D', 'loss-col': 'loss' }));
+    expect(out.text).toMatch(/note: no outlier rule \(--drop-top-loss 0\); Epoch AI's replication of Chinchilla keeps losses below the 5th largest \(--drop-top-loss 5\)/);
+  }, 60_000);
 });
