@@ -15,3 +15,13 @@ export const runDirArg = { type: 'string', description: 'the run directory', req
 export function pluginNames(raw: string | undefined): string[] {
   return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
+
+/** The value of a flag that is deliberately not declared (so it stays out of --help): `--name value` or `--name=value`. */
+export function undeclaredFlag(rawArgs: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === `--${name}`) return rawArgs[i + 1];
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { backendArg } from '../shared-args.js';
+import { backendArg, undeclaredFlag } from '../shared-args.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
@@ -20,9 +20,8 @@ export default defineCommand({
     'max-attempts': { type: 'string', description: 'Attempts per run before it is marked failed (default 3)' },
     report: { type: 'boolean', description: 'Write the report when the study finishes (--no-report to skip)', default: true },
     json: { type: 'boolean', description: 'Print a JSON summary on stdout' },
-    executor: { type: 'string', description: 'Run executor: trainer (default); fake is for tests only', default: 'trainer' },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     try {
       const s = await import('@difflm/study');
       if (!args.preset === !args.file) throw new Error('give exactly one of --preset <quick|micro|paper> or --file <study.json>');
@@ -52,10 +51,14 @@ export default defineCommand({
         process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${s.formatDryRun(summary)}\n`);
         return;
       }
-      const executor = args.executor === 'fake'
+      // The run executor: 'trainer'. The test suites pass --executor fake (a stand-in that trains nothing); the flag
+      // is deliberately not declared, so it stays out of --help.
+      const executorName = undeclaredFlag(rawArgs, 'executor') ?? 'trainer';
+      if (executorName !== 'trainer' && executorName !== 'fake') throw new Error(`--executor must be trainer, got "${executorName}"`);
+      const executor = executorName === 'fake'
         ? { name: 'fake', options: { ...s.fakeOptionsFromEnv(process.env) } }
-        : { name: args.executor, options: { backend: args.backend } };
-      if (args.executor === 'trainer' && !args.redis) {
+        : { name: executorName, options: { backend: args.backend } };
+      if (executorName === 'trainer' && !args.redis) {
         // The run processes select the backend the same way on this machine: say which one they will train on.
         const { selectBackend } = await import('@difflm/backends');
         const chosen = await selectBackend(args.backend);
