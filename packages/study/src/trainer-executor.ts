@@ -64,6 +64,7 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
       const dataDir = await preparedDataDir(config.data);
       const vocabSize = openShards(dataDir).metadata.vocabSize;
       const resume = existsSync(ctx.runDir) && readdirSync(ctx.runDir).length > 0;
+      let lastProgress = 0;
       const result = await runTraining({
         runDir: ctx.runDir,
         config: trainRunConfigOf(config, dataDir, vocabSize),
@@ -72,7 +73,13 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(selected?.environment ? { environment: selected.environment } : {}),
         onProgress: (e) => {
-          if (e.type === 'step') ctx.onProgress?.({ step: e.metrics.step, steps: e.totalSteps, loss: e.metrics.elbo, tokensPerSec: e.metrics.tokensPerSec });
+          // At most ~5 progress messages a second: tiny models take thousands of steps a minute, and a message per
+          // step (serialised, sent over IPC, drawn) is time the run does not train.
+          if (e.type !== 'step') return;
+          const now = Date.now();
+          if (now - lastProgress < 200 && e.metrics.step < e.totalSteps) return;
+          lastProgress = now;
+          ctx.onProgress?.({ step: e.metrics.step, steps: e.totalSteps, loss: e.metrics.elbo, tokensPerSec: e.metrics.tokensPerSec });
         },
       });
       if (result.stopped) throw new Error(`run ${ctx.runId} stopped at step ${result.steps} of ${result.totalSteps}`);
