@@ -20,6 +20,16 @@ export function isInternalError(e: unknown): boolean {
   return name === 'RuntimeError' || name === 'CompileError' || name === 'LinkError';
 }
 
+/**
+ * An error message as one line: a message that lists its problems under a heading ("invalid training config:\n  - a\n
+ * - b") becomes "invalid training config: a; b"; anything else keeps its first line.
+ */
+export function oneLine(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const head = lines[0] ?? 'unknown error';
+  return head.endsWith(':') && lines.length > 1 ? `${head} ${lines.slice(1).map((l) => l.replace(/^[-•*]\s*/, '')).join('; ')}` : head;
+}
+
 /** One line for an error: the command's name, the message's first line, and for internal errors the hint. */
 export function errorLine(command: string | undefined, e: unknown, debug: boolean): { line: string; code: number } {
   const where = command ? `difflm ${command}` : 'difflm';
@@ -28,11 +38,7 @@ export function errorLine(command: string | undefined, e: unknown, debug: boolea
     return { line: `${unknown ? 'difflm' : where}: ${stripAnsi(e.message)} (see difflm ${command && !unknown ? `${command} ` : ''}--help)`, code: EXIT.usage };
   }
   const message = e instanceof Error ? e.message : String(e);
-  // One line: a message that lists its problems under a heading ("invalid training config:\n  - a\n  - b")
-  // becomes "invalid training config: a; b".
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-  const head = lines[0] ?? 'unknown error';
-  const first = head.endsWith(':') && lines.length > 1 ? `${head} ${lines.slice(1).map((l) => l.replace(/^[-•*]\s*/, '')).join('; ')}` : head;
+  const first = oneLine(message);
   if (isInternalError(e)) {
     return { line: `${where}: internal error: ${first}${debug ? '' : ' (a bug, or an input difflm did not check; rerun with --debug for the stack and report it)'}`, code: EXIT.internal };
   }

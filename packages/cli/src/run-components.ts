@@ -1,5 +1,6 @@
 // How the CLI composes a training run: noise plug-ins loaded by module name, then the same composition
 // root the study runs use (@difflm/study's studyRunComponents: models + data + noise).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,6 +44,7 @@ export function defaultRunComponents(options: { plugins?: readonly unknown[] } =
  * tokenizer into the shared cache ($DIFFLM_CACHE_DIR or ~/.cache/difflm), once; returns the shard directory.
  */
 export async function preparedCorpusDir(corpus: string, onStatus?: (line: string) => void): Promise<string> {
+  if (corpus !== 'sotu' && !existsSync(corpus)) throw new Error(`--corpus: ${corpus} does not exist; give a text/JSONL file or a directory of them (or omit --corpus for the embedded corpus)`);
   onStatus?.(`using ${corpus === 'sotu' ? 'the embedded corpus' : corpus} (byte tokenizer), prepared once into the cache`);
   return preparedDataDir({ corpus, tokenizer: 'byte' });
 }

@@ -113,6 +113,29 @@ describe('difflm: errors a user sees', () => {
     }
   });
 
+  it('noise, backend and corpus are checked before any status line or work; a study file\'s problems fit one line', () => {
+    const study = join(tmp, 'two-problems.json');
+    writeFileSync(study, JSON.stringify({ name: '..', noise: ['masked'], budgets: [1e12], models: ['L2-D32-H2'] }));
+    const cases: [string[], RegExp][] = [
+      [['train', '--noise', 'gaussian'], /^difflm train: unknown noise id "difflm\/gaussian"|^difflm train: unknown noise id "gaussian"/],
+      [['train', '--noise', 'hybrid', '--noise-options', '{"bogus":1}'], /^difflm train: difflm\/hybrid options: /],
+      [['train', '--noise-options', '{"b":1}'], /^difflm train: --noise-options needs --noise/],
+      [['train', '--backend', 'nope'], /^difflm train: --backend: unknown backend 'nope'/],
+      [['train', '--corpus', join(tmp, 'missing.txt')], /^difflm train: --corpus: .*missing\.txt does not exist/],
+      [['study', '--file', study, '--dry-run'], /^difflm study: .*two-problems\.json is not a valid study definition: name: a study name may not be .*; seqLen: /],
+      [['study', '--preset', 'quick', '--redis', 'http://x', '--dry-run'], /^difflm study: --redis: unsupported scheme "http:"/],
+    ];
+    for (const [args, line] of cases) {
+      const runDir = join(tmp, `run-early-${args.join('').replace(/\W/g, '').slice(0, 30)}`);
+      const r = difflm(args[0] === 'train' ? [...args, '--run-dir', runDir] : args);
+      expect(r.code, args.join(' ')).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0], args.join(' ')).toMatch(line);
+      expect(existsSync(runDir), args.join(' ')).toBe(false);
+    }
+  });
+
   it('a plug-in path is relative to the current directory, and the first user plug-in is #1', () => {
     const dir = join(tmp, 'plugin-cwd');
     mkdirSync(dir, { recursive: true });

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { oneLine } from '../run-cli.js';
 
 // `difflm report`: fit a study with @difflm/scaling-fit and write markdown, SVG/PNG plots and JSON.
 export default defineCommand({
@@ -20,7 +21,7 @@ export default defineCommand({
       if (args.json) process.stdout.write(`${JSON.stringify(r.data, null, 2)}\n`);
       else process.stdout.write(`report: ${r.markdown}\n${r.files.map((f) => `  ${f}\n`).join('')}`);
     } catch (e) {
-      process.stderr.write(`difflm report: ${(e as Error).message}\n`);
+      process.stderr.write(`difflm report: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
       process.exitCode = 1;
     }
   },

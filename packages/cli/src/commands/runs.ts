@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
+import { oneLine } from '../run-cli.js';
 
 // `difflm runs list | show <id> | export --format csv|jsonl`: read a study's results store.
 const location = {
@@ -22,7 +23,7 @@ function runEnvironment(runDir: string): unknown[] | null {
 }
 
 function fail(cmd: string, e: unknown) {
-  process.stderr.write(`difflm runs ${cmd}: ${(e as Error).message}\n`);
+  process.stderr.write(`difflm runs ${cmd}: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
   process.exitCode = 1;
 }
 

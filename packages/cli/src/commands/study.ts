@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { oneLine } from '../run-cli.js';
 import { backendArg, undeclaredFlag } from '../shared-args.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -29,6 +30,7 @@ export default defineCommand({
         ? s.parseStudyJson(readFileSync(args.file, 'utf8'), args.file)
         : s.parseStudyDefinition(s.studyPreset(args.preset!), `preset ${args.preset}`);
       const workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
+      if (args.redis) s.redisOptionsFromUrl(args.redis); // a malformed URL is an error with --dry-run too
       if (args.seed !== undefined) {
         const seed = Number(args.seed);
         if (!Number.isSafeInteger(seed) || seed < 0 || args.seed.trim() === '') throw new Error(`--seed must be a non-negative integer, got "${args.seed}"`);
@@ -91,7 +93,7 @@ export default defineCommand({
       }
       if (outcome.failed > 0) process.exitCode = 1;
     } catch (e) {
-      process.stderr.write(`difflm study: ${(e as Error).message}\n`);
+      process.stderr.write(`difflm study: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
       process.exitCode = 1;
     }
   },

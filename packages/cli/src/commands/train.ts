@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg, pluginNames } from '../shared-args.js';
 import cliProgress from 'cli-progress';
-import { selectBackend } from '@difflm/backends';
+import { parseBackendName, selectBackend } from '@difflm/backends';
+import { createNoiseRegistry } from '@difflm/noise';
 import { openShards } from '@difflm/data';
 import { assertFitsInMemory, parseTrainRunConfig, runTraining, type ProgressEvent } from '@difflm/trainer/node';
 import { defaultRunComponents, loadPlugins, preparedCorpusDir } from '../run-components.js';
@@ -65,8 +66,15 @@ export default defineCommand({
       }
       // Check the flags and the config file before any work (corpus preparation takes seconds to minutes):
       // the real vocabulary is known only once the data is there, so this pass uses the byte tokenizer's.
+      if (args['noise-options'] !== undefined && args.noise === undefined) throw new Error('--noise-options needs --noise (the noise type whose options they are)');
       const early = parseTrainRunConfig(buildTrainConfig(flags, fileConfig, { dir: '(checked before the data is prepared)', vocabSize: 260 }));
       assertFitsInMemory(early);
+      parseBackendName(args.backend);
+      if (early.objective.kind === 'diffusion') {
+        // The noise id and its options, checked against the registry the run will use (plug-ins included).
+        const plugin = createNoiseRegistry([...plugins]).get(early.objective.noise.id);
+        plugin.parseOptions(early.objective.noise.options);
+      }
       const fileData = (fileConfig.data as { dir?: string } | undefined)?.dir;
       const dataDir = args.data ?? fileData ?? (await preparedCorpusDir(args.corpus ?? 'sotu', status));
       if (!existsSync(dataDir)) throw new Error(`--data: ${dataDir} does not exist; prepare it with \`difflm data prepare --out ${dataDir}\` or omit --data to use the embedded corpus`);

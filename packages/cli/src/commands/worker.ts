@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { oneLine } from '../run-cli.js';
 import { backendArg, undeclaredFlag } from '../shared-args.js';
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -46,7 +47,7 @@ export default defineCommand({
       process.stderr.write('worker stopping: finishing active runs\n');
       await worker.close();
     } catch (e) {
-      process.stderr.write(`difflm worker: ${(e as Error).message}\n`);
+      process.stderr.write(`difflm worker: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
       process.exitCode = 1;
     }
   },
