@@ -40,7 +40,7 @@ describe('bad study files fail with a clear error before any work starts', () =>
   const cases: [string, unknown, RegExp][] = [
     ['unknown noise id', { ...tiny, noise: ['masked', 'gaussian'] }, /noise\[1\]: unknown noise "gaussian"; use one of masked/],
     ['budget too small for the smallest model', { ...tiny, budgets: [1e5] }, /budgets: 1\.00e\+5 FLOPs gives L1-D16-H1 .* raise the budget to at least/],
-    ['malformed grid', { ...tiny, models: 'L1-D16', budgets: [] }, /models: .*\n.*budgets: list at least one compute budget/],
+    ['malformed grid', { ...tiny, models: 'L1-D16', budgets: [] }, /is not a valid study definition: models: .*; budgets: list at least one compute budget.*\n$/],
     ['not JSON', '{"name": "tiny", noise: }', /is not valid JSON/],
   ];
   for (const [what, file, message] of cases) {
