@@ -1,8 +1,7 @@
 // How the CLI composes a training run: noise plug-ins loaded by module name, then the same composition
 // root the study runs use (@difflm/study's studyRunComponents: models + data + noise).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createNoiseRegistry } from '@difflm/noise';
 import { preparedDataDir, studyRunComponents } from '@difflm/study';
@@ -28,10 +27,36 @@ export async function loadPlugins(names: readonly string[], cwd: string = proces
  */
 export function pluginSpecifier(name: string, cwd: string = process.cwd()): string {
   if (name.startsWith('./') || name.startsWith('../') || isAbsolute(name)) return pathToFileURL(resolve(cwd, name)).href;
-  try {
-    return pathToFileURL(createRequire(join(resolve(cwd), 'package.json')).resolve(name)).href;
-  } catch {
-    return name;
+  const found = packageEntryFrom(cwd, name);
+  return found ? pathToFileURL(found).href : name;
+}
+
+/**
+ * The ESM entry of package `name` as seen from `cwd`: the project at cwd itself (self-reference) or a node_modules
+ * folder at cwd or above, read from its package.json (`exports` "." → import/default/node, then module, main).
+ */
+function packageEntryFrom(cwd: string, name: string): string | null {
+  const pick = (x: unknown): string | undefined => {
+    if (typeof x === 'string') return x;
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+    const o = x as Record<string, unknown>;
+    return pick(o['.']) ?? pick(o.import) ?? pick(o.node) ?? pick(o.default);
+  };
+  const entryOf = (dir: string): string | null => {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports?: unknown; module?: string; main?: string };
+      return join(dir, pick(pkg.exports) ?? pkg.module ?? pkg.main ?? 'index.js');
+    } catch {
+      return null;
+    }
+  };
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === name) return entryOf(dir);
+    } catch { /* no package.json here */ }
+    const candidate = join(dir, 'node_modules', ...name.split('/'));
+    if (existsSync(join(candidate, 'package.json'))) return entryOf(candidate);
+    if (dirname(dir) === dir) return null;
   }
 }
 

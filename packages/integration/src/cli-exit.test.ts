@@ -2,7 +2,7 @@
 // stack trace unless --debug, an exit code that separates bad input (1), a wrong command line (2) and an internal
 // error (70), and the flags are checked before any work (no corpus preparation, no run directory).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,15 @@ describe('difflm: errors a user sees', () => {
     expect(missing.stderr.trim()).toMatch(/^difflm train: --plugins: cannot load module '\.\/nope\.mjs' .*relative to the current directory/);
     expect(existsSync(join(dir, 'run'))).toBe(false);
   });
+
+  it('a plug-in package is found from the current directory\'s project, not from the CLI\'s own files', () => {
+    const example = join(dirname(bin), '..', '..', '..', 'examples', 'custom-noise');
+    const runDir = join(tmp, 'unigram-run');
+    const r = difflm(['train', '--plugins', '@difflm/example-custom-noise', '--noise', 'acme/unigram', '--noise-options', '{"b": -1}', '--steps', '2', '--batch', '2', '--seq-len', '16', '--run-dir', runDir, '--json'], {}, example);
+    expect(r.stderr).not.toMatch(/cannot load module/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).objective.noise.id).toBe('acme/unigram');
+  }, 60_000);
 
   it('raw JavaScript errors are internal errors (exit 70), difflm\'s own are bad input (exit 1)', () => {
     expect(errorLine('train', new RangeError('Invalid typed array length: -1'), false)).toEqual({
