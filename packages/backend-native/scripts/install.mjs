@@ -18,10 +18,14 @@ if (process.env.DIFFLM_SKIP_NATIVE_BUILD === '1') {
   process.exit(0);
 }
 
+// In the difflm monorepo every build is from source (a prebuilds/ folder there is only what the last `pnpm pack`
+// left, and may be older than the sources).
+const inMonorepo = existsSync(join(root, '..', '..', 'pnpm-workspace.yaml')) && existsSync(join(root, '..', '..', 'packages', 'cli'));
+
 // The published tarball carries a prebuilt addon for linux-x64 (scripts/build-prebuilt.mjs, ADR 0007): when this
 // machine can run it (glibc, AVX2 and FMA) and it loads, use it and compile nothing.
 const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'difflm_native.node');
-if (existsSync(prebuilt) && process.env.DIFFLM_BUILD_FROM_SOURCE !== '1') {
+if (!inMonorepo && existsSync(prebuilt) && process.env.DIFFLM_BUILD_FROM_SOURCE !== '1') {
   const cpuOk = process.arch !== 'x64' || (() => {
     try {
       const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].split(/\s+/) ?? [];
@@ -51,7 +55,6 @@ if (existsSync(addon) && sources.every((f) => statSync(f).mtimeMs < statSync(add
 // DIFFLM_NO_APT=1 turns this off. Everywhere else, say the exact command.
 const cblasHeaders = ['/usr/include/x86_64-linux-gnu/cblas.h', '/usr/include/aarch64-linux-gnu/cblas.h', '/usr/include/cblas.h', '/usr/include/openblas/cblas.h'];
 const hasCblas = () => cblasHeaders.some((f) => existsSync(f));
-const inMonorepo = existsSync(join(root, '..', '..', 'pnpm-workspace.yaml')) && existsSync(join(root, '..', '..', 'packages', 'cli'));
 const hasApt = () => spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 if (process.platform === 'linux' && !hasCblas()) {
   if (inMonorepo && process.getuid?.() === 0 && process.env.DIFFLM_NO_APT !== '1' && hasApt()) {
