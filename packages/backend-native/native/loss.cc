@@ -29,10 +29,16 @@ struct Inputs {
   const float* coef;   // [T, K]
   const float* bases;  // [K, V]
   const float* qz;
-  int64_t V, K;
+  int64_t T, V, K;
   int maskId;
   float eps;
 };
+
+/** The seven input arrays (arguments 0–6) and the scalars T, V, K, maskId, eps from argument `scalars` on. */
+Inputs readInputs(const Napi::CallbackInfo& info, size_t scalars) {
+  return Inputs{f32(info, 0), info[1].As<Napi::Int32Array>().Data(), info[2].As<Napi::Int32Array>().Data(), f32(info, 3), f32(info, 4), f32(info, 5), f32(info, 6),
+                i64(info, scalars), i64(info, scalars + 1), i64(info, scalars + 2), static_cast<int>(i64(info, scalars + 3)), num(info, scalars + 4)};
+}
 
 /** x̂ = softmax(logits + mask bias) and σ(−λ)·π_λ of token t into xhat, bp (both V long). */
 inline void prepareRow(const Inputs& in, int64_t t, float* xhat, float* bp) {
@@ -54,48 +60,49 @@ inline void prepareRow(const Inputs& in, int64_t t, float* xhat, float* bp) {
 /** Unpack the validated index of token t (callers checked 0 ≤ id < V). */
 inline int idAt(const int32_t* ids, int64_t t) { return static_cast<int>(ids[t]); }
 
+/** body(t, x̂, σ(−λ)·π, α, x, z) for every token, in parallel, with per-chunk row buffers. */
+template <typename F>
+void forEachRow(const Inputs& in, F&& body) {
+  parallelFor(in.T, (1 << 14) / in.V + 1, [&](int64_t t0, int64_t t1) {
+    std::vector<float> buf(static_cast<size_t>(2 * in.V));
+    float* xhat = buf.data();
+    float* bp = xhat + in.V;
+    for (int64_t t = t0; t < t1; t++) {
+      prepareRow(in, t, xhat, bp);
+      body(t, xhat, bp, in.alpha[t], idAt(in.x0, t), idAt(in.zt, t));
+    }
+  });
+}
+
 }  // namespace
 
 // giddKlIsForward(logits, x0, zt, alpha, coef, bases, qz, kl, is, T, V, K, maskId, eps)
 Napi::Value GiddKlIsForward(const Napi::CallbackInfo& info) {
-  Inputs in{f32(info, 0), info[1].As<Napi::Int32Array>().Data(), info[2].As<Napi::Int32Array>().Data(), f32(info, 3), f32(info, 4), f32(info, 5), f32(info, 6), 0, 0, 0, 0.0f};
+  const Inputs in = readInputs(info, 9);
   float* klOut = f32(info, 7);
   float* isOut = f32(info, 8);
-  const int64_t T = i64(info, 9);
-  in.V = i64(info, 10);
-  in.K = i64(info, 11);
-  in.maskId = static_cast<int>(i64(info, 12));
-  in.eps = num(info, 13);
   const int64_t V = in.V;
-  parallelFor(T, (1 << 14) / V + 1, [&](int64_t t0, int64_t t1) {
-    std::vector<float> buf(static_cast<size_t>(2 * V));
-    float* xhat = buf.data();
-    float* bp = xhat + V;
-    for (int64_t t = t0; t < t1; t++) {
-      prepareRow(in, t, xhat, bp);
-      const float a = in.alpha[t];
-      const int x = idAt(in.x0, t), z = idAt(in.zt, t);
-      float kl = 0.0f;
+  forEachRow(in, [&](int64_t t, const float* xhat, const float* bp, float a, int x, int z) {
+    float kl = 0.0f;
 #pragma omp simd reduction(+ : kl)
-      for (int64_t v = 0; v < V; v++) {
-        const float ex = v == x ? a : 0.0f;
-        const float q = bp[v] + ex;
-        const float ax = a * xhat[v];
-        const float d = ax - ex;
-        const float p = ax + bp[v];
-        const float onSupport = q * gTerm(d / (q + kTiny), fastLog(p + kTiny) - fastLog(q + kTiny));
-        kl += q > 0.0f ? onSupport : p;
-      }
-      const float exz = z == x ? a : 0.0f;
-      const float pz = a * xhat[z] + bp[z];
-      const float dz = a * xhat[z] - exz;
-      const float pzEps = pz + in.eps;
-      const float ratioMinus1 = (-dz - in.eps) / pzEps;
-      const float qz = in.qz[t];
-      const float is = gTerm(ratioMinus1, fastLog(qz + kTiny) - fastLog(pzEps + kTiny)) - (fastLog(pzEps + kTiny) - fastLog(pz + kTiny));
-      klOut[t] = kl;
-      isOut[t] = is;
+    for (int64_t v = 0; v < V; v++) {
+      const float ex = v == x ? a : 0.0f;
+      const float q = bp[v] + ex;
+      const float ax = a * xhat[v];
+      const float d = ax - ex;
+      const float p = ax + bp[v];
+      const float onSupport = q * gTerm(d / (q + kTiny), fastLog(p + kTiny) - fastLog(q + kTiny));
+      kl += q > 0.0f ? onSupport : p;
     }
+    const float exz = z == x ? a : 0.0f;
+    const float pz = a * xhat[z] + bp[z];
+    const float dz = a * xhat[z] - exz;
+    const float pzEps = pz + in.eps;
+    const float ratioMinus1 = (-dz - in.eps) / pzEps;
+    const float qz = in.qz[t];
+    const float is = gTerm(ratioMinus1, fastLog(qz + kTiny) - fastLog(pzEps + kTiny)) - (fastLog(pzEps + kTiny) - fastLog(pz + kTiny));
+    klOut[t] = kl;
+    isOut[t] = is;
   });
   return info.Env().Undefined();
 }
@@ -103,46 +110,33 @@ Napi::Value GiddKlIsForward(const Napi::CallbackInfo& info) {
 // giddKlIsBackward(logits, x0, zt, alpha, coef, bases, qz, dyKl, dyIs, dLogits, T, V, K, maskId, eps):
 // ∂/∂logit_j = x̂_j·(G_j − Σ_v x̂_v·G_v) with G_v = −dyKl·α·q_v/p_v + [v = z]·dyIs·α·(1/p_z − q_z/(p_z + ε)²).
 Napi::Value GiddKlIsBackward(const Napi::CallbackInfo& info) {
-  Inputs in{f32(info, 0), info[1].As<Napi::Int32Array>().Data(), info[2].As<Napi::Int32Array>().Data(), f32(info, 3), f32(info, 4), f32(info, 5), f32(info, 6), 0, 0, 0, 0.0f};
+  const Inputs in = readInputs(info, 10);
   const float* dyKl = f32(info, 7);
   const float* dyIs = f32(info, 8);
   float* dl = f32(info, 9);
-  const int64_t T = i64(info, 10);
-  in.V = i64(info, 11);
-  in.K = i64(info, 12);
-  in.maskId = static_cast<int>(i64(info, 13));
-  in.eps = num(info, 14);
   const int64_t V = in.V;
-  parallelFor(T, (1 << 14) / V + 1, [&](int64_t t0, int64_t t1) {
-    std::vector<float> buf(static_cast<size_t>(2 * V));
-    float* xhat = buf.data();
-    float* bp = xhat + V;
-    for (int64_t t = t0; t < t1; t++) {
-      prepareRow(in, t, xhat, bp);
-      const float a = in.alpha[t];
-      const int x = idAt(in.x0, t), z = idAt(in.zt, t);
-      const float pz = a * xhat[z] + bp[z];
-      const float pzEps = pz + in.eps;
-      const float qz = in.qz[t];
-      const float root = pzEps + kTiny;
-      const float isSlope = a * (1.0f / (pz + kTiny) - qz / (root * root));
-      const float gKl = -(a * dyKl[t]);
-      const float gz = dyIs[t] * isSlope;
-      float* out = dl + t * V;
-      float s = 0.0f;
+  forEachRow(in, [&](int64_t t, const float* xhat, const float* bp, float a, int x, int z) {
+    const float pz = a * xhat[z] + bp[z];
+    const float pzEps = pz + in.eps;
+    const float qz = in.qz[t];
+    const float root = pzEps + kTiny;
+    const float isSlope = a * (1.0f / (pz + kTiny) - qz / (root * root));
+    const float gKl = -(a * dyKl[t]);
+    const float gz = dyIs[t] * isSlope;
+    float* out = dl + t * V;
+    float s = 0.0f;
 #pragma omp simd reduction(+ : s)
-      for (int64_t v = 0; v < V; v++) {
-        const float ex = v == x ? a : 0.0f;
-        const float q = bp[v] + ex;
-        const float p = a * xhat[v] + bp[v];
-        const float g = gKl * (q / (p + kTiny)) + (v == z ? gz : 0.0f);
-        const float gx = xhat[v] * g;
-        out[v] = gx;
-        s += gx;
-      }
-#pragma omp simd
-      for (int64_t v = 0; v < V; v++) out[v] -= xhat[v] * s;
+    for (int64_t v = 0; v < V; v++) {
+      const float ex = v == x ? a : 0.0f;
+      const float q = bp[v] + ex;
+      const float p = a * xhat[v] + bp[v];
+      const float g = gKl * (q / (p + kTiny)) + (v == z ? gz : 0.0f);
+      const float gx = xhat[v] * g;
+      out[v] = gx;
+      s += gx;
     }
+#pragma omp simd
+    for (int64_t v = 0; v < V; v++) out[v] -= xhat[v] * s;
   });
   return info.Env().Undefined();
 }

@@ -4,19 +4,13 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.js';
-import { alloc, f32, output, sizeOf } from './native-kernel.js';
+import { alloc, input, output, sizeOf } from './native-kernel.js';
 import { lossKernels } from './loss.js';
 
 /** A kernel that exists only on the native backend (no cpu kernel underneath). */
 export interface FusedNativeKernel {
   kernelName: string;
   make(addon: NativeAddon): KernelFunc;
-}
-
-/** Float32 storage of `t`, copied into a Float32Array when the backend stores it otherwise. */
-function input(backend: MathBackendCPU, t: TensorInfo, kernel: string, name: string): Float32Array {
-  if (t.dtype !== 'float32') throw new Error(`${kernel}: input '${name}' must be float32, got ${t.dtype}`);
-  return f32(backend, t) ?? Float32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
 }
 
 function expectShape(kernel: string, name: string, t: TensorInfo, shape: readonly number[]): void {

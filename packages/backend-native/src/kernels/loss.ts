@@ -3,19 +3,18 @@
 // composite graph's ~40 element-wise kernels on [B, N, V].
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { alloc, f32, output } from './native-kernel.js';
+import { alloc, input, output, sizeOf } from './native-kernel.js';
 import type { FusedNativeKernel } from './blocks.js';
 
 function floats(backend: MathBackendCPU, t: TensorInfo, kernel: string, name: string, size: number): Float32Array {
-  if (t.dtype !== 'float32') throw new Error(`${kernel}: input '${name}' must be float32, got ${t.dtype}`);
-  if (t.shape.reduce((a, b) => a * b, 1) !== size) throw new Error(`${kernel}: input '${name}' must have ${size} elements, got shape [${t.shape.join(', ')}]`);
-  return f32(backend, t) ?? Float32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
+  if (t.dtype === 'float32' && sizeOf(t.shape) !== size) throw new Error(`${kernel}: input '${name}' must have ${size} elements, got shape [${t.shape.join(', ')}]`);
+  return input(backend, t, kernel, name);
 }
 
 /** Token ids as int32, each checked to lie in [0, V): the addon indexes rows with them. */
 function ids(backend: MathBackendCPU, t: TensorInfo, kernel: string, name: string, T: number, V: number): Int32Array {
   if (t.dtype !== 'int32') throw new Error(`${kernel}: input '${name}' must be int32, got ${t.dtype}`);
-  if (t.shape.reduce((a, b) => a * b, 1) !== T) throw new Error(`${kernel}: input '${name}' must have ${T} elements, got shape [${t.shape.join(', ')}]`);
+  if (sizeOf(t.shape) !== T) throw new Error(`${kernel}: input '${name}' must have ${T} elements, got shape [${t.shape.join(', ')}]`);
   const stored = backend.data.get(t.dataId)?.values;
   const v = stored instanceof Int32Array ? stored : Int32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
   for (let i = 0; i < T; i++) {

@@ -32,3 +32,9 @@ export function sizeOf(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/** Float32 storage of `t` for a fused kernel's input `name`, copied into a Float32Array when the backend stores it otherwise. */
+export function input(backend: MathBackendCPU, t: TensorInfo, kernel: string, name: string): Float32Array {
+  if (t.dtype !== 'float32') throw new Error(`${kernel}: input '${name}' must be float32, got ${t.dtype}`);
+  return f32(backend, t) ?? Float32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
+}
