@@ -63,13 +63,19 @@ function oneHotF32(ids: Tensor2D, V: number): tf.Tensor3D {
   return tf.cast(tf.oneHot(tf.cast(ids, 'int32'), V, 1, 0, 'int32'), 'float32') as tf.Tensor3D;
 }
 
+/** The process's base distributions as one row-major [K, V] float32 array. */
+function basesMatrix(process: NoiseProcess): Float32Array {
+  const V = process.vocabSize;
+  const out = new Float32Array(process.bases.length * V);
+  process.bases.forEach((b, k) => out.set(b.probs, k * V));
+  return out;
+}
+
 /** q_λ(x) = σ(λ)·onehot(x) + σ(−λ)·Σ_k c_k(λ)·base_k as tensors (SPEC §1.2); π via one [B·N, K]×[K, V] matMul. */
 function marginalParts(process: NoiseProcess, host: HostTokenWeights, x0: Tensor2D, B: number, N: number): { alpha: tf.Tensor3D; alphaEx: tf.Tensor3D; betaPi: tf.Tensor3D; q: tf.Tensor3D } {
   const V = process.vocabSize, K = process.bases.length;
-  const baseData = new Float32Array(K * V);
-  process.bases.forEach((b, k) => baseData.set(b.probs, k * V));
   const alpha = tf.tensor3d(host.alpha, [B, N, 1]); // [B, N, 1]
-  const betaPi = tf.reshape(tf.matMul(tf.tensor2d(host.betaCoefficients, [B * N, K]), tf.tensor2d(baseData, [K, V])), [B, N, V]); // σ(−λ)·π_λ, [B, N, V]
+  const betaPi = tf.reshape(tf.matMul(tf.tensor2d(host.betaCoefficients, [B * N, K]), tf.tensor2d(basesMatrix(process), [K, V])), [B, N, V]); // σ(−λ)·π_λ, [B, N, V]
   const alphaEx = tf.mul(alpha, oneHotF32(x0, V)) as tf.Tensor3D; // σ(λ)·onehot(x), [B, N, V]
   return { alpha, alphaEx, betaPi: betaPi as tf.Tensor3D, q: tf.add(alphaEx, betaPi) as tf.Tensor3D };
 }
@@ -134,11 +140,9 @@ export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId
     if (fusedLossActive()) {
       // The same function as one kernel pair on backends that implement it (fused-loss.ts).
       const T = B * N, K = process.bases.length;
-      const baseData = new Float32Array(K * V);
-      process.bases.forEach((b, k) => baseData.set(b.probs, k * V));
       const klIs = fusedKlIs(tf.reshape(logits, [T, V]), {
         x0: tf.cast(tf.reshape(batch.x0, [T]), 'int32') as tf.Tensor1D, zt: tf.cast(tf.reshape(batch.zt, [T]), 'int32') as tf.Tensor1D,
-        alpha: tf.tensor1d(host.alpha), coef: tf.tensor2d(host.betaCoefficients, [T, K]), bases: tf.tensor2d(baseData, [K, V]), qz: tf.tensor1d(host.qAtZ),
+        alpha: tf.tensor1d(host.alpha), coef: tf.tensor2d(host.betaCoefficients, [T, K]), bases: tf.tensor2d(basesMatrix(process), [K, V]), qz: tf.tensor1d(host.qAtZ),
       }, { maskId: maskId ?? -1, isEpsilon: settings.isEpsilon });
       [kl, is] = tf.unstack(tf.reshape(klIs, [2, B, N])) as [Tensor2D, Tensor2D];
     } else {
