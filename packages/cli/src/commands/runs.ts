@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { oneLine } from '../run-cli.js';
@@ -16,10 +16,10 @@ async function openStore(args: { dir?: string; study?: string }) {
 }
 
 /** What each training session of a run ran on (its environment.jsonl), when the run directory is on this machine. */
-function runEnvironment(runDir: string): unknown[] | null {
-  const file = join(runDir, 'environment.jsonl');
-  if (!existsSync(file)) return null;
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => { try { return [JSON.parse(l) as unknown]; } catch { return []; } });
+async function runEnvironment(runDir: string): Promise<Record<string, unknown>[] | null> {
+  const { readJsonlLenient, runPaths } = await import('@difflm/trainer/node');
+  const file = runPaths(runDir).environment;
+  return existsSync(file) ? readJsonlLenient(file) : null;
 }
 
 function fail(cmd: string, e: unknown) {
@@ -56,7 +56,7 @@ const show = defineCommand({
       const curve = store.curve(id);
       store.close();
       // The backend and kernel each session trained on (local runs; a worker's run directory is on its machine).
-      const environment = runEnvironment(join(s.studyPaths(dir).runs, id));
+      const environment = await runEnvironment(join(s.studyPaths(dir).runs, id));
       process.stdout.write(`${JSON.stringify({ ...run, environment, curve }, null, 2)}\n`);
     } catch (e) { fail('show', e); }
   },

@@ -10,6 +10,8 @@ export interface RunPaths {
   readonly metrics: string;
   readonly eval: string;
   readonly summary: string;
+  /** One line per training session: the step it started from and what it ran on (RunTrainingOptions.environment). */
+  readonly environment: string;
   readonly checkpoints: string;
 }
 
@@ -20,6 +22,7 @@ export function runPaths(root: string): RunPaths {
     metrics: join(root, 'metrics.jsonl'),
     eval: join(root, 'eval.jsonl'),
     summary: join(root, 'summary.json'),
+    environment: join(root, 'environment.jsonl'),
     checkpoints: join(root, 'checkpoints'),
   };
 }
@@ -59,6 +62,20 @@ export function truncateJsonl(path: string, maxStep: number): void {
 export function readJsonl<T>(path: string): T[] {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+}
+
+/** The JSONL rows that parse as objects; a line cut by a kill or edited into something else is skipped. */
+export function readJsonlLenient(path: string): Record<string, unknown>[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').flatMap((l) => {
+    if (!l.trim()) return [];
+    try {
+      const v = JSON.parse(l) as unknown;
+      return typeof v === 'object' && v !== null && !Array.isArray(v) ? [v as Record<string, unknown>] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 export function checkpointPath(paths: RunPaths, step: number): string {

@@ -2,7 +2,6 @@
 // Everything that can fail on bad input (config, data, model shape, checkpoint) is checked before the
 // run directory is created or touched, so a failed start leaves no half-made run behind.
 import { totalmem } from 'node:os';
-import { join } from 'node:path';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { autoregressiveObjective } from '../autoregressive-objective.js';
 import { diffusionObjective } from '../diffusion-objective.js';
@@ -13,7 +12,7 @@ import type { TrainingObjective } from '../training-objective.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import type { RunComponents } from './run-components.js';
 import { parseTrainRunConfig, type TrainRunConfig } from './run-config.js';
-import { appendJsonl, checkpointPath, listCheckpoints, readJsonl, removeDeadTempFiles, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
+import { appendJsonl, checkpointPath, listCheckpoints, readJsonlLenient, removeDeadTempFiles, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
 
 export type ProgressEvent =
   | { readonly type: 'step'; readonly totalSteps: number; readonly metrics: StepMetrics }
@@ -63,7 +62,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const onlyCreationDebris = leftovers.length > 0 && !existsSync(paths.config) && leftovers.every((f) =>
     (f === 'checkpoints' && lstatSync(paths.checkpoints).isDirectory() && readdirSync(paths.checkpoints).length === 0) || /\.tmp-\d+$/.test(f));
   if (onlyCreationDebris) removeDeadTempFiles(paths);
-  const exists = existsSync(paths.root) && readdirSync(paths.root).some((f) => !(onlyCreationDebris && f === 'checkpoints'));
+  const exists = leftovers.length > 0 && !onlyCreationDebris;
   if (exists && !o.resume) throw new Error(`run directory ${paths.root} already exists and is not empty: pass resume (--resume) to continue it, or choose another run directory`);
   if (exists && !existsSync(paths.config)) throw new Error(`${paths.root} is not a difflm run directory (no config.json): choose an empty or new run directory`);
 
@@ -131,12 +130,15 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       if (!exists) writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       mkdirSync(paths.checkpoints, { recursive: true });
       removeDeadTempFiles(paths);
+      const pruneCheckpoints = (): void => {
+        for (const old of listCheckpoints(paths).slice(0, -config.keepCheckpoints)) rmSync(old.path, { force: true });
+      };
       // A kill between writing a checkpoint and pruning the old ones leaves one too many: prune now.
-      for (const old of listCheckpoints(paths).slice(0, -config.keepCheckpoints)) rmSync(old.path, { force: true });
+      pruneCheckpoints();
       const fromStep = resumeState?.step ?? 0;
       truncateJsonl(paths.metrics, fromStep);
       truncateJsonl(paths.eval, fromStep);
-      if (o.environment) appendJsonl(join(paths.root, 'environment.jsonl'), { step: fromStep, at: new Date().toISOString(), ...o.environment });
+      if (o.environment) appendJsonl(paths.environment, { step: fromStep, at: new Date().toISOString(), ...o.environment });
       rmSync(paths.summary, { force: true });
 
       const evaluate = (): EvalMetrics => evaluateHeldOut({
@@ -147,7 +149,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       const checkpoint = (): void => {
         const path = checkpointPath(paths, trainer.step);
         writeFileAtomic(path, encodeCheckpoint(trainer.getState(), config));
-        for (const old of listCheckpoints(paths).slice(0, -config.keepCheckpoints)) rmSync(old.path, { force: true });
+        pruneCheckpoints();
         o.onProgress?.({ type: 'checkpoint', step: trainer.step, path });
       };
 
@@ -227,20 +229,6 @@ export function assertFitsInMemory(config: TrainRunConfig, totalBytes: number = 
     const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
     throw new Error(`model and batch need about ${gb(bytes)} (${params.toExponential(2)} parameters at d = ${d}, L = ${L}; ${tokens} tokens per micro-batch), more than this machine's ${gb(totalBytes)}: choose a smaller model (--depth) or batch (--batch, gradAccumSteps)`);
   }
-}
-
-/** JSONL rows that parse as objects; a line cut by a kill or edited into garbage is skipped. */
-function readJsonlLenient(path: string): Record<string, unknown>[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').flatMap((l) => {
-    if (!l.trim()) return [];
-    try {
-      const v = JSON.parse(l) as unknown;
-      return typeof v === 'object' && v !== null && !Array.isArray(v) ? [v as Record<string, unknown>] : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 /** The record when every named field is a finite number, else null (a value that cannot be trusted). */
