@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { isNativeAvailable, nativeInfo, registerNativeKernels } from '@difflm/backend-native';
 
 const pkgDir = dirname(createRequire(import.meta.url).resolve('@difflm/backend-native/package.json'));
-const cpuRunsPrebuilt = process.platform === 'linux' && process.arch === 'x64' && /^flags\s*:.*\bavx2\b.*$/m.test(readFileSync('/proc/cpuinfo', 'utf8')) && /^flags\s*:.*\bfma\b.*$/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+const cpuFlags = process.platform === 'linux' && process.arch === 'x64' ? (readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '').split(/\s+/) : [];
+const cpuRunsPrebuilt = cpuFlags.includes('avx2') && cpuFlags.includes('fma');
 if (cpuRunsPrebuilt) {
   if (!existsSync(join(pkgDir, 'prebuilds', 'linux-x64', 'difflm_native.node'))) throw new Error('the tarball carries no prebuilt addon for linux-x64');
   if (!existsSync(join(pkgDir, 'prebuilds', 'linux-x64', 'OPENBLAS-LICENSE'))) throw new Error('the prebuilt addon ships without OpenBLAS\'s licence');

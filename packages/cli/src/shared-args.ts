@@ -25,3 +25,13 @@ export function undeclaredFlag(rawArgs: readonly string[], name: string): string
   }
   return undefined;
 }
+
+/**
+ * The run executor of `study` and `worker`: the trainer on `backend`, or — test suites only, through the undeclared
+ * `--executor fake`, which stays out of --help — a stand-in that trains nothing, with options from the environment.
+ */
+export function runExecutorFromFlags(rawArgs: readonly string[], backend: string, fakeOptions: () => object): { name: 'trainer' | 'fake'; options: Record<string, unknown> } {
+  const name = undeclaredFlag(rawArgs, 'executor') ?? 'trainer';
+  if (name !== 'trainer' && name !== 'fake') throw new Error(`--executor must be trainer, got "${name}"`);
+  return name === 'fake' ? { name, options: { ...fakeOptions() } } : { name, options: { backend } };
+}

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { oneLine } from '../run-cli.js';
-import { backendArg, undeclaredFlag } from '../shared-args.js';
+import { backendArg, runExecutorFromFlags } from '../shared-args.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
@@ -53,14 +53,8 @@ export default defineCommand({
         process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${s.formatDryRun(summary)}\n`);
         return;
       }
-      // The run executor: 'trainer'. The test suites pass --executor fake (a stand-in that trains nothing); the flag
-      // is deliberately not declared, so it stays out of --help.
-      const executorName = undeclaredFlag(rawArgs, 'executor') ?? 'trainer';
-      if (executorName !== 'trainer' && executorName !== 'fake') throw new Error(`--executor must be trainer, got "${executorName}"`);
-      const executor = executorName === 'fake'
-        ? { name: 'fake', options: { ...s.fakeOptionsFromEnv(process.env) } }
-        : { name: executorName, options: { backend: args.backend } };
-      if (executorName === 'trainer' && !args.redis) {
+      const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env));
+      if (executor.name === 'trainer' && !args.redis) {
         // The run processes select the backend the same way on this machine: say which one they will train on.
         const { selectBackend } = await import('@difflm/backends');
         const chosen = await selectBackend(args.backend);

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { oneLine } from '../run-cli.js';
-import { backendArg, undeclaredFlag } from '../shared-args.js';
+import { backendArg, runExecutorFromFlags } from '../shared-args.js';
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -24,13 +24,7 @@ export default defineCommand({
       const lockMs = args['lock-ms'] ? Number(args['lock-ms']) : undefined;
       if (lockMs !== undefined && !(lockMs >= 500)) throw new Error(`--lock-ms must be a number ≥ 500, got "${args['lock-ms']}"`);
       await s.checkRedis(args.redis);
-      // The run executor: 'trainer'. The test suites pass --executor fake (a stand-in that trains nothing); the flag
-      // is deliberately not declared, so it stays out of --help.
-      const executorName = undeclaredFlag(rawArgs, 'executor') ?? 'trainer';
-      if (executorName !== 'trainer' && executorName !== 'fake') throw new Error(`--executor must be trainer, got "${executorName}"`);
-      const executor = executorName === 'fake'
-        ? { name: 'fake', options: { ...s.fakeOptionsFromEnv(process.env) } }
-        : { name: executorName, options: { backend: args.backend } };
+      const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env));
       const worker = await s.startStudyWorker({
         redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']),
         dataRoots: (args['data-root'] ?? '').split(',').filter((p) => p.length > 0).map((p) => resolve(p)),
