@@ -10,6 +10,7 @@ import { fitFrontier, type FrontierFit, type FrontierIssue, type FrontierOptions
 import { fitBatchSizeLaw, fitLearningRateLaw, type HyperparameterLaw } from './hyperparameter-laws.js';
 import { isoflopAnalysis, type IsoflopBudget, type IsoflopOptions } from './isoflop.js';
 import { fitPowerLaw, type PowerLawFit } from './power-law.js';
+import { runNoiseIntervals, type RunNoiseOptions, type RunNoiseResult } from './run-noise.js';
 import { dropTopLoss, resolveRuns, type RunIssue, type ScalingRun } from './runs.js';
 
 export type ParametricMethod = 'approach3' | 'approach3-mle';
@@ -25,6 +26,8 @@ export interface FitStudyOptions {
   learningRateCheckpoints?: readonly number[];
   /** Also fit L(N, D) per group with Approach 3 (N = M here, C = M·D). */
   parametric?: ParametricMethod;
+  /** Also give exponent intervals that carry the runs' own noise (a parametric bootstrap over runs). */
+  runNoise?: RunNoiseOptions;
 }
 
 /** One row of the exponent table (paper Table 1): exponents of M*, D*, L* (and P* when known) against C. */
@@ -34,6 +37,8 @@ export interface ExponentRow {
   alphaP?: Interval;
   alphaD?: Interval;
   alphaL?: Interval;
+  /** The same exponents with intervals from the runs' own noise (when `runNoise` was asked for and possible). */
+  runNoise?: { alphaM?: Interval; alphaP?: Interval; alphaD?: Interval; alphaL?: Interval };
 }
 
 /**
@@ -57,6 +62,8 @@ export interface StudyFit {
   exponentTable: ExponentRow[];
   tokenFrontiers: TokenFrontier[];
   hyperparameters: { batchSize: HyperparameterLaw[]; learningRate: HyperparameterLaw[] };
+  /** Per group: the run-noise bootstrap (when asked for), or why it could not be made. */
+  runNoise?: Record<string, RunNoiseResult | { error: string }>;
   parametric?: Record<string, (Approach3Result | Approach3MleResult) & { method: ParametricMethod; allocation: { a: number; b: number } } | { method: ParametricMethod; error: string }>;
 }
 
@@ -93,6 +100,22 @@ export function fitStudy(input: readonly ScalingRun[], options: FitStudyOptions 
     if (l) row.alphaL = l;
     return row;
   });
+  let runNoise: StudyFit['runNoise'];
+  if (options.runNoise) {
+    runNoise = {};
+    for (const row of exponentTable) {
+      try {
+        const r = runNoiseIntervals(row.group, budgets, options.runNoise);
+        runNoise[row.group] = r;
+        row.runNoise = {
+          ...(r.intervals.flopsPerToken ? { alphaM: r.intervals.flopsPerToken } : {}), ...(r.intervals.params ? { alphaP: r.intervals.params } : {}),
+          ...(r.intervals.tokens ? { alphaD: r.intervals.tokens } : {}), ...(r.intervals.loss ? { alphaL: r.intervals.loss } : {}),
+        };
+      } catch (e) {
+        runNoise[row.group] = { error: (e as Error).message };
+      }
+    }
+  }
   const hyperparameters = {
     batchSize: options.batchSizeTargets ? fitBatchSizeLaw(runs, options.batchSizeTargets) : [],
     learningRate: runs.some((r) => r.learningRate !== undefined && r.batchSize !== undefined) ? fitLearningRateLaw(runs, options.learningRateCheckpoints) : [],
@@ -103,7 +126,7 @@ export function fitStudy(input: readonly ScalingRun[], options: FitStudyOptions 
     if (points.length >= 2) tf.law = fitPowerLaw(points.map((p) => p.tokens), points.map((p) => p.loss));
     return tf;
   });
-  const result: StudyFit = { runsUsed: runs.length, runIssues: issues, isoflop, frontiers, frontierIssues, exponentTable, tokenFrontiers, hyperparameters };
+  const result: StudyFit = { runsUsed: runs.length, runIssues: issues, isoflop, frontiers, frontierIssues, exponentTable, tokenFrontiers, hyperparameters, ...(runNoise ? { runNoise } : {}) };
   if (options.parametric) {
     const method = options.parametric;
     result.parametric = {};

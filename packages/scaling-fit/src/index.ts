@@ -19,6 +19,7 @@ export { fitPowerLaw, evalPowerLaw, type PowerLawFit, type PowerLawOptions } fro
 export { bootstrap, quantileSorted, type BootstrapOptions, type BootstrapResult, type Interval } from './bootstrap.js';
 export { isoflopAnalysis, analyseBudget, SIZE_AXES, type SizeAxis, type IsoflopOptions, type IsoflopBudget, type IsoflopPoint, type IsoflopParabola } from './isoflop.js';
 export { fitFrontier, type FrontierFit, type FrontierIssue, type FrontierOptions, type FrontierQuantity, type FrontierSource } from './frontier.js';
+export { pooledRelativeSpread, runNoiseIntervals, type RunNoiseOptions, type RunNoiseResult } from './run-noise.js';
 export { fitBatchSizeLaw, fitLearningRateLaw, tokensToTarget, type HyperparameterLaw, type HyperparameterVertex } from './hyperparameter-laws.js';
 export { fitIsoLossHyperbola, isoLossSteps, type IsoLossFit } from './iso-loss.js';
 export { fitStudy, type FitStudyOptions, type StudyFit, type ExponentRow, type ParametricMethod, type TokenFrontier } from './fit-study.js';

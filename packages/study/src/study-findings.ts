@@ -19,7 +19,8 @@ export interface BudgetLoss {
 export interface StudyFindings {
   readonly reference: string;
   readonly parabolas: readonly { noise: string; budgets: number; usable: number; problems: string[] }[];
-  readonly exponents: readonly { noise: string; alphaM?: Interval; alphaL?: Interval; alphaMResolved: boolean; alphaLResolved: boolean }[];
+  /** Per noise type, the exponents the verdict judges: with run-noise intervals where the fit has them. */
+  readonly exponents: readonly { noise: string; alphaM?: Interval; alphaL?: Interval; alphaMResolved: boolean; alphaLResolved: boolean; intervals: 'run noise' | 'budgets' }[];
   readonly budgets: readonly BudgetLoss[];
   /** Largest replicate spread as a per cent of the loss (undefined without replicates). */
   readonly maxSpreadPercent: number | undefined;
@@ -68,10 +69,11 @@ export function studyFindings(fit: StudyFit, points: readonly GridPoint[]): Stud
     return { noise, budgets: bs.length, usable: bs.filter((b) => b.ok).length, problems: bs.filter((b) => !b.ok).map((b) => `${b.budget.toExponential(1)}: ${b.issues.join('; ') || 'not usable'}`) };
   });
   const exponents = fit.exponentTable.map((r) => {
-    const m = r.alphaM, l = r.alphaL;
+    const byNoise = !!(r.runNoise?.alphaM && r.runNoise.alphaL);
+    const m = byNoise ? r.runNoise!.alphaM : r.alphaM, l = byNoise ? r.runNoise!.alphaL : r.alphaL;
     const alphaMResolved = !!m && Number.isFinite(m.lower) && m.estimate >= RESOLUTION.alphaMRange[0] && m.estimate <= RESOLUTION.alphaMRange[1] && halfWidth(m) <= RESOLUTION.alphaMHalfWidth;
     const alphaLResolved = !!l && Number.isFinite(l.upper) && l.estimate < 0 && l.upper < 0;
-    return { noise: r.group, ...(m ? { alphaM: m } : {}), ...(l ? { alphaL: l } : {}), alphaMResolved, alphaLResolved };
+    return { noise: r.group, ...(m ? { alphaM: m } : {}), ...(l ? { alphaL: l } : {}), alphaMResolved, alphaLResolved, intervals: byNoise ? 'run noise' as const : 'budgets' as const };
   });
   const budgets = budgetLosses(fit, noises, reference);
   const spreads = points.filter((p) => p.spread !== undefined).map((p) => (p.spread! / p.loss) * 100);
@@ -91,7 +93,7 @@ function verdictOf(f: Omit<StudyFindings, 'verdict'>): string {
   for (const e of f.exponents) {
     const m = e.alphaM ? `α_M = ${e.alphaM.estimate.toFixed(3)} ± ${Number.isFinite(e.alphaM.lower) ? halfWidth(e.alphaM).toFixed(3) : '?'}` : 'no α_M';
     const l = e.alphaL ? `α_L = ${e.alphaL.estimate.toFixed(4)} [${e.alphaL.lower.toFixed(4)}, ${e.alphaL.upper.toFixed(4)}]` : 'no α_L';
-    s.push(`${e.noise}: ${m} (${e.alphaMResolved ? 'resolved' : `not resolved: the bar is an estimate in [${RESOLUTION.alphaMRange.join(', ')}] with a 95% half-width ≤ ${RESOLUTION.alphaMHalfWidth}`}), ${l} (${e.alphaLResolved ? 'loss falls with compute, interval excludes 0' : 'not resolved'}).`);
+    s.push(`${e.noise}: ${m} (95%, ${e.intervals === 'run noise' ? 'run-noise bootstrap' : 'bootstrap over budgets'}; ${e.alphaMResolved ? 'resolved' : `not resolved: the bar is an estimate in [${RESOLUTION.alphaMRange.join(', ')}] with a 95% half-width ≤ ${RESOLUTION.alphaMHalfWidth}`}), ${l} (${e.alphaLResolved ? 'loss falls with compute, interval excludes 0' : 'not resolved'}).`);
   }
   const others = [...new Set(f.budgets.flatMap((b) => Object.keys(b.gapPercent)))];
   for (const n of others) {

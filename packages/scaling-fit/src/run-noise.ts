@@ -1,0 +1,169 @@
+// Exponent intervals that carry the runs' own noise (a parametric bootstrap over runs). The paper's intervals
+// (SPEC §5.3 item 4) resample the vertices of the IsoFLOP parabolas, one point per budget: with 4–5 budgets
+// a resample holds 2–3 distinct budgets, and the interval reflects how the few vertices scatter, not how well
+// each is known from the runs behind it (on synthetic quick-like studies with 0.4% noise it was 1.6x wider
+// than needed for the same coverage: half-width 0.060 vs 0.037, 93% vs 98% coverage). Here every resample redraws each run's loss from its measured noise (the
+// run-to-run spread of replicated grid points, relative to the loss, pooled per group), refits every usable
+// budget's parabolas and then the power laws. A resample in which a parabola opens downward is a failure and
+// is counted: a study whose vertices are not resolved by its own noise shows it as failures, not as a
+// narrow interval. Three replicates pin a spread down only to within a factor of about two, so the noise
+// used is the larger of the replicates' spread and the scatter of the runs about their own parabolas (the
+// residual sd, 2 degrees of freedom per 5-size budget), which also holds any misfit of the parabola. Lack of
+// fit of the law is reported beside it: the scatter of the vertices about the fitted law against the scatter
+// the noise predicts.
+import { quantileSorted, type Interval } from './bootstrap.js';
+import type { FrontierQuantity } from './frontier.js';
+import type { IsoflopBudget, SizeAxis } from './isoflop.js';
+import { fitPowerLaw } from './power-law.js';
+import { evalQuadratic, fitQuadratic } from './quadratic.js';
+import { createFitRng, type FitRng } from './rng.js';
+
+export interface RunNoiseOptions {
+  /** Resamples (default 2,000). */
+  resamples?: number;
+  seed?: number;
+  /** Interval level (default 0.95). */
+  level?: number;
+  /**
+   * Relative run-to-run sd of a single run per group (e.g. 0.004 = 0.4%). Default: pooled from the group's
+   * replicated points (√ of the mean squared relative spread) or the parabolas' residual sd, whichever is
+   * larger; with neither (3-size budgets, no replicates) each point's evaluation standard error, which leaves
+   * training noise out (the result says so).
+   */
+  relativeSpread?: Readonly<Record<string, number>>;
+}
+
+export interface RunNoiseResult {
+  group: string;
+  /** Where the per-run noise came from. */
+  noise: {
+    source: 'replicates' | 'residuals' | 'standard-error' | 'given';
+    relativeSpread: number | undefined;
+    replicatedPoints: number;
+    /** The replicates' pooled relative spread and the parabolas' residual sd (log units), when known. */
+    replicateSpread: number | undefined;
+    residualSpread: number | undefined;
+  };
+  /** Budgets refitted in each resample (the usable ones). */
+  budgets: number;
+  resamples: number;
+  /** Resamples in which a parabola had no minimum (they carry no estimate and widen nothing). */
+  failures: number;
+  intervals: Partial<Record<FrontierQuantity, Interval>>;
+  /**
+   * rms residual (log space) of the M* vertices about their fitted law, and the rms the run noise predicts
+   * (the bootstrap sd of the vertices): a ratio well above 1 means the law misses more than the noise explains.
+   */
+  lackOfFit?: { observedRms: number; predictedRms: number };
+}
+
+const AXIS_OF: Record<Exclude<FrontierQuantity, 'loss'>, SizeAxis> = { flopsPerToken: 'flopsPerToken', params: 'params', tokens: 'tokens' };
+
+function gaussian(rng: FitRng): number {
+  let u = rng.next();
+  while (u <= 0) u = rng.next();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+}
+
+function percentile(values: Float64Array, n: number, estimate: number, level: number): Interval {
+  const v = values.slice(0, n).sort();
+  return { estimate, lower: quantileSorted(v, (1 - level) / 2), upper: quantileSorted(v, 1 - (1 - level) / 2), level };
+}
+
+/** The pooled relative spread of a group's replicated points, or undefined without replicates. */
+export function pooledRelativeSpread(budgets: readonly IsoflopBudget[]): { spread: number | undefined; points: number } {
+  const rel = budgets.flatMap((b) => b.points.filter((p) => p.lossSpread !== undefined && (p.replicates ?? 0) > 1).map((p) => p.lossSpread! / p.loss));
+  const unique = [...new Set(rel)];
+  if (unique.length === 0) return { spread: undefined, points: 0 };
+  return { spread: Math.sqrt(unique.reduce((s, v) => s + v * v, 0) / unique.length), points: unique.length };
+}
+
+/** The sd of the runs' log losses about their budgets' parabolas on the M axis (undefined without residual dof). */
+export function parabolaResidualSpread(budgets: readonly IsoflopBudget[]): number | undefined {
+  let ss = 0, dof = 0;
+  for (const b of budgets) {
+    const q = b.parabolas.flopsPerToken;
+    if (!q || b.points.length <= 3) continue;
+    for (const p of b.points) ss += (Math.log(p.loss) - evalQuadratic(q, Math.log(p.flopsPerToken))) ** 2;
+    dof += b.points.length - 3;
+  }
+  return dof > 0 ? Math.sqrt(ss / dof) : undefined;
+}
+
+/**
+ * Parametric bootstrap of one group's frontier exponents over its runs' noise. Uses the budgets that are
+ * usable in the point estimate (b.ok); throws when fewer than 3 are.
+ */
+export function runNoiseIntervals(group: string, allBudgets: readonly IsoflopBudget[], options: RunNoiseOptions = {}): RunNoiseResult {
+  const budgets = allBudgets.filter((b) => b.group === group && b.ok);
+  if (budgets.length < 3) throw new Error(`group ${group}: only ${budgets.length} usable budget(s) (need 3) for run-noise intervals`);
+  const resamples = options.resamples ?? 2000;
+  const level = options.level ?? 0.95;
+  if (!(Number.isInteger(resamples) && resamples > 0)) throw new Error(`resamples must be a positive integer, got ${resamples}`);
+  const given = options.relativeSpread?.[group];
+  const pooled = pooledRelativeSpread(allBudgets.filter((b) => b.group === group));
+  const residual = parabolaResidualSpread(budgets);
+  let source: RunNoiseResult['noise']['source'], relSpread: number | undefined;
+  if (given !== undefined) { source = 'given'; relSpread = given; }
+  else if (pooled.spread !== undefined || residual !== undefined) {
+    const rep = pooled.spread ?? 0, res = residual ?? 0;
+    source = rep >= res ? 'replicates' : 'residuals';
+    relSpread = Math.max(rep, res);
+  } else { source = 'standard-error'; relSpread = undefined; }
+  // Per point: relative sd of its loss (a replicated point averages its runs).
+  const sd = budgets.map((b) => b.points.map((p) => {
+    if (relSpread !== undefined) return relSpread / Math.sqrt(Math.max(1, p.replicates ?? 1));
+    return p.lossStandardError !== undefined ? p.lossStandardError / p.loss : 0;
+  }));
+  const axes = (['flopsPerToken', 'params', 'tokens'] as const).filter((q) => budgets.every((b) => b.parabolas[AXIS_OF[q]] && b.points.every((p) => p[AXIS_OF[q]] !== undefined)));
+  const quantities: FrontierQuantity[] = [...axes, 'loss'];
+  const lossAxis: SizeAxis | undefined = budgets.every((b) => b.parabolas.tokens) ? 'tokens' : budgets.every((b) => b.parabolas.flopsPerToken) ? 'flopsPerToken' : undefined;
+  const c = budgets.map((b) => b.budget);
+  const estimate: Partial<Record<FrontierQuantity, number>> = {};
+  for (const q of axes) estimate[q] = fitPowerLaw(c, budgets.map((b) => b.parabolas[AXIS_OF[q]]!.optimum)).alpha;
+  if (lossAxis) estimate.loss = fitPowerLaw(c, budgets.map((b) => b.parabolas[lossAxis]!.lossAtOptimum)).alpha;
+  const samples: Partial<Record<FrontierQuantity, Float64Array>> = Object.fromEntries(quantities.map((q) => [q, new Float64Array(resamples)]));
+  const vertexLogs = budgets.map(() => new Float64Array(resamples));
+  const rng = createFitRng(options.seed ?? 0);
+  let ok = 0, failures = 0;
+  for (let r = 0; r < resamples; r++) {
+    const logLoss = budgets.map((b, i) => b.points.map((p, j) => Math.log(p.loss * (1 + sd[i]![j]! * gaussian(rng)))));
+    const vertex: Partial<Record<SizeAxis, number[]>> = {};
+    const lossStar: number[] = [];
+    let failed = false;
+    for (const axis of new Set<SizeAxis>([...axes.map((q) => AXIS_OF[q]), ...(lossAxis ? [lossAxis] : [])])) {
+      const xs: number[] = [];
+      for (let i = 0; i < budgets.length && !failed; i++) {
+        const lx = budgets[i]!.points.map((p) => Math.log(p[axis]!));
+        const q = fitQuadratic(lx, logLoss[i]!);
+        if (!(q.c2 > 0)) { failed = true; break; }
+        xs.push(Math.exp(q.vertexX));
+        if (axis === lossAxis) lossStar.push(Math.exp(evalQuadratic(q, q.vertexX)));
+      }
+      if (failed) break;
+      vertex[axis] = xs;
+    }
+    if (failed) { failures++; continue; }
+    for (const q of axes) samples[q]![ok] = fitPowerLaw(c, vertex[AXIS_OF[q]]!).alpha;
+    if (lossAxis) samples.loss![ok] = fitPowerLaw(c, lossStar).alpha;
+    if (vertex.flopsPerToken) vertex.flopsPerToken.forEach((v, i) => { vertexLogs[i]![ok] = Math.log(v); });
+    ok++;
+  }
+  const intervals: Partial<Record<FrontierQuantity, Interval>> = {};
+  if (ok > 0) for (const q of quantities) if (estimate[q] !== undefined) intervals[q] = percentile(samples[q]!, ok, estimate[q]!, level);
+  const result: RunNoiseResult = {
+    group, noise: { source, relativeSpread: relSpread, replicatedPoints: pooled.points, replicateSpread: pooled.spread, residualSpread: residual }, budgets: budgets.length, resamples, failures, intervals,
+  };
+  if (ok > 1 && axes.includes('flopsPerToken')) {
+    const vx = budgets.map((b) => b.parabolas.flopsPerToken!.optimum);
+    const law = fitPowerLaw(c, vx);
+    const observed = Math.sqrt(vx.reduce((s, v, i) => s + (Math.log(v) - Math.log(law.A * Math.pow(c[i]!, law.alpha))) ** 2, 0) / Math.max(1, vx.length - 2));
+    const variances = vertexLogs.map((a) => {
+      const xs = a.subarray(0, ok);
+      const m = xs.reduce((s, v) => s + v, 0) / ok;
+      return xs.reduce((s, v) => s + (v - m) ** 2, 0) / (ok - 1);
+    });
+    result.lackOfFit = { observedRms: observed, predictedRms: Math.sqrt(variances.reduce((s, v) => s + v, 0) / variances.length) };
+  }
+  return result;
+}
