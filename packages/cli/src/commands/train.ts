@@ -92,21 +92,36 @@ export default defineCommand({
       : `held-out ELBO ${m.elbo.toFixed(4)} nats/token, PPL ≤ ${m.pplBound.toFixed(2)}, ${m.bitsPerByte.toFixed(4)} bits/byte`;
     const backend = await selectBackend(args.backend);
     status(`backend: ${backend.description}`);
-    const bar = args.json ? null : new cliProgress.SingleBar({
+    // On a terminal a progress bar; otherwise (logs, CI, pipes) a plain line every 30 s.
+    const tty = Boolean(process.stderr.isTTY);
+    const bar = args.json || !tty ? null : new cliProgress.SingleBar({
       stream: process.stderr,
       format: 'train |{bar}| {value}/{total} steps | loss {loss} | elbo {elbo} | {tps} tok/s | ETA {eta_formatted}',
       etaBuffer: 50,
       hideCursor: true,
     }, cliProgress.Presets.shades_classic);
     let started = false;
+    let lastLine = Date.now();
     const onProgress = (e: ProgressEvent): void => {
-      if (!bar) return;
+      if (e.type === 'warning') {
+        bar?.stop(); started = false;
+        process.stderr.write(`warning: ${e.message}\n`);
+        return;
+      }
+      if (args.json) return;
       if (e.type === 'step') {
         const payload = { loss: e.metrics.loss.toFixed(4), elbo: e.metrics.elbo.toFixed(4), tps: Math.round(e.metrics.tokensPerSec) };
+        if (!bar) {
+          if (Date.now() - lastLine >= 30_000 || e.metrics.step === e.totalSteps) {
+            lastLine = Date.now();
+            status(`step ${e.metrics.step}/${e.totalSteps}: train ${autoregressive ? 'cross-entropy' : 'ELBO'} ${payload.elbo} nats/token, ${payload.tps} tokens/s`);
+          }
+          return;
+        }
         if (!started) { bar.start(e.totalSteps, e.metrics.step - 1, payload); started = true; }
         bar.update(e.metrics.step, payload);
       } else if (e.type === 'eval') {
-        bar.stop(); started = false;
+        bar?.stop(); started = false;
         status(`step ${e.step}: ${heldOutLine(e.metrics)}`);
       }
     };

@@ -103,6 +103,27 @@ describe('runTraining and the run directory', () => {
     expect(readdirSync(runDir).some((f) => f.includes('.tmp-'))).toBe(false);
   });
 
+  it('a metrics.jsonl cut while the run was stopped is not silently accepted: the lost steps are named and kept in the summary', async () => {
+    const runDir = join(tmp, 'cut-metrics');
+    const ctl = new AbortController();
+    await runTraining({ runDir, config: { ...config, checkpointEvery: 3 }, components, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 6) ctl.abort(); } });
+    const rows = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(6);
+    // Steps 3–5 cut out, step 6 kept (an edit, not only a truncation).
+    writeFileSync(join(runDir, 'metrics.jsonl'), `${[...rows.slice(0, 2), rows[5]].join('\n')}\n`);
+    const warnings: string[] = [];
+    const r = await runTraining({ runDir, components, resume: true, onProgress: (e) => { if (e.type === 'warning') warnings.push(e.message); } });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/metrics\.jsonl lacks the rows of steps 3–5 .*cannot be recovered, training resumes from the step-6 checkpoint/);
+    expect(r.metricsGaps).toEqual([[3, 5]]);
+    expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).metricsGaps).toEqual([[3, 5]]);
+    expect(readJsonl<{ step: number }>(join(runDir, 'metrics.jsonl')).map((x) => x.step)).toEqual([1, 2, 6, 7, 8, 9, 10]);
+    // An intact run resumes without a warning.
+    const intact: string[] = [];
+    await runTraining({ runDir: join(tmp, 'stopped'), components, resume: true, onProgress: (e) => { if (e.type === 'warning') intact.push(e.message); } });
+    expect(intact).toEqual([]);
+  });
+
   it('a run directory killed while being created (empty checkpoints/, no config.json) starts cleanly, fresh or with resume', async () => {
     for (const resume of [false, true]) {
       const runDir = join(tmp, `half-created-${resume}`);

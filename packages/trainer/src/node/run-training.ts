@@ -17,7 +17,9 @@ import { appendJsonl, checkpointPath, listCheckpoints, readJsonlLenient, removeD
 export type ProgressEvent =
   | { readonly type: 'step'; readonly totalSteps: number; readonly metrics: StepMetrics }
   | { readonly type: 'eval'; readonly step: number; readonly metrics: EvalMetrics }
-  | { readonly type: 'checkpoint'; readonly step: number; readonly path: string };
+  | { readonly type: 'checkpoint'; readonly step: number; readonly path: string }
+  /** Something about the run directory the user should know (printed as one line; training goes on). */
+  | { readonly type: 'warning'; readonly message: string };
 
 export interface RunTrainingOptions {
   readonly runDir: string;
@@ -48,11 +50,30 @@ export interface RunResult {
   readonly eval: EvalMetrics | null;
   readonly stopped: boolean;
   readonly resumedFrom: number | null;
+  /**
+   * Step ranges [from, to] missing from metrics.jsonl before the resumed stretch (the file was cut or edited
+   * while the run was stopped): they cannot be recovered; the weights and the later rows are unaffected.
+   */
+  readonly metricsGaps?: readonly (readonly [number, number])[];
   /** The environment this session ran in (RunTrainingOptions.environment), when given. */
   readonly environment?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 const canonical = (v: unknown): string => JSON.stringify(v);
+
+/** The step ranges in 1..upTo that no row of `rows` holds (rows of a metrics log, one per step). */
+export function missingSteps(rows: readonly Record<string, unknown>[], upTo: number): [number, number][] {
+  const seen = new Uint8Array(upTo + 1);
+  for (const r of rows) if (typeof r.step === 'number' && Number.isInteger(r.step) && r.step >= 1 && r.step <= upTo) seen[r.step] = 1;
+  const gaps: [number, number][] = [];
+  for (let k = 1; k <= upTo; k++) {
+    if (seen[k]) continue;
+    const start = k;
+    while (k + 1 <= upTo && !seen[k + 1]) k++;
+    gaps.push([start, k]);
+  }
+  return gaps;
+}
 
 export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   const paths = runPaths(o.runDir);
@@ -138,6 +159,10 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       const fromStep = resumeState?.step ?? 0;
       truncateJsonl(paths.metrics, fromStep);
       truncateJsonl(paths.eval, fromStep);
+      const metricsGaps = missingSteps(readJsonlLenient(paths.metrics), fromStep);
+      if (metricsGaps.length > 0) {
+        o.onProgress?.({ type: 'warning', message: `${paths.metrics} lacks the rows of step${metricsGaps.length === 1 && metricsGaps[0]![0] === metricsGaps[0]![1] ? '' : 's'} ${metricsGaps.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ')} (cut or edited while the run was stopped); they cannot be recovered, training resumes from the step-${fromStep} checkpoint and summary.json lists the gap` });
+      }
       if (o.environment) appendJsonl(paths.environment, { step: fromStep, at: new Date().toISOString(), ...o.environment });
       rmSync(paths.summary, { force: true });
 
@@ -190,6 +215,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       const result: RunResult = {
         runDir: paths.root, steps: trainer.step, totalSteps: trainer.totalSteps, tokens: trainer.tokens,
         flops: trainer.flops, last, eval: finalEval, stopped, resumedFrom: resumeState ? resumeState.step : null,
+        ...(metricsGaps.length ? { metricsGaps } : {}),
         ...(o.environment ? { environment: o.environment } : {}),
       };
       if (!stopped) writeFileAtomic(paths.summary, `${JSON.stringify(result, null, 2)}\n`);
