@@ -38,9 +38,13 @@ export interface EvalMetrics {
   readonly batches: number;
 }
 
-export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
+function checkOptions(o: EvaluateOptions): void {
   if (!(o.batches >= 1)) throw new Error(`eval.batches must be >= 1, got ${o.batches}`);
   if (!(o.bytesPerToken > 0)) throw new Error(`bytesPerToken must be > 0, got ${o.bytesPerToken}`);
+}
+
+/** The evaluation one batch at a time, so a caller can yield (and notice a stop) between batches. */
+function* evaluationSteps(o: EvaluateOptions): Generator<void, EvalMetrics> {
   const rng = createRng(o.seed);
   let weighted = 0, tokens = 0;
   const perBatch: { nats: number; tokens: number }[] = [];
@@ -52,9 +56,30 @@ export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
     weighted += est.natsPerToken * est.tokens;
     tokens += est.tokens;
     perBatch.push({ nats: est.natsPerToken, tokens: est.tokens });
+    if (b + 1 < o.batches) yield;
   }
   const elbo = weighted / tokens;
   return { elbo, pplBound: Math.exp(elbo), bitsPerByte: elbo / (Math.LN2 * o.bytesPerToken), tokens, standardError: weightedStandardError(perBatch, elbo), batches: o.batches };
+}
+
+export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
+  checkOptions(o);
+  const steps = evaluationSteps(o);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/**
+ * The same evaluation, yielding to the event loop between batches so that signal handlers run: returns null
+ * as soon as `signal` is aborted (a long evaluation stops on SIGINT/SIGTERM instead of ignoring them).
+ */
+export async function evaluateHeldOutAsync(o: EvaluateOptions & { readonly signal?: AbortSignal }): Promise<EvalMetrics | null> {
+  checkOptions(o);
+  const steps = evaluationSteps(o);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (o.signal?.aborted) { steps.return(undefined as never); return null; }
+  }
 }
 
 /** SE of a token-weighted mean of per-batch means (ratio-estimator form; equal weights give sd/√n). */

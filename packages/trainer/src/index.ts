@@ -10,7 +10,7 @@ export type { TrainingObjective, ObjectiveTerms, HeldOutEstimate } from './train
 export { diffusionObjective, type DiffusionTrainingOptions } from './diffusion-objective.js';
 export { autoregressiveObjective, nextTokenCrossEntropy } from './autoregressive-objective.js';
 export { elboGrid, type ElboGrid, type ElboGridOptions } from './elbo-grid.js';
-export { evaluateHeldOut, type EvaluateOptions, type EvalMetrics } from './evaluate.js';
+export { evaluateHeldOut, evaluateHeldOutAsync, type EvaluateOptions, type EvalMetrics } from './evaluate.js';
 export type { TrainerState, TensorData } from './trainer-state.js';
 export { createTrainer, type Trainer, type TrainerOptions, type OptimizerOptions, type ScheduleOptions, type StepMetrics } from './trainer.js';
 export { train, type TrainOptions, type TrainResult } from './train.js';

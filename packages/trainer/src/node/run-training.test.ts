@@ -103,6 +103,28 @@ describe('runTraining and the run directory', () => {
     expect(readdirSync(runDir).some((f) => f.includes('.tmp-'))).toBe(false);
   });
 
+  it('a stop during a long evaluation takes effect between eval batches, and the resume evaluates again', async () => {
+    const long = { ...config, eval: { batches: 400, levels: 4, every: 5 }, checkpointEvery: 5 };
+    // During the step-5 evaluation (the step event comes first, the timer fires inside the evaluation).
+    const runDir = join(tmp, 'eval-stop');
+    const ctl = new AbortController();
+    const t0 = Date.now();
+    const r = await runTraining({ runDir, config: long, components, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 5) setTimeout(() => ctl.abort(), 5); } });
+    expect(r.stopped).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(existsSync(join(runDir, 'eval.jsonl')) ? readFileSync(join(runDir, 'eval.jsonl'), 'utf8') : '').toBe('');
+    expect(readdirSync(join(runDir, 'checkpoints')).filter((f) => f.endsWith('.ckpt'))).toEqual([]); // no checkpoint at step 5
+    // During the final evaluation: training is done, the summary is not written, the resume evaluates.
+    const ctl2 = new AbortController();
+    const fin = await runTraining({ runDir, components, resume: true, signal: ctl2.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 10) setTimeout(() => ctl2.abort(), 5); } });
+    expect(fin).toMatchObject({ stopped: true, steps: 10, eval: null });
+    expect(existsSync(join(runDir, 'summary.json'))).toBe(false);
+    const done = await runTraining({ runDir, components, resume: true });
+    expect(done.stopped).toBe(false);
+    expect(readJsonl<{ step: number }>(join(runDir, 'eval.jsonl')).map((e) => e.step)).toEqual([5, 10]);
+    expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).eval.elbo).toBe(done.eval!.elbo);
+  }, 60_000);
+
   it('a metrics.jsonl cut while the run was stopped is not silently accepted: the lost steps are named and kept in the summary', async () => {
     const runDir = join(tmp, 'cut-metrics');
     const ctl = new AbortController();

@@ -5,7 +5,7 @@ import { totalmem } from 'node:os';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { autoregressiveObjective } from '../autoregressive-objective.js';
 import { diffusionObjective } from '../diffusion-objective.js';
-import { evaluateHeldOut, type EvalMetrics } from '../evaluate.js';
+import { evaluateHeldOutAsync, type EvalMetrics } from '../evaluate.js';
 import { createTrainer, type StepMetrics } from '../trainer.js';
 import type { TrainerState } from '../trainer-state.js';
 import type { TrainingObjective } from '../training-objective.js';
@@ -166,7 +166,9 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       if (o.environment) appendJsonl(paths.environment, { step: fromStep, at: new Date().toISOString(), ...o.environment });
       rmSync(paths.summary, { force: true });
 
-      const evaluate = (): EvalMetrics => evaluateHeldOut({
+      // null when a stop (SIGINT/SIGTERM) arrives during the evaluation: it yields between batches.
+      const evaluate = (): Promise<EvalMetrics | null> => evaluateHeldOutAsync({
+        signal: o.signal,
         model, objective,
         source: data.batches({ split: 'validation', batchSize: config.eval.batchSize ?? config.batchSize, seqLen: config.seqLen, seed: config.eval.seed }),
         batches: config.eval.batches, seed: config.eval.seed, bytesPerToken: data.bytesPerToken,
@@ -180,6 +182,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
 
       let last: StepMetrics | null = null;
       let stopped = false;
+      let evalInterrupted = false;
       while (!trainer.done) {
         // Yield to the event loop so signal handlers (SIGINT/SIGTERM → abort) and timers can run.
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -188,13 +191,20 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         appendJsonl(paths.metrics, last);
         o.onProgress?.({ type: 'step', totalSteps: trainer.totalSteps, metrics: last });
         if (config.eval.every > 0 && config.eval.batches > 0 && trainer.step % config.eval.every === 0 && !trainer.done) {
-          const m = evaluate();
+          const m = await evaluate();
+          if (!m) {
+            // Stopped during this step's evaluation: no checkpoint at this step, so a resume retrains from the
+            // last one and evaluates here again (nothing of eval.jsonl is lost).
+            stopped = true;
+            evalInterrupted = true;
+            break;
+          }
           appendJsonl(paths.eval, { step: trainer.step, ...m });
           o.onProgress?.({ type: 'eval', step: trainer.step, metrics: m });
         }
         if (trainer.step % config.checkpointEvery === 0 || trainer.done) checkpoint();
       }
-      if (stopped && trainer.step > (listCheckpoints(paths).at(-1)?.step ?? 0)) checkpoint();
+      if (stopped && !evalInterrupted && trainer.step > (listCheckpoints(paths).at(-1)?.step ?? 0)) checkpoint();
       let finalEval: EvalMetrics | null = null;
       // Resuming a run that had already finished: its last step's metrics and its final evaluation are on disk.
       // Both are checked before they are trusted; an evaluation that does not hold finite numbers is run again
@@ -208,9 +218,11 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         const { step: _, ...metrics } = previous;
         finalEval = metrics;
       } else if (!stopped && config.eval.batches > 0) {
-        finalEval = evaluate();
-        appendJsonl(paths.eval, { step: trainer.step, ...finalEval });
-        o.onProgress?.({ type: 'eval', step: trainer.step, metrics: finalEval });
+        finalEval = await evaluate();
+        if (finalEval) {
+          appendJsonl(paths.eval, { step: trainer.step, ...finalEval });
+          o.onProgress?.({ type: 'eval', step: trainer.step, metrics: finalEval });
+        } else stopped = true; // stopped during the final evaluation: a resume evaluates again
       }
       const result: RunResult = {
         runDir: paths.root, steps: trainer.step, totalSteps: trainer.totalSteps, tokens: trainer.tokens,
