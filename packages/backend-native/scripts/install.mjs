@@ -7,14 +7,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const note = (text) => {
+// build/INSTALL_NOTE holds the fact only (what happened and why): it becomes the reason in difflm's
+// "backend 'native' is not available: …" error, which adds the fix itself. The install log gets the advice too.
+const note = (text, advice = '') => {
   mkdirSync(join(root, 'build'), { recursive: true });
   writeFileSync(join(root, 'build', 'INSTALL_NOTE'), `${text}\n`);
-  console.log(`@difflm/backend-native: ${text}`);
+  console.log(`@difflm/backend-native: ${text}${advice ? `; ${advice}` : ''}`);
 };
 
 if (process.env.DIFFLM_SKIP_NATIVE_BUILD === '1') {
-  note('native build skipped (DIFFLM_SKIP_NATIVE_BUILD=1); difflm will use the wasm backend');
+  note('native build skipped (DIFFLM_SKIP_NATIVE_BUILD=1)', 'difflm --backend auto uses wasm instead');
   process.exit(0);
 }
 
@@ -80,5 +82,5 @@ if (r.status === 0) {
   note('native addon built (build/Release/difflm_native.node)');
 } else {
   const why = r.error ? r.error.message : (r.stderr || r.stdout || '').split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' | ');
-  note(`native addon not built (${why || `node-gyp exited ${r.status}`}); install libopenblas-dev, a C++ compiler and python3, then reinstall — difflm falls back to wasm`);
+  note(`native addon not built (${why || `node-gyp exited ${r.status}`})`, 'install libopenblas-dev, a C++ compiler and python3, then reinstall; until then difflm --backend auto uses wasm');
 }

@@ -10,8 +10,11 @@ export const BACKEND_PACKAGES: Record<ConcreteBackend, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
 };
 
-/** One sentence: how to install the backend and what it needs. */
-export function installHint(name: ConcreteBackend): string {
+/** One sentence: how to install the backend and what it needs (`reason`: why it is unavailable, when known). */
+export function installHint(name: ConcreteBackend, reason = ''): string {
+  if (name === 'native' && /not built|build skipped|failed to load/.test(reason)) {
+    return 'install libopenblas-dev, a C++ compiler and python3, then rebuild it with `npm rebuild @difflm/backend-native` (or choose --backend wasm)';
+  }
   switch (name) {
     case 'tensorflow-gpu':
       return 'install it with `npm install @tensorflow/tfjs-node-gpu@4.22.0` (Linux x64 with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1 as required by TensorFlow 2.9, which tfjs-node-gpu 4.x wraps)';

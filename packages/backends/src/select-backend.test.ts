@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBackend, selectBackend } from './select-backend.js';
+import { describeBackend, probeBackend, selectBackend } from './select-backend.js';
 
 /** A loader that behaves as if `missing` packages were not installed. */
 const without = (...missing: string[]) => (specifier: string): Promise<unknown> => {
@@ -70,6 +70,23 @@ describe('selectBackend', () => {
       await expect(selectBackend('native')).rejects.toThrow(/npm install @difflm\/backend-native/);
     }
     await expect(selectBackend('native', { importModule: without('@difflm/backend-native') })).rejects.toThrow(/@difflm\/backend-native is not installed; install it with `npm install @difflm\/backend-native`/);
+  });
+});
+
+describe('selectBackend with an unbuilt native package', () => {
+  it('names the reason once and one fix, and does not claim a fallback it will not make', async () => {
+    const note = 'native addon not built (gyp ERR! cblas.h: No such file or directory)';
+    const unbuilt = (s: string) => (s === '@difflm/backend-native'
+      ? Promise.resolve({ registerNativeKernels: () => false, nativeInfo: () => ({ available: false, reason: note }) })
+      : import(s));
+    const err = await selectBackend('native', { importModule: unbuilt }).then(() => null, (e: Error) => e);
+    expect(err!.message).toBe(`backend 'native' is not available: ${note}; install libopenblas-dev, a C++ compiler and python3, then rebuild it with \`npm rebuild @difflm/backend-native\` (or choose --backend wasm)`);
+    expect(err!.message).not.toMatch(/falls back|will use/);
+    expect(err!.message.match(/libopenblas-dev/g)).toHaveLength(1);
+    // A dry run asks without activating anything.
+    expect(await probeBackend('native', { importModule: unbuilt })).toEqual({ available: false, reason: note });
+    expect(await probeBackend('native', { importModule: without('@difflm/backend-native') })).toEqual({ available: false, reason: '@difflm/backend-native is not installed' });
+    expect(await probeBackend('cpu')).toEqual({ available: true });
   });
 });
 

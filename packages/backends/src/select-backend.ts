@@ -30,7 +30,7 @@ interface NativeModule {
 /** An optional backend that could not be loaded, with why. */
 class BackendUnavailable extends Error {
   constructor(readonly backend: ConcreteBackend, readonly reason: string) {
-    super(`backend '${backend}' is not available: ${reason}; ${installHint(backend)}`);
+    super(`backend '${backend}' is not available: ${reason}; ${installHint(backend, reason)}`);
   }
 }
 
@@ -107,6 +107,31 @@ async function loadBackend(name: ConcreteBackend, load: (s: string) => Promise<u
     name, description: `native (cpu backend with OpenBLAS kernels, ${info.corename}, ${info.threads} thread${info.threads === 1 ? '' : 's'}) · tfjs ${tf.version.tfjs}`, tf,
     environment: { backend: name, tfjs: tf.version.tfjs, kernel: `OpenBLAS ${info.corename}`, threads: info.threads, addon: info.origin ?? null },
   };
+}
+
+/**
+ * Whether a backend could be selected here, without activating it (for plans and dry runs). Loads the package
+ * (native: reads its build state); a GPU backend's device is only checked by selectBackend.
+ */
+export async function probeBackend(name: ConcreteBackend, opts: SelectBackendOptions = {}): Promise<{ available: true } | { available: false; reason: string }> {
+  const load = opts.importModule ?? defaultImport;
+  try {
+    if (name === 'cpu') await load('@tensorflow/tfjs');
+    else if (name === 'tensorflow') await loadTensorflowCpu(load);
+    else {
+      const mod = await loadOptional(load, name);
+      if (name === 'native') {
+        const native = mod as Partial<NativeModule>;
+        if (typeof native.nativeInfo !== 'function') return { available: false, reason: '@difflm/backend-native does not export nativeInfo (a version mismatch or an unbuilt package)' };
+        const info = native.nativeInfo();
+        if (!info.available) return { available: false, reason: info.reason };
+      }
+    }
+    return { available: true };
+  } catch (error) {
+    if (error instanceof BackendUnavailable) return { available: false, reason: error.reason };
+    return { available: false, reason: String((error as Error).message).split('\n')[0]! };
+  }
 }
 
 let current: SelectedBackend | undefined;

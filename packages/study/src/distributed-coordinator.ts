@@ -45,13 +45,18 @@ export async function runDistributed(opts: DistributedRunOptions): Promise<{ don
   });
   events.on('active', ({ jobId }) => {
     const run = byId.get(jobId);
-    if (run && open.has(jobId)) emit({ type: 'run-start', runId: jobId, label: runLabel(run.config), attempt: 1 });
+    if (!run || !open.has(jobId)) return;
+    // One execution starts (a first try, a retry, or a stalled job taken over): the store counts executions.
+    opts.store.countAttempt(jobId);
+    emit({ type: 'run-start', runId: jobId, label: runLabel(run.config), attempt: opts.store.get(jobId)?.attempts ?? 1 });
   });
   let done = 0;
   let failed = 0;
   const collect = (job: Job | undefined, state: string, id: string): boolean => {
     const run = byId.get(id)!;
     const label = runLabel(run.config);
+    // Starts this coordinator did not see (it was down) are in the job's own count.
+    if (job && (state === 'completed' || state === 'failed')) opts.store.noteAttempts(id, job.attemptsStarted);
     if (job && state === 'completed') {
       const result = job.returnvalue as RunResult;
       opts.store.recordResult(id, result, 'redis');
@@ -82,7 +87,7 @@ export async function runDistributed(opts: DistributedRunOptions): Promise<{ don
           removeOnFail: { age: WEEK_S },
         });
       }
-      opts.store.markRunning(run.id, `redis:${name}`);
+      opts.store.markQueued(run.id, `redis:${name}`);
     }
     while (open.size > 0) {
       for (const id of [...open]) {

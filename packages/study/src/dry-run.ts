@@ -22,6 +22,8 @@ export interface DryRunSummary {
   readonly totalFlops: number;
   readonly workers: number;
   readonly estimates: readonly DryRunEstimate[];
+  /** Backends of the stored table that cannot run here, with why (they get no estimate). */
+  readonly unavailable?: readonly { readonly backend: string; readonly reason: string }[];
   /** The optimum the grid was checked against, and the budgets whose sizes do not bracket it. */
   readonly bracket?: { readonly prediction: OptimumPrediction; readonly warnings: readonly BracketWarning[] };
 }
@@ -36,7 +38,7 @@ function makespan(seconds: number[], workers: number): number {
   return Math.max(...lanes);
 }
 
-export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number, measured?: MeasuredCost, bracket?: DryRunSummary['bracket']): DryRunSummary {
+export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number, measured?: MeasuredCost, bracket?: DryRunSummary['bracket'], unavailable?: DryRunSummary['unavailable']): DryRunSummary {
   const runs = plan.runs.map(({ id, config: c }) => ({
     id, noise: c.noiseLabel, model: c.model.name, params: c.params, flopsPerToken: c.flopsPerToken, budgetFlops: c.budgetFlops,
     tokens: c.tokens, flops: c.tokens * c.flopsPerToken, batchSequences: c.batchSequences, steps: c.steps, lr: c.lr, warmupSteps: c.warmupSteps,
@@ -52,7 +54,7 @@ export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendTh
       source: `fitted on ${measured.runs} finished runs of this study on this machine: ${(measured.secondsPerStep * 1000).toFixed(0)} ms/step + FLOPs at ${(measured.flopsPerSec / 1e9).toFixed(1)} GFLOP/s`,
     });
   }
-  return { study: plan.name, runs, totalRuns: runs.length, totalTokens: plan.totalTokens, totalFlops: plan.totalFlops, workers, estimates, ...(bracket ? { bracket } : {}) };
+  return { study: plan.name, runs, totalRuns: runs.length, totalTokens: plan.totalTokens, totalFlops: plan.totalFlops, workers, estimates, ...(unavailable?.length ? { unavailable } : {}), ...(bracket ? { bracket } : {}) };
 }
 
 export function formatDuration(s: number): string {
@@ -74,6 +76,7 @@ export function formatDryRun(s: DryRunSummary): string {
   out.push(`total: ${s.totalRuns} runs, ${e(s.totalTokens)} tokens, ${e(s.totalFlops)} FLOPs (non-embedding, Method 1)`);
   out.push(`estimated wall time with ${s.workers} worker process(es):`);
   for (const est of s.estimates) out.push(`  ${est.backend.padEnd(8)} ${formatDuration(est.wallSeconds).padStart(10)}  (${(est.flopsPerSec / 1e9).toFixed(1)} GFLOP/s per process; ${est.source})`);
+  for (const u of s.unavailable ?? []) out.push(`  ${u.backend.padEnd(8)} ${'—'.padStart(10)}  (not available here: ${u.reason})`);
   if (!s.estimates.some((est) => est.backend === 'measured')) {
     out.push('  (stored rates ignore per-step and per-run overhead, so tiny models take longer; a "measured" estimate appears once this study has finished runs here)');
   }

@@ -70,7 +70,14 @@ export interface ResultsStore {
   addRuns(study: string, runs: readonly { id: string; config: RunConfig }[]): number;
   /** Runs left over as 'running' by a killed coordinator go back to 'pending'. Returns how many. */
   resetRunning(study: string): number;
+  /** An execution of the run starts now (on `worker`): status 'running', attempts + 1. */
   markRunning(id: string, worker: string): void;
+  /** The run is handed to a queue (status 'running', on `worker`); no execution is counted. */
+  markQueued(id: string, worker: string): void;
+  /** An execution started somewhere (a queue's 'active' event): attempts + 1, status unchanged. */
+  countAttempt(id: string): void;
+  /** The queue says the run was started `n` times in all: attempts become at least n. */
+  noteAttempts(id: string, n: number): void;
   /** Record a finished run. Returns false (and changes nothing) when the run was already done. */
   recordResult(id: string, result: RunResult, worker?: string): boolean;
   recordFailure(id: string, error: string, worker?: string): boolean;
@@ -94,6 +101,9 @@ export function openResultsStore(file: string): ResultsStore {
     VALUES (@id, @study, 'pending', @config, @noise, @model, @budget, @now)`);
   const resetRunning = db.prepare(`UPDATE runs SET status = 'pending', worker = NULL WHERE study = ? AND status = 'running'`);
   const markRunning = db.prepare(`UPDATE runs SET status = 'running', worker = ?, attempts = attempts + 1 WHERE id = ? AND status != 'done'`);
+  const markQueued = db.prepare(`UPDATE runs SET status = 'running', worker = ? WHERE id = ? AND status != 'done'`);
+  const countAttempt = db.prepare(`UPDATE runs SET attempts = attempts + 1 WHERE id = ? AND status != 'done'`);
+  const noteAttempts = db.prepare(`UPDATE runs SET attempts = MAX(attempts, ?) WHERE id = ?`);
   const finish = db.prepare(`UPDATE runs SET status = 'done', final_loss = @loss, metrics = @metrics, wall_seconds = @wall,
     worker = COALESCE(@worker, worker), error = NULL, finished_at = @now WHERE id = @id AND status != 'done'`);
   const insertPoint = db.prepare(`INSERT OR REPLACE INTO curves (run_id, step, tokens, loss) VALUES (?, ?, ?, ?)`);
@@ -125,6 +135,11 @@ export function openResultsStore(file: string): ResultsStore {
     addRuns: (study, runs) => addRuns(study, runs),
     resetRunning: (study) => resetRunning.run(study).changes,
     markRunning: (id, worker) => void markRunning.run(worker, id),
+    markQueued: (id, worker) => void markQueued.run(worker, id),
+    countAttempt: (id) => void countAttempt.run(id),
+    noteAttempts: (id, n) => {
+      if (Number.isInteger(n) && n >= 0) noteAttempts.run(n, id);
+    },
     recordResult: (id, result, worker) => record(id, result, worker ?? null),
     recordFailure: (id, error, worker) => fail.run({ id, error, worker: worker ?? null, now: now() }).changes > 0,
     get: (id) => {

@@ -28,4 +28,12 @@ describe('wall-time estimates', () => {
     expect(measured.estimates[0]!.backend).toBe('measured');
     expect(formatDryRun(measured)).toMatch(/measured .* fitted on 5 finished runs of this study on this machine: 100 ms\/step/);
   });
+
+  it('gives no estimate for a backend that cannot run here, and says why', () => {
+    const s = summarizeDryRun(plan, STORED_THROUGHPUT.filter((t) => t.backend !== 'native'), 2, undefined, undefined, [{ backend: 'native', reason: 'native addon not built (cblas.h missing)' }]);
+    const text = formatDryRun(s);
+    expect(text).not.toMatch(/native\s+[\d.]+ (s|min|h)/);
+    expect(text).toMatch(/^ {2}native +— +\(not available here: native addon not built \(cblas\.h missing\)\)$/m);
+    expect(s.unavailable).toEqual([{ backend: 'native', reason: 'native addon not built (cblas.h missing)' }]);
+  });
 });

@@ -71,6 +71,9 @@ describe('distributed study on Redis', () => {
     expect(runs).toHaveLength(8);
     expect(runs.every((r) => r.status === 'done' && r.finalLoss !== null)).toBe(true);
     for (const r of runs) expect(store.curve(r.id)).toHaveLength(10);
+    // `attempts` counts executions (the killed run twice, every other run once), not coordinator restarts.
+    const starts = (id: string) => events().filter((e) => e.event === 'start' && e.runId === id).length;
+    for (const r of runs) expect({ id: r.id, attempts: r.attempts }).toEqual({ id: r.id, attempts: starts(r.id) });
     store.close();
 
     // Executions: each run finished exactly once; the run killed with worker a was started again and

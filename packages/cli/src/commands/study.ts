@@ -49,7 +49,12 @@ export default defineCommand({
         }
         const prediction = await s.studyOptimumPrediction(definition, dir);
         const bracket = prediction ? { prediction, warnings: s.bracketWarnings(definition, prediction) } : undefined;
-        const summary = s.summarizeDryRun(plan, s.STORED_THROUGHPUT, workers, measured, bracket);
+        // Estimates only for backends that can run here; the others are named with why.
+        const { probeBackend } = await import('@difflm/backends');
+        const probes = await Promise.all(s.STORED_THROUGHPUT.map(async (t) => ({ t, probe: await probeBackend(t.backend as 'wasm' | 'cpu' | 'native') })));
+        const usable = probes.filter((p) => p.probe.available).map((p) => p.t);
+        const unavailable = probes.flatMap((p) => (p.probe.available ? [] : [{ backend: p.t.backend, reason: p.probe.reason }]));
+        const summary = s.summarizeDryRun(plan, usable, workers, measured, bracket, unavailable);
         process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${s.formatDryRun(summary)}\n`);
         return;
       }
