@@ -71,6 +71,10 @@ describe('run-noise intervals (parametric bootstrap over runs)', () => {
     expect(loud.failures).toBeGreaterThan(0);
     expect(quiet.failures).toBe(0);
     expect(quiet.intervals.loss!.upper).toBeLessThan(0);
+    // Noise large enough to throw vertices out to absurd sizes: counted as failures, never an exception.
+    const wild = runNoiseIntervals('g', budgetsOf(study(7, 0.001)), { resamples: 300, relativeSpread: { g: 0.5 } });
+    expect(wild.failures).toBeGreaterThan(30);
+    expect(wild.failures).toBeLessThan(300);
   });
 
   it('without replicates uses the parabolas\' residual scatter; with neither, the evaluation standard error, and says so', () => {

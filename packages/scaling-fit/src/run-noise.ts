@@ -47,12 +47,12 @@ export interface RunNoiseResult {
   /** Budgets refitted in each resample (the usable ones). */
   budgets: number;
   resamples: number;
-  /** Resamples in which a parabola had no minimum (they carry no estimate and widen nothing). */
+  /** Resamples in which a parabola had no minimum or a law could not be fitted (they carry no estimate). */
   failures: number;
   intervals: Partial<Record<FrontierQuantity, Interval>>;
   /**
    * rms residual (log space) of the M* vertices about their fitted law, and the rms the run noise predicts
-   * (the bootstrap sd of the vertices): a ratio well above 1 means the law misses more than the noise explains.
+   * (the bootstrap's robust sd of the vertices, 1.4826·MAD): a ratio well above 1 means the law misses more than the noise explains.
    */
   lackOfFit?: { observedRms: number; predictedRms: number };
 }
@@ -144,8 +144,17 @@ export function runNoiseIntervals(group: string, allBudgets: readonly IsoflopBud
       vertex[axis] = xs;
     }
     if (failed) { failures++; continue; }
-    for (const q of axes) samples[q]![ok] = fitPowerLaw(c, vertex[AXIS_OF[q]]!).alpha;
-    if (lossAxis) samples.loss![ok] = fitPowerLaw(c, lossStar).alpha;
+    // A vertex thrown far outside the sampled sizes can make a law unfittable: that resample is a failure too.
+    const alphas: Partial<Record<FrontierQuantity, number>> = {};
+    try {
+      for (const q of axes) alphas[q] = fitPowerLaw(c, vertex[AXIS_OF[q]]!).alpha;
+      if (lossAxis) alphas.loss = fitPowerLaw(c, lossStar).alpha;
+    } catch {
+      failures++;
+      continue;
+    }
+    if (Object.values(alphas).some((v) => !Number.isFinite(v))) { failures++; continue; }
+    for (const q of quantities) if (alphas[q] !== undefined) samples[q]![ok] = alphas[q]!;
     if (vertex.flopsPerToken) vertex.flopsPerToken.forEach((v, i) => { vertexLogs[i]![ok] = Math.log(v); });
     ok++;
   }
@@ -158,10 +167,13 @@ export function runNoiseIntervals(group: string, allBudgets: readonly IsoflopBud
     const vx = budgets.map((b) => b.parabolas.flopsPerToken!.optimum);
     const law = fitPowerLaw(c, vx);
     const observed = Math.sqrt(vx.reduce((s, v, i) => s + (Math.log(v) - Math.log(law.A * Math.pow(c[i]!, law.alpha))) ** 2, 0) / Math.max(1, vx.length - 2));
+    // Robust scale (1.4826·MAD) of each vertex over the resamples: a few resamples with a vertex thrown far out
+    // would otherwise dominate the prediction.
     const variances = vertexLogs.map((a) => {
-      const xs = a.subarray(0, ok);
-      const m = xs.reduce((s, v) => s + v, 0) / ok;
-      return xs.reduce((s, v) => s + (v - m) ** 2, 0) / (ok - 1);
+      const xs = Float64Array.from(a.subarray(0, ok)).sort();
+      const med = quantileSorted(xs, 0.5);
+      const dev = Float64Array.from(xs, (v) => Math.abs(v - med)).sort();
+      return (1.4826 * quantileSorted(dev, 0.5)) ** 2;
     });
     result.lackOfFit = { observedRms: observed, predictedRms: Math.sqrt(variances.reduce((s, v) => s + v, 0) / variances.length) };
   }

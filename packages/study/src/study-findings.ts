@@ -20,7 +20,7 @@ export interface StudyFindings {
   readonly reference: string;
   readonly parabolas: readonly { noise: string; budgets: number; usable: number; problems: string[] }[];
   /** Per noise type, the exponents the verdict judges: with run-noise intervals where the fit has them. */
-  readonly exponents: readonly { noise: string; alphaM?: Interval; alphaL?: Interval; alphaMResolved: boolean; alphaLResolved: boolean; intervals: 'run noise' | 'budgets' }[];
+  readonly exponents: readonly { noise: string; alphaM?: Interval; alphaL?: Interval; alphaMResolved: boolean; alphaLResolved: boolean; intervals: 'run noise' | 'budgets'; failedResamplesPercent?: number }[];
   readonly budgets: readonly BudgetLoss[];
   /** Largest replicate spread as a per cent of the loss (undefined without replicates). */
   readonly maxSpreadPercent: number | undefined;
@@ -73,7 +73,9 @@ export function studyFindings(fit: StudyFit, points: readonly GridPoint[]): Stud
     const m = byNoise ? r.runNoise!.alphaM : r.alphaM, l = byNoise ? r.runNoise!.alphaL : r.alphaL;
     const alphaMResolved = !!m && Number.isFinite(m.lower) && m.estimate >= RESOLUTION.alphaMRange[0] && m.estimate <= RESOLUTION.alphaMRange[1] && halfWidth(m) <= RESOLUTION.alphaMHalfWidth;
     const alphaLResolved = !!l && Number.isFinite(l.upper) && l.estimate < 0 && l.upper < 0;
-    return { noise: r.group, ...(m ? { alphaM: m } : {}), ...(l ? { alphaL: l } : {}), alphaMResolved, alphaLResolved, intervals: byNoise ? 'run noise' as const : 'budgets' as const };
+    const rn = fit.runNoise?.[r.group];
+    const failedResamplesPercent = byNoise && rn && !('error' in rn) ? (100 * rn.failures) / rn.resamples : undefined;
+    return { noise: r.group, ...(m ? { alphaM: m } : {}), ...(l ? { alphaL: l } : {}), alphaMResolved, alphaLResolved, intervals: byNoise ? 'run noise' as const : 'budgets' as const, ...(failedResamplesPercent !== undefined ? { failedResamplesPercent } : {}) };
   });
   const budgets = budgetLosses(fit, noises, reference);
   const spreads = points.filter((p) => p.spread !== undefined).map((p) => (p.spread! / p.loss) * 100);
@@ -93,7 +95,8 @@ function verdictOf(f: Omit<StudyFindings, 'verdict'>): string {
   for (const e of f.exponents) {
     const m = e.alphaM ? `α_M = ${e.alphaM.estimate.toFixed(3)} ± ${Number.isFinite(e.alphaM.lower) ? halfWidth(e.alphaM).toFixed(3) : '?'}` : 'no α_M';
     const l = e.alphaL ? `α_L = ${e.alphaL.estimate.toFixed(4)} [${e.alphaL.lower.toFixed(4)}, ${e.alphaL.upper.toFixed(4)}]` : 'no α_L';
-    s.push(`${e.noise}: ${m} (95%, ${e.intervals === 'run noise' ? 'run-noise bootstrap' : 'bootstrap over budgets'}; ${e.alphaMResolved ? 'resolved' : `not resolved: the bar is an estimate in [${RESOLUTION.alphaMRange.join(', ')}] with a 95% half-width ≤ ${RESOLUTION.alphaMHalfWidth}`}), ${l} (${e.alphaLResolved ? 'loss falls with compute, interval excludes 0' : 'not resolved'}).`);
+    const failed = e.failedResamplesPercent !== undefined && e.failedResamplesPercent >= 1 ? `, in ${e.failedResamplesPercent.toFixed(0)}% of its resamples a parabola had no minimum` : '';
+    s.push(`${e.noise}: ${m} (95%, ${e.intervals === 'run noise' ? 'run-noise bootstrap' : 'bootstrap over budgets'}${failed}; ${e.alphaMResolved ? 'resolved' : `not resolved: the bar is an estimate in [${RESOLUTION.alphaMRange.join(', ')}] with a 95% half-width ≤ ${RESOLUTION.alphaMHalfWidth}`}), ${l} (${e.alphaLResolved ? 'loss falls with compute, interval excludes 0' : 'not resolved'}).`);
   }
   const others = [...new Set(f.budgets.flatMap((b) => Object.keys(b.gapPercent)))];
   for (const n of others) {
