@@ -59,6 +59,20 @@ module.exports = {
       to: { path: ['^examples/', '^packages/(test-utils|integration)/', '@difflm/(test-utils|integration)'] },
     },
     {
+      name: 'compose-is-below-the-apps',
+      comment: '@difflm/compose (the composition root of a run) sits below cli and study: no app, backend, store, queue or report code.',
+      severity: 'error',
+      from: { path: lib('compose'), pathNot: '\\.test\\.ts$' },
+      to: { path: ['^packages/(cli|study|backends|backend-native|scaling-fit)/', '@difflm/(cli|study|backends|backend-native|scaling-fit)', 'better-sqlite3', 'bullmq', 'ioredis', '@tensorflow/tfjs-backend-', '@tensorflow/tfjs-node'] },
+    },
+    {
+      name: 'train-eval-sample-load-no-store-or-queue',
+      comment: '`difflm train`, `eval` and `sample` compose runs through @difflm/compose: nothing they reach loads SQLite, BullMQ/Redis or the study package.',
+      severity: 'error',
+      from: { path: '^packages/cli/src/(commands/(train|eval|sample)|run-components)\\.ts$' },
+      to: { path: ['^packages/study/', 'node_modules/better-sqlite3/', 'node_modules/bullmq/', 'node_modules/ioredis/', '^(better-sqlite3|bullmq|ioredis)$'], reachable: true },
+    },
+    {
       name: 'no-app-imports-into-libraries',
       severity: 'error',
       from: { path: '^packages/(noise|models|trainer|scaling-fit|data|backends)/src' },

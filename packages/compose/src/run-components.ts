@@ -1,13 +1,13 @@
 // The composition root of a training run: @difflm/models builds the transformer, @difflm/data streams
 // the prepared shards, @difflm/noise builds the objective (with any noise plug-ins in the registry).
-// Handed to @difflm/trainer/node's runTraining by study runs and by `difflm train|eval|sample`.
+// Handed to @difflm/trainer/node's runTraining by study run processes, queue workers and `difflm train|eval|sample`.
 import { existsSync } from 'node:fs';
 import { openShards } from '@difflm/data';
 import { createTransformer, type ModelConfigInput } from '@difflm/models';
 import { createNoiseRegistry, createObjective, type NoiseObjective, type NoiseRegistry } from '@difflm/noise';
 import type { RunComponents } from '@difflm/trainer/node';
 
-export function studyRunComponents(registry: NoiseRegistry = createNoiseRegistry()): RunComponents {
+export function runComponents(registry: NoiseRegistry = createNoiseRegistry()): RunComponents {
   return {
     createModel: (model, { seed }) => createTransformer(model as unknown as ModelConfigInput, { seed }),
     openData({ dir }) {

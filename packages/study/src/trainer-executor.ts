@@ -4,10 +4,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { openShards } from '@difflm/data';
 import { readJsonl, runPaths, runTraining, type TrainRunConfigInput } from '@difflm/trainer/node';
-import { preparedDataDir } from './prepared-data.js';
 import type { RunConfig } from './run-config.js';
 import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
-import { studyRunComponents } from './run-components.js';
+import { preparedDataDir, runComponents } from '@difflm/compose';
 
 /** EMA factor of the final training ELBO (SPEC §5.2: γ = 0.96). */
 const EMA_GAMMA = 0.96;
@@ -54,7 +53,7 @@ function curveOf(rows: readonly StepRow[]): { curve: CurvePoint[]; ema: number }
 export function trainerExecutor(options: Readonly<Record<string, unknown>>): RunExecutor {
   const { backend = 'auto' } = options as TrainerExecutorOptions;
   let ready: Promise<unknown> | undefined;
-  const components = studyRunComponents();
+  const components = runComponents();
   return {
     name: 'trainer',
     async run(config: RunConfig, ctx: RunContext): Promise<RunResult> {

@@ -1,0 +1,5 @@
+// @difflm/compose: from a run config to the pieces @difflm/trainer/node trains with. No results store, queue or
+// report code lives here, so `difflm train` loads none of it.
+export { runComponents } from './run-components.js';
+export { preparedDataDir, dataCacheDir, corpusFingerprint, type StudyData } from './prepared-data.js';
+export { loadPlugins, pluginSpecifier, packageEntryFrom } from './plugins.js';
