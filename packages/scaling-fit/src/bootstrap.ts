@@ -1,6 +1,6 @@
 // Seeded nonparametric bootstrap with percentile intervals (SPEC §5.3 item 4: 10,000 resamples of the
 // points with replacement, each refitted from the point estimate; 95% percentile intervals).
-import { createFitRng } from './rng.js';
+import { createFitRng, type FitRng } from './rng.js';
 
 export interface BootstrapOptions {
   /** Number of resamples (default 10,000). */
@@ -46,6 +46,23 @@ export function bootstrap(
   statistic: (indices: Int32Array) => Record<string, number>,
   options: BootstrapOptions = {},
 ): BootstrapResult {
+  const idx = new Int32Array(n);
+  return resampleStatistic(estimate, (rng) => {
+    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+    return statistic(idx);
+  }, options);
+}
+
+/**
+ * The resampling loop under every bootstrap here: `draw(rng)` makes one resample from the seeded PRNG (indices,
+ * or noise for a parametric bootstrap) and returns its statistics, or throws; a throw or a non-finite value is a
+ * failure. Percentile intervals around `estimate`, which names the statistics.
+ */
+export function resampleStatistic(
+  estimate: Record<string, number>,
+  draw: (rng: FitRng) => Record<string, number>,
+  options: BootstrapOptions = {},
+): BootstrapResult {
   const resamples = options.resamples ?? 10_000;
   const level = options.level ?? 0.95;
   if (!(Number.isInteger(resamples) && resamples > 0)) throw new Error(`resamples must be a positive integer, got ${resamples}`);
@@ -53,12 +70,10 @@ export function bootstrap(
   const rng = createFitRng(options.seed ?? 0);
   const keys = Object.keys(estimate);
   const buf: Record<string, Float64Array> = Object.fromEntries(keys.map((k) => [k, new Float64Array(resamples)]));
-  const idx = new Int32Array(n);
   let ok = 0, failures = 0;
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
     let s: Record<string, number>;
-    try { s = statistic(idx); } catch { failures++; continue; }
+    try { s = draw(rng); } catch { failures++; continue; }
     if (keys.some((k) => !Number.isFinite(s[k]))) { failures++; continue; }
     for (const k of keys) buf[k]![ok] = s[k]!;
     ok++;

@@ -69,6 +69,19 @@ export interface StudyFit {
 
 const QUANTITIES: readonly FrontierQuantity[] = ['flopsPerToken', 'params', 'tokens', 'loss'];
 
+/** The exponent-table column of each frontier quantity. */
+const EXPONENT_OF = { flopsPerToken: 'alphaM', params: 'alphaP', tokens: 'alphaD', loss: 'alphaL' } as const satisfies Record<FrontierQuantity, keyof ExponentRow>;
+
+/** The row's exponents from per-quantity intervals (quantities without one are left out). */
+function exponentsOf(intervals: (q: FrontierQuantity) => Interval | undefined): NonNullable<ExponentRow['runNoise']> {
+  const out: NonNullable<ExponentRow['runNoise']> = {};
+  for (const q of QUANTITIES) {
+    const iv = intervals(q);
+    if (iv) out[EXPONENT_OF[q]] = iv;
+  }
+  return out;
+}
+
 function toInterval(f: FrontierFit | undefined): Interval | undefined {
   if (!f) return undefined;
   return f.intervals?.alpha ?? { estimate: f.law.alpha, lower: NaN, upper: NaN, level: NaN };
@@ -92,13 +105,7 @@ export function fitStudy(input: readonly ScalingRun[], options: FitStudyOptions 
   }
   const find = (g: string, q: FrontierQuantity): FrontierFit | undefined => frontiers.find((f) => f.group === g && f.quantity === q);
   const exponentTable: ExponentRow[] = groups.map((group) => {
-    const row: ExponentRow = { group };
-    const m = toInterval(find(group, 'flopsPerToken')), p = toInterval(find(group, 'params')), d = toInterval(find(group, 'tokens')), l = toInterval(find(group, 'loss'));
-    if (m) row.alphaM = m;
-    if (p) row.alphaP = p;
-    if (d) row.alphaD = d;
-    if (l) row.alphaL = l;
-    return row;
+    return { group, ...exponentsOf((q) => toInterval(find(group, q))) };
   });
   let runNoise: StudyFit['runNoise'];
   if (options.runNoise) {
@@ -107,10 +114,7 @@ export function fitStudy(input: readonly ScalingRun[], options: FitStudyOptions 
       try {
         const r = runNoiseIntervals(row.group, budgets, options.runNoise);
         runNoise[row.group] = r;
-        row.runNoise = {
-          ...(r.intervals.flopsPerToken ? { alphaM: r.intervals.flopsPerToken } : {}), ...(r.intervals.params ? { alphaP: r.intervals.params } : {}),
-          ...(r.intervals.tokens ? { alphaD: r.intervals.tokens } : {}), ...(r.intervals.loss ? { alphaL: r.intervals.loss } : {}),
-        };
+        row.runNoise = exponentsOf((q) => r.intervals[q]);
       } catch (e) {
         runNoise[row.group] = { error: (e as Error).message };
       }

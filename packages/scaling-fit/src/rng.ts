@@ -7,6 +7,8 @@ export interface FitRng {
   next(): number;
   /** An integer in [0, n). */
   int(n: number): number;
+  /** A standard normal draw (Box–Muller, two uniforms). */
+  normal(): number;
 }
 
 function splitmix32(seed: number): () => number {
@@ -38,8 +40,14 @@ export function createFitRng(seed: number): FitRng {
     s[3] = rotl(s[3]!, 11);
     return result;
   };
+  const next = (): number => nextU32() / 4294967296;
   return {
-    next: () => nextU32() / 4294967296,
-    int: (n: number) => Math.floor((nextU32() / 4294967296) * n),
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    normal: () => {
+      let u = next();
+      while (u <= 0) u = next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    },
   };
 }

@@ -11,12 +11,11 @@
 // residual sd, 2 degrees of freedom per 5-size budget), which also holds any misfit of the parabola. Lack of
 // fit of the law is reported beside it: the scatter of the vertices about the fitted law against the scatter
 // the noise predicts.
-import { quantileSorted, type Interval } from './bootstrap.js';
+import { quantileSorted, resampleStatistic, type Interval } from './bootstrap.js';
 import type { FrontierQuantity } from './frontier.js';
 import type { IsoflopBudget, SizeAxis } from './isoflop.js';
 import { fitPowerLaw } from './power-law.js';
 import { evalQuadratic, fitQuadratic } from './quadratic.js';
-import { createFitRng, type FitRng } from './rng.js';
 
 export interface RunNoiseOptions {
   /** Resamples (default 2,000). */
@@ -57,25 +56,12 @@ export interface RunNoiseResult {
   lackOfFit?: { observedRms: number; predictedRms: number };
 }
 
-const AXIS_OF: Record<Exclude<FrontierQuantity, 'loss'>, SizeAxis> = { flopsPerToken: 'flopsPerToken', params: 'params', tokens: 'tokens' };
-
-function gaussian(rng: FitRng): number {
-  let u = rng.next();
-  while (u <= 0) u = rng.next();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-}
-
-function percentile(values: Float64Array, n: number, estimate: number, level: number): Interval {
-  const v = values.slice(0, n).sort();
-  return { estimate, lower: quantileSorted(v, (1 - level) / 2), upper: quantileSorted(v, 1 - (1 - level) / 2), level };
-}
-
-/** The pooled relative spread of a group's replicated points, or undefined without replicates. */
+/** The pooled relative spread of a group's replicated points (each counted once), or undefined without replicates. */
 export function pooledRelativeSpread(budgets: readonly IsoflopBudget[]): { spread: number | undefined; points: number } {
-  const rel = budgets.flatMap((b) => b.points.filter((p) => p.lossSpread !== undefined && (p.replicates ?? 0) > 1).map((p) => p.lossSpread! / p.loss));
-  const unique = [...new Set(rel)];
-  if (unique.length === 0) return { spread: undefined, points: 0 };
-  return { spread: Math.sqrt(unique.reduce((s, v) => s + v * v, 0) / unique.length), points: unique.length };
+  const rel = new Map<string, number>();
+  for (const b of budgets) for (const p of b.points) if (p.lossSpread !== undefined && (p.replicates ?? 0) > 1) rel.set(p.runId, p.lossSpread / p.loss);
+  if (rel.size === 0) return { spread: undefined, points: 0 };
+  return { spread: Math.sqrt([...rel.values()].reduce((s, v) => s + v * v, 0) / rel.size), points: rel.size };
 }
 
 /** The sd of the runs' log losses about their budgets' parabolas on the M axis (undefined without residual dof). */
@@ -115,62 +101,46 @@ export function runNoiseIntervals(group: string, allBudgets: readonly IsoflopBud
     if (relSpread !== undefined) return relSpread / Math.sqrt(Math.max(1, p.replicates ?? 1));
     return p.lossStandardError !== undefined ? p.lossStandardError / p.loss : 0;
   }));
-  const axes = (['flopsPerToken', 'params', 'tokens'] as const).filter((q) => budgets.every((b) => b.parabolas[AXIS_OF[q]] && b.points.every((p) => p[AXIS_OF[q]] !== undefined)));
-  const quantities: FrontierQuantity[] = [...axes, 'loss'];
+  const axes = (['flopsPerToken', 'params', 'tokens'] as const).filter((q) => budgets.every((b) => b.parabolas[q] && b.points.every((p) => p[q] !== undefined)));
   const lossAxis: SizeAxis | undefined = budgets.every((b) => b.parabolas.tokens) ? 'tokens' : budgets.every((b) => b.parabolas.flopsPerToken) ? 'flopsPerToken' : undefined;
   const c = budgets.map((b) => b.budget);
-  const estimate: Partial<Record<FrontierQuantity, number>> = {};
-  for (const q of axes) estimate[q] = fitPowerLaw(c, budgets.map((b) => b.parabolas[AXIS_OF[q]]!.optimum)).alpha;
-  if (lossAxis) estimate.loss = fitPowerLaw(c, budgets.map((b) => b.parabolas[lossAxis]!.lossAtOptimum)).alpha;
-  const samples: Partial<Record<FrontierQuantity, Float64Array>> = Object.fromEntries(quantities.map((q) => [q, new Float64Array(resamples)]));
-  const vertexLogs = budgets.map(() => new Float64Array(resamples));
-  const rng = createFitRng(options.seed ?? 0);
-  let ok = 0, failures = 0;
-  for (let r = 0; r < resamples; r++) {
-    const logLoss = budgets.map((b, i) => b.points.map((p, j) => Math.log(p.loss * (1 + sd[i]![j]! * gaussian(rng)))));
-    const vertex: Partial<Record<SizeAxis, number[]>> = {};
-    const lossStar: number[] = [];
-    let failed = false;
-    for (const axis of new Set<SizeAxis>([...axes.map((q) => AXIS_OF[q]), ...(lossAxis ? [lossAxis] : [])])) {
-      const xs: number[] = [];
-      for (let i = 0; i < budgets.length && !failed; i++) {
-        const lx = budgets[i]!.points.map((p) => Math.log(p[axis]!));
-        const q = fitQuadratic(lx, logLoss[i]!);
-        if (!(q.c2 > 0)) { failed = true; break; }
-        xs.push(Math.exp(q.vertexX));
-        if (axis === lossAxis) lossStar.push(Math.exp(evalQuadratic(q, q.vertexX)));
-      }
-      if (failed) break;
-      vertex[axis] = xs;
+  // The statistics of one set of losses: each exponent, plus the log M* vertex of every budget (for lack of fit).
+  const statistics = (logLoss: (i: number, j: number) => number): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const axis of new Set<SizeAxis>([...axes, ...(lossAxis ? [lossAxis] : [])])) {
+      const vertices: number[] = [], lossStar: number[] = [];
+      budgets.forEach((b, i) => {
+        const q = fitQuadratic(b.points.map((p) => Math.log(p[axis]!)), b.points.map((_, j) => logLoss(i, j)));
+        if (!(q.c2 > 0)) throw new Error('a parabola has no minimum');
+        vertices.push(Math.exp(q.vertexX));
+        lossStar.push(Math.exp(evalQuadratic(q, q.vertexX)));
+        if (axis === 'flopsPerToken') out[`vertex${i}`] = q.vertexX;
+      });
+      // A vertex thrown far outside the sampled sizes can make a law unfittable: fitPowerLaw throws, a failure.
+      if ((axes as readonly SizeAxis[]).includes(axis)) out[axis] = fitPowerLaw(c, vertices).alpha;
+      if (axis === lossAxis) out.loss = fitPowerLaw(c, lossStar).alpha;
     }
-    if (failed) { failures++; continue; }
-    // A vertex thrown far outside the sampled sizes can make a law unfittable: that resample is a failure too.
-    const alphas: Partial<Record<FrontierQuantity, number>> = {};
-    try {
-      for (const q of axes) alphas[q] = fitPowerLaw(c, vertex[AXIS_OF[q]]!).alpha;
-      if (lossAxis) alphas.loss = fitPowerLaw(c, lossStar).alpha;
-    } catch {
-      failures++;
-      continue;
-    }
-    if (Object.values(alphas).some((v) => !Number.isFinite(v))) { failures++; continue; }
-    for (const q of quantities) if (alphas[q] !== undefined) samples[q]![ok] = alphas[q]!;
-    if (vertex.flopsPerToken) vertex.flopsPerToken.forEach((v, i) => { vertexLogs[i]![ok] = Math.log(v); });
-    ok++;
-  }
+    return out;
+  };
+  const estimate = statistics((i, j) => Math.log(budgets[i]!.points[j]!.loss));
+  const bs = resampleStatistic(estimate, (rng) => {
+    const logLoss = budgets.map((b, i) => b.points.map((p, j) => Math.log(p.loss * (1 + sd[i]![j]! * rng.normal()))));
+    return statistics((i, j) => logLoss[i]![j]!);
+  }, { resamples, seed: options.seed ?? 0, level });
+  const ok = resamples - bs.failures;
   const intervals: Partial<Record<FrontierQuantity, Interval>> = {};
-  if (ok > 0) for (const q of quantities) if (estimate[q] !== undefined) intervals[q] = percentile(samples[q]!, ok, estimate[q]!, level);
+  if (ok > 0) for (const q of [...axes, 'loss'] as const) if (bs.intervals[q]) intervals[q] = bs.intervals[q];
   const result: RunNoiseResult = {
-    group, noise: { source, relativeSpread: relSpread, replicatedPoints: pooled.points, replicateSpread: pooled.spread, residualSpread: residual }, budgets: budgets.length, resamples, failures, intervals,
+    group, noise: { source, relativeSpread: relSpread, replicatedPoints: pooled.points, replicateSpread: pooled.spread, residualSpread: residual }, budgets: budgets.length, resamples, failures: bs.failures, intervals,
   };
   if (ok > 1 && axes.includes('flopsPerToken')) {
-    const vx = budgets.map((b) => b.parabolas.flopsPerToken!.optimum);
-    const law = fitPowerLaw(c, vx);
-    const observed = Math.sqrt(vx.reduce((s, v, i) => s + (Math.log(v) - Math.log(law.A * Math.pow(c[i]!, law.alpha))) ** 2, 0) / Math.max(1, vx.length - 2));
+    const lv = budgets.map((_, i) => estimate[`vertex${i}`]!);
+    const law = fitPowerLaw(c, lv.map(Math.exp));
+    const observed = Math.sqrt(lv.reduce((s, v, i) => s + (v - Math.log(law.A * Math.pow(c[i]!, law.alpha))) ** 2, 0) / Math.max(1, lv.length - 2));
     // Robust scale (1.4826·MAD) of each vertex over the resamples: a few resamples with a vertex thrown far out
     // would otherwise dominate the prediction.
-    const variances = vertexLogs.map((a) => {
-      const xs = Float64Array.from(a.subarray(0, ok)).sort();
+    const variances = budgets.map((_, i) => {
+      const xs = bs.samples[`vertex${i}`]!.slice().sort();
       const med = quantileSorted(xs, 0.5);
       const dev = Float64Array.from(xs, (v) => Math.abs(v - med)).sort();
       return (1.4826 * quantileSorted(dev, 0.5)) ** 2;
