@@ -4,6 +4,7 @@
 // apart from the bootstrap bands' arrays), ready for `renderReport` from "@difflm/scaling-fit/report".
 import { fitApproach3, type Approach3Result } from './approach3.js';
 import { fitApproach3Mle, type Approach3MleResult } from './approach3-mle.js';
+import { bootstrapApproach3VarPro, fitApproach3VarPro, type VarProBootstrap, type VarProFit } from './approach3-varpro.js';
 import type { Interval } from './bootstrap.js';
 import { allocationExponents } from './compute-optimal.js';
 import { fitFrontier, type FrontierFit, type FrontierIssue, type FrontierOptions, type FrontierQuantity } from './frontier.js';
@@ -28,7 +29,15 @@ export interface FitStudyOptions {
   parametric?: ParametricMethod;
   /** Also give exponent intervals that carry the runs' own noise (a parametric bootstrap over runs). */
   runNoise?: RunNoiseOptions;
+  /**
+   * Also fit L(M, D) = E + A·M^−α + B·D^−β to every point of each group (M = FLOPs per token, so C = M·D and
+   * α_M = β/(α+β)) by variable projection, free and with tied exponents, with a bootstrap over trajectories.
+   */
+  joint?: { resamples?: number; seed?: number };
 }
+
+/** The joint Approach-3 fit of one group (variable projection), or why it could not be made. */
+export type JointFit = { free: VarProBootstrap; tied: VarProFit } | { error: string };
 
 /** One row of the exponent table (paper Table 1): exponents of M*, D*, L* (and P* when known) against C. */
 export interface ExponentRow {
@@ -64,6 +73,7 @@ export interface StudyFit {
   hyperparameters: { batchSize: HyperparameterLaw[]; learningRate: HyperparameterLaw[] };
   /** Per group: the run-noise bootstrap (when asked for), or why it could not be made. */
   runNoise?: Record<string, RunNoiseResult | { error: string }>;
+  joint?: Record<string, JointFit>;
   parametric?: Record<string, (Approach3Result | Approach3MleResult) & { method: ParametricMethod; allocation: { a: number; b: number } } | { method: ParametricMethod; error: string }>;
 }
 
@@ -131,6 +141,18 @@ export function fitStudy(input: readonly ScalingRun[], options: FitStudyOptions 
     return tf;
   });
   const result: StudyFit = { runsUsed: runs.length, runIssues: issues, isoflop, frontiers, frontierIssues, exponentTable, tokenFrontiers, hyperparameters, ...(runNoise ? { runNoise } : {}) };
+  if (options.joint) {
+    result.joint = {};
+    for (const group of groups) {
+      const pts = runs.filter((r) => r.group === group).map((r) => ({ n: r.flopsPerToken, d: r.tokens, loss: r.loss, trajectory: r.trajectory }));
+      try {
+        const free = bootstrapApproach3VarPro(pts, { resamples: options.joint.resamples ?? 1000, seed: options.joint.seed ?? 0 });
+        result.joint[group] = { free, tied: fitApproach3VarPro(pts, { tied: true }) };
+      } catch (e) {
+        result.joint[group] = { error: (e as Error).message };
+      }
+    }
+  }
   if (options.parametric) {
     const method = options.parametric;
     result.parametric = {};

@@ -22,5 +22,6 @@ export { fitFrontier, type FrontierFit, type FrontierIssue, type FrontierOptions
 export { pooledRelativeSpread, runNoiseIntervals, type RunNoiseOptions, type RunNoiseResult } from './run-noise.js';
 export { fitBatchSizeLaw, fitLearningRateLaw, tokensToTarget, type HyperparameterLaw, type HyperparameterVertex } from './hyperparameter-laws.js';
 export { fitIsoLossHyperbola, isoLossSteps, type IsoLossFit } from './iso-loss.js';
-export { fitStudy, type FitStudyOptions, type StudyFit, type ExponentRow, type ParametricMethod, type TokenFrontier } from './fit-study.js';
+export { fitStudy, type FitStudyOptions, type StudyFit, type ExponentRow, type ParametricMethod, type TokenFrontier, type JointFit } from './fit-study.js';
 export { studyMarkdown, studyJson, formatInterval } from './study-markdown.js';
+export { fitApproach3VarPro, bootstrapApproach3VarPro, type VarProPoint, type VarProOptions, type VarProFit, type VarProBootstrap } from './approach3-varpro.js';

@@ -33,6 +33,8 @@ export interface IsoflopPoint {
   lossStandardError?: number;
   lossSpread?: number;
   replicates?: number;
+  /** The run this point was read from (points of one trajectory share its noise); the run's id by default. */
+  trajectory?: string;
 }
 
 export interface IsoflopParabola {
@@ -118,7 +120,7 @@ export function isoflopAnalysis(runs: readonly ResolvedRun[], options: IsoflopOp
           loss = Math.abs(Math.log(r.compute / budget)) <= Math.log(factor) ? r.loss : undefined;
         }
         if (loss === undefined || !(loss > 0)) continue;
-        const p: IsoflopPoint = { runId: r.id, params: r.params, flopsPerToken: r.flopsPerToken, tokens, loss, batchSize: r.batchSize, learningRate: r.learningRate };
+        const p: IsoflopPoint = { runId: r.id, params: r.params, flopsPerToken: r.flopsPerToken, tokens, loss, batchSize: r.batchSize, learningRate: r.learningRate, trajectory: r.trajectory };
         // Uncertainties describe the final loss; a loss read off the curve at another budget has none known.
         if (loss === r.loss) {
           if (r.lossStandardError !== undefined) p.lossStandardError = r.lossStandardError;

@@ -103,3 +103,28 @@ describe('run-noise intervals (parametric bootstrap over runs)', () => {
     expect(() => runNoiseIntervals('g', budgets)).toThrow(/only 2 usable budget/);
   });
 });
+
+describe('run-noise intervals with trajectories (points read off one run share its noise)', () => {
+  // Every budget's five sizes read off five runs (one per size and budget offset), as the curve design does.
+  const curveStudy = (): ScalingRun[] => study(7, 0.004, 1).map((r, i) => ({ ...r, trajectory: `size${i % 5}` }));
+  it('persistence 0 draws every point on its own: the same intervals as rows without trajectories', () => {
+    const plain = study(7, 0.004, 1);
+    const a = fitStudy(plain, { isoflop: { budgets: BUDGETS }, runNoise: { resamples: 300, relativeSpread: { g: 0.004 } } });
+    const b = fitStudy(curveStudy(), { isoflop: { budgets: BUDGETS }, runNoise: { resamples: 300, relativeSpread: { g: 0.004 } } });
+    expect(b.exponentTable[0]!.runNoise!.alphaM).toEqual(a.exponentTable[0]!.runNoise!.alphaM);
+    const rn = b.runNoise!.g as { noise: { persistence: number; trajectories: number } };
+    expect(rn.noise).toMatchObject({ persistence: 0, trajectories: 5 });
+  });
+  it('an offset shared by every point of a budget cancels in the vertex: one trajectory, persistence 1, no width', () => {
+    const one = study(7, 0.004, 1).map((r) => ({ ...r, trajectory: 'all' }));
+    const f = fitStudy(one, { isoflop: { budgets: BUDGETS }, runNoise: { resamples: 200, relativeSpread: { g: 0.004 }, persistence: { g: 1 } } });
+    const iv = f.exponentTable[0]!.runNoise!.alphaM!;
+    expect(iv.upper - iv.lower).toBeLessThan(1e-6);
+    const indep = fitStudy(one, { isoflop: { budgets: BUDGETS }, runNoise: { resamples: 200, relativeSpread: { g: 0.004 } } }).exponentTable[0]!.runNoise!.alphaM!;
+    expect(indep.upper - indep.lower).toBeGreaterThan(0.05);
+  });
+  it('refuses a persistence outside [0, 1]', () => {
+    const budgets = isoflopAnalysis(resolveRuns(curveStudy()).runs, { budgets: BUDGETS });
+    expect(() => runNoiseIntervals('g', budgets, { persistence: { g: 1.5 } })).toThrow(/persistence of group g must lie in \[0, 1\]/);
+  });
+});

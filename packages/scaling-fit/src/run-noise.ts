@@ -30,6 +30,13 @@ export interface RunNoiseOptions {
    * training noise out (the result says so).
    */
   relativeSpread?: Readonly<Record<string, number>>;
+  /**
+   * Per group, the share (0–1) of a run's noise variance that persists along the run: points read off one run at
+   * several budgets (one trajectory, `ScalingRun.trajectory`) share that part of their noise, drawn once per
+   * trajectory in each resample; the rest is drawn per point. Default 0: every point's noise is its own (right
+   * for one run per point, where each point is its own trajectory anyway).
+   */
+  persistence?: Readonly<Record<string, number>>;
 }
 
 export interface RunNoiseResult {
@@ -37,6 +44,10 @@ export interface RunNoiseResult {
   /** Where the per-run noise came from. */
   noise: {
     source: 'replicates' | 'residuals' | 'standard-error' | 'given';
+    /** Share of the noise variance drawn once per trajectory (0 = independent per point). */
+    persistence: number;
+    /** Distinct trajectories (runs) behind the usable budgets' points. */
+    trajectories: number;
     relativeSpread: number | undefined;
     replicatedPoints: number;
     /** The replicates' pooled relative spread and the parabolas' residual sd (log units), when known. */
@@ -123,15 +134,25 @@ export function runNoiseIntervals(group: string, allBudgets: readonly IsoflopBud
     return out;
   };
   const estimate = statistics((i, j) => Math.log(budgets[i]!.points[j]!.loss));
+  const persistence = options.persistence?.[group] ?? 0;
+  if (!(persistence >= 0 && persistence <= 1)) throw new Error(`persistence of group ${group} must lie in [0, 1], got ${persistence}`);
+  const trajectoryOf = budgets.map((b) => b.points.map((p) => p.trajectory ?? p.runId));
+  const trajectories = [...new Set(trajectoryOf.flat())];
+  const wShared = Math.sqrt(persistence), wOwn = Math.sqrt(1 - persistence);
   const bs = resampleStatistic(estimate, (rng) => {
-    const logLoss = budgets.map((b, i) => b.points.map((p, j) => Math.log(p.loss * (1 + sd[i]![j]! * rng.normal()))));
+    const shared = new Map<string, number>();
+    if (persistence > 0) for (const t of trajectories) shared.set(t, rng.normal());
+    const logLoss = budgets.map((b, i) => b.points.map((p, j) => {
+      const z = wShared * (shared.get(trajectoryOf[i]![j]!) ?? 0) + wOwn * rng.normal();
+      return Math.log(p.loss * (1 + sd[i]![j]! * z));
+    }));
     return statistics((i, j) => logLoss[i]![j]!);
   }, { resamples, seed: options.seed ?? 0, level });
   const ok = resamples - bs.failures;
   const intervals: Partial<Record<FrontierQuantity, Interval>> = {};
   if (ok > 0) for (const q of [...axes, 'loss'] as const) if (bs.intervals[q]) intervals[q] = bs.intervals[q];
   const result: RunNoiseResult = {
-    group, noise: { source, relativeSpread: relSpread, replicatedPoints: pooled.points, replicateSpread: pooled.spread, residualSpread: residual }, budgets: budgets.length, resamples, failures: bs.failures, intervals,
+    group, noise: { source, relativeSpread: relSpread, replicatedPoints: pooled.points, replicateSpread: pooled.spread, residualSpread: residual, persistence, trajectories: trajectories.length }, budgets: budgets.length, resamples, failures: bs.failures, intervals,
   };
   if (ok > 1 && axes.includes('flopsPerToken')) {
     const lv = budgets.map((_, i) => estimate[`vertex${i}`]!);

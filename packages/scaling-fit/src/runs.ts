@@ -34,6 +34,12 @@ export interface ScalingRun {
   lossSpread?: number;
   /** Replicate runs averaged into `loss` (default 1). */
   replicates?: number;
+  /**
+   * The training run (or set of replicate runs) this row's loss was read from, when several rows come from one
+   * run (losses at several budgets read off one run): rows of one trajectory share that run's noise, and the
+   * run-noise bootstrap draws it once per trajectory. Default: the row's id (every row its own run).
+   */
+  trajectory?: string;
 }
 
 /** A run with every derived field filled in and checked. */
@@ -51,6 +57,7 @@ export interface ResolvedRun {
   lossStandardError: number | undefined;
   lossSpread: number | undefined;
   replicates: number;
+  trajectory: string;
 }
 
 /** A run that was dropped, with the reason. */
@@ -103,6 +110,7 @@ export function resolveRun(run: ScalingRun, index: number): ResolvedRun {
     lossStandardError: run.lossStandardError,
     lossSpread: run.lossSpread,
     replicates: run.replicates ?? 1,
+    trajectory: run.trajectory ?? id,
   };
 }
 

@@ -64,7 +64,7 @@ export async function studyOptimumPrediction(def: StudyDefinition, dir: string |
     const { studyPaths } = await import('./run-study.js');
     if (existsSync(studyPaths(dir).db) && existsSync(studyPaths(dir).definition)) {
       const { loadStudyResults } = await import('./study-results.js');
-      const { measuredPoints } = await import('./grid-points.js');
+      const { measuredPoints } = await import('./study-designs.js');
       const { fitStudy } = await import('@difflm/scaling-fit');
       try {
         const m = measuredPoints(loadStudyResults(dir));

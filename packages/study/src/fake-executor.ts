@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { RunConfig } from './run-config.js';
 import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
+import { readKey, readSeKey } from './read-keys.js';
 
 export interface FakeExecutorOptions {
   /** Wall milliseconds per reported step (default 20). */
@@ -67,7 +68,16 @@ export function fakeExecutor(opts: FakeExecutorOptions = {}): RunExecutor {
       // The same metrics a trained run reports: a held-out ELBO (here the law plus its own seed-dependent
       // jitter, as replicates differ) with a standard error, and the training EMA.
       const evalElbo = syntheticLoss(config, config.tokens) * (1 + 0.002 * jitter(`${ctx.runId}:eval`));
-      return { finalLoss, metrics: { finalLoss, trainElboEma: finalLoss, evalElbo, evalStandardError: 0.001 * evalElbo }, curve, wallSeconds: (Date.now() - t0) / 1000 };
+      const metrics: Record<string, number> = { finalLoss, trainElboEma: finalLoss, evalElbo, evalStandardError: 0.001 * evalElbo };
+      // Reads along the run (the curve design): the law at each read's tokens with the run's own persistent jitter
+      // and a smaller one per read.
+      for (const { step } of config.reads ?? []) {
+        const tokens = step * config.batchSequences * config.seqLen;
+        const loss = step === config.steps ? evalElbo : syntheticLoss(config, tokens) * (1 + 0.002 * jitter(`${ctx.runId}:eval`) + 0.0005 * jitter(`${ctx.runId}:read:${step}`));
+        metrics[readKey(step)] = loss;
+        metrics[readSeKey(step)] = 0.001 * loss;
+      }
+      return { finalLoss, metrics, curve, wallSeconds: (Date.now() - t0) / 1000 };
     },
   };
 }

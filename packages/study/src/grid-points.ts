@@ -2,8 +2,8 @@
 // the study's shared evaluation set, or the final training-ELBO EMA), and replicate runs of one grid point
 // (the same noise, size, budget, batch and LR under other seeds) averaged into one point with their spread.
 import type { ScalingRun } from '@difflm/scaling-fit';
-import { budgetFlops, type StudyDefinition } from './study-definition.js';
-import type { FinishedRun, StudyResults } from './study-results.js';
+import type { StudyDefinition } from './study-definition.js';
+import type { FinishedRun } from './study-results.js';
 
 export type LossMeasure = StudyDefinition['evaluation']['loss'];
 
@@ -84,11 +84,4 @@ export function scalingRunOfPoint(p: GridPoint, measure: LossMeasure): ScalingRu
     if (pts.length > 0) run.curve = { tokens: pts.map((q) => q.tokens), loss: pts.map((q) => q.loss) };
   }
   return run;
-}
-
-/** A study's finished runs measured its way, grouped into grid points, as scaling-fit rows with the study's budgets. */
-export function measuredPoints(results: StudyResults): { measure: LossMeasure; points: GridPoint[]; scalingRuns: ScalingRun[]; budgets: number[] } {
-  const measure = results.definition.evaluation.loss;
-  const points = gridPoints(results.runs.map((r) => measureRun(r, measure)).filter((m): m is MeasuredRun => m !== undefined));
-  return { measure, points, scalingRuns: points.map((p) => scalingRunOfPoint(p, measure)), budgets: results.definition.budgets.map(budgetFlops) };
 }

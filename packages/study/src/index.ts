@@ -27,7 +27,9 @@ export { runComponents as studyRunComponents, preparedDataDir, dataCacheDir, typ
 export { budgetGrid } from './study-plan.js';
 export { budgetFlops } from './study-definition.js';
 export { bracketWarnings, predictionFromPrior, predictionFromRuns, studyOptimumPrediction, type BracketWarning, type OptimumPrediction } from './bracket-check.js';
-export { gridPoints, measureRun, measuredPoints, scalingRunOfPoint, type GridPoint, type LossMeasure, type MeasuredRun } from './grid-points.js';
+export { gridPoints, measureRun, scalingRunOfPoint, type GridPoint, type LossMeasure, type MeasuredRun } from './grid-points.js';
+export { measuredPoints, studyDesign, studyDesigns, separateDesign, curveDesign, readKey, readSeKey, type StudyDesign, type DesignPlanContext, type MeasuredStudy } from './study-designs.js';
 export { studyFindings, agreesWithPaperOrder, RESOLUTION, type StudyFindings, type BudgetLoss } from './study-findings.js';
 export { PAPER_TABLE_1, PAPER_LOSS_ORDER } from './paper-reference.js';
 export { escapeMarkdown } from './markdown-escape.js';
+export { noiseStructure, type NoiseStructure } from './noise-structure.js';

@@ -25,6 +25,11 @@ export interface RunConfig {
   readonly warmupSteps: number;
   readonly seed: number;
   readonly trainer: Readonly<Record<string, unknown>>;
+  /**
+   * Losses read along the run (the `curve` design): a held-out evaluation at each step, which is where the run
+   * has spent that budget's FLOPs. Absent for a run whose only loss is its final one.
+   */
+  readonly reads?: readonly { readonly budget: number; readonly step: number }[];
 }
 
 /** JSON with object keys sorted, so equal configs hash equally whatever their key order. */

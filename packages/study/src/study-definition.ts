@@ -65,6 +65,13 @@ const replicatesSchema = z.object({
 /** Prior of the compute-optimal size, M*(C) = A·C^alpha (FLOPs per token), used by --dry-run to check the grid. */
 const priorSchema = z.object({ flopsPerToken: z.object({ A: positive, alpha: z.number().finite() }).strict() }).strict();
 
+/**
+ * How the study spends its compute (ADR 0006): `separate` trains one run per (size, budget) point and fits each
+ * run's final loss; `curve` trains one constant-LR run per size to the largest budget it serves and reads every
+ * budget's loss off it. The kind names a design of the registry (study-designs.ts), which checks the options.
+ */
+const designSchema = z.looseObject({ kind: z.string().min(1) });
+
 export const studyDefinitionSchema = z.object({
   name: z.string().max(100, 'a study name has at most 100 characters').regex(/^[\w.-]+$/, 'a study name may use letters, digits, ".", "_" and "-" only (it names a directory)')
     .refine((n) => !/^\.+$/.test(n), 'a study name may not be "." or ".." (it names a directory under the studies folder)'),
@@ -88,6 +95,7 @@ export const studyDefinitionSchema = z.object({
   seed: z.number().int().nonnegative().default(0),
   evaluation: evaluationSchema.prefault({}),
   replicates: replicatesSchema.optional(),
+  design: designSchema.default({ kind: 'separate' }),
   prior: priorSchema.optional(),
 }).strict();
 

@@ -4,7 +4,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitStudy, formatInterval, type ScalingRun, type StudyFit } from '@difflm/scaling-fit';
-import { measuredPoints, type GridPoint, type LossMeasure } from './grid-points.js';
+import type { GridPoint, LossMeasure } from './grid-points.js';
+import { measuredPoints } from './study-designs.js';
+import { noiseStructure, type NoiseStructure } from './noise-structure.js';
 import { lrCurves, lrSweepSpec, type LrCurve } from './lr-sweep.js';
 import { escapeMarkdown } from './markdown-escape.js';
 import { formatPaperInterval, PAPER_TABLE_1 } from './paper-reference.js';
@@ -25,7 +27,7 @@ export interface StudyReportFiles {
   readonly markdown: string;
   readonly files: readonly string[];
   /** Everything in report.json. */
-  readonly data: { study: string; finishedRuns: number; missingRuns: number; lossMeasure: LossMeasure; runs: unknown[]; points: unknown[]; lrSweep: LrCurve[]; fit: StudyFit | null; rawFit: StudyFit | null; findings: StudyFindings | null; fitError: string | null };
+  readonly data: { study: string; design: string; missingReads: number; noiseStructure: NoiseStructure[]; finishedRuns: number; missingRuns: number; lossMeasure: LossMeasure; runs: unknown[]; points: unknown[]; lrSweep: LrCurve[]; fit: StudyFit | null; rawFit: StudyFit | null; findings: StudyFindings | null; fitError: string | null };
 }
 
 function runTable(runs: readonly FinishedRun[]): string[] {
@@ -43,6 +45,11 @@ const LOSS_NAMES: Record<LossMeasure, string> = {
   'train-ema': 'the final training ELBO in nats per token (EMA γ = 0.96, the paper\'s choice, SPEC §5.2)',
 };
 
+const CURVE_LOSS_NAMES: Record<LossMeasure, string> = {
+  'held-out': 'read along each run (the curve design: one constant-LR run per size, no cooldown): the held-out ELBO in nats per token at the step where the run has spent the budget, on one evaluation set shared by every run and read',
+  'train-ema': 'read along each run (the curve design: one constant-LR run per size, no cooldown) off the curve L(S) = C + B·S^−b fitted to its training ELBO (EMA γ = 0.96) after the warmup, at the tokens of each budget (the paper\'s reading, SPEC §5.2)',
+};
+
 function noiseFloorSection(points: readonly GridPoint[], findings: StudyFindings | null): string[] {
   const reps = points.filter((p) => p.runs.length > 1);
   const out = ['## Noise floor', ''];
@@ -56,6 +63,27 @@ function noiseFloorSection(points: readonly GridPoint[], findings: StudyFindings
   }
   if (findings?.maxStandardErrorPercent !== undefined) out.push(`Largest held-out standard error of a single run: ${findings.maxStandardErrorPercent.toFixed(3)}% of its loss.`, '');
   return out;
+}
+
+function noiseStructureSection(structure: readonly NoiseStructure[], design: string): string[] {
+  if (structure.length === 0) return [];
+  const f = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(2));
+  const out = ['## Noise structure', '',
+    'From the replicated sizes (every seed of every replicated size, at every budget read on all of them): one run\'s noise (sd of ln L across seeds), the share of it a run carries along its curve (persistence: the covariance of a seed\'s deviations at two budgets of one run over their variance; between neighbouring budgets, and between the first and the last), and the share common to every size trained under the same seed (same data order and noise draws), which cancels in each IsoFLOP vertex. Three seeds pin each ratio down roughly; the pairs behind it are listed.', '',
+    '| noise | seeds | sizes | budgets | run noise | persistence (all / neighbours / ends) | shared across sizes | pairs (along run / across sizes) |', '|---|---|---|---|---|---|---|---|'];
+  for (const s of structure) {
+    out.push(`| ${escapeMarkdown(s.group)} | ${s.seeds.join(', ')} | ${s.sizes.join(', ')} | ${s.budgets.length} | ${(s.relativeSpread * 100).toFixed(2)}% | ${f(s.persistence)} / ${f(s.persistenceAdjacent)} / ${f(s.persistenceEnds)} | ${f(s.sharedAcrossSizes)} | ${s.pairs.alongRun} / ${s.pairs.acrossSizes} |`);
+  }
+  if (design === 'curve') out.push('', 'The run-noise intervals draw the persistent share of each run\'s noise once per run (every budget read off it moves together) and the rest per read.');
+  return [...out, ''];
+}
+
+/** Per group, the persistence the run-noise bootstrap uses: measured (clamped to [0, 1]) where losses are read along runs. */
+function persistenceOf(structure: readonly NoiseStructure[], design: string): Record<string, number> | undefined {
+  if (design !== 'curve') return undefined;
+  const out: Record<string, number> = {};
+  for (const s of structure) if (s.persistence !== undefined) out[s.group] = Math.min(1, Math.max(0, s.persistence));
+  return Object.keys(out).length ? out : undefined;
 }
 
 function tableOneSection(fit: StudyFit): string[] {
@@ -87,6 +115,21 @@ function tableOneSection(fit: StudyFit): string[] {
       : `${pctOf(r.noise.relativeSpread)} per run, the larger of the replicates' pooled spread (${pctOf(r.noise.replicateSpread)}, ${r.noise.replicatedPoints} point(s)) and the runs' scatter about their parabolas (${pctOf(r.noise.residualSpread)})`;
     const lof = r.lackOfFit ? `; the M* vertices scatter about the law by ${r.lackOfFit.observedRms.toFixed(3)} (rms, ln units) where the noise predicts ${r.lackOfFit.predictedRms.toFixed(3)}${r.lackOfFit.observedRms > 2 * r.lackOfFit.predictedRms ? ' — more than the noise explains, so the interval understates the uncertainty' : ''}` : '';
     out.push(`- ${escapeMarkdown(group)}: run noise from ${src}; ${r.budgets} budgets, ${r.resamples} resamples, ${r.failures} with a parabola that opens downward (${((r.failures / r.resamples) * 100).toFixed(1)}%)${lof}.`);
+  }
+  return [...out, ''];
+}
+
+function jointSection(fit: StudyFit): string[] {
+  if (!fit.joint) return [];
+  const out = ['## α_M two ways: IsoFLOP vertices and a joint fit of every point', '',
+    'The IsoFLOP method fits a parabola per budget and a power law through the vertices; the joint fit (Approach 3 by variable projection, Czech et al. 2026) fits L(M, D) = E + A·M^−α + B·D^−β to every point at once, so α_M = β/(α+β), with a 95% bootstrap that resamples whole runs (points read off one run share its noise). The tied form (α = β, so α_M = ½) is the baseline a free fit must beat.', '',
+    '| noise | α_M (IsoFLOP, run noise) | α_M (joint) | α | β | E | rms residual (free / tied) | runs resampled |', '|---|---|---|---|---|---|---|---|'];
+  for (const r of fit.exponentTable) {
+    const j = fit.joint[r.group];
+    if (!j) continue;
+    if ('error' in j) { out.push(`| ${escapeMarkdown(r.group)} | ${formatInterval(r.runNoise?.alphaM ?? r.alphaM, 3)} | — (${escapeMarkdown(j.error)}) | | | | | |`); continue; }
+    const f = j.free;
+    out.push(`| ${escapeMarkdown(r.group)} | ${formatInterval(r.runNoise?.alphaM ?? r.alphaM, 3)} | ${formatInterval(f.intervals.allocation, 3)} | ${formatInterval(f.intervals.alpha, 3)} | ${formatInterval(f.intervals.beta, 3)} | ${f.fit.E.toFixed(3)} | ${(f.fit.rmsRelative * 100).toFixed(2)}% / ${(j.tied.rmsRelative * 100).toFixed(2)}% | ${f.trajectories} (${f.failures} of ${f.resamples} resamples failed) |`);
   }
   return [...out, ''];
 }
@@ -141,7 +184,10 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
   const outDir = opts.outDir ?? studyPaths(opts.dir).report;
   mkdirSync(outDir, { recursive: true });
   const def = results.definition;
-  const { measure, points, scalingRuns, budgets } = measuredPoints(results);
+  const { measure, points, scalingRuns, budgets, missingReads } = measuredPoints(results);
+  const design = def.design.kind;
+  const structure = noiseStructure(points);
+  const persistence = persistenceOf(structure, design);
   let fit: StudyFit | null = null;
   let findings: StudyFindings | null = null;
   let fitError: string | null = null;
@@ -150,7 +196,8 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     fit = fitStudy(scalingRuns, {
       isoflop: { budgets },
       frontier: { resamples: opts.bootstrap ?? 2000, seed: def.seed },
-      runNoise: { resamples: opts.bootstrap ?? 2000, seed: def.seed },
+      runNoise: { resamples: opts.bootstrap ?? 2000, seed: def.seed, ...(persistence ? { persistence } : {}) },
+      joint: { resamples: Math.min(opts.bootstrap ?? 2000, 1000), seed: def.seed },
       ...batchTargets(points),
     });
     findings = studyFindings(fit, points);
@@ -195,16 +242,19 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     `# Study ${escapeMarkdown(def.name)}`, '', escapeMarkdown(def.description ?? ''), '',
     `${results.runs.length} finished runs${results.missing ? `, ${results.missing} not finished (not in this report)` : ''} at ${points.length} grid points; ` +
       `noise types ${[...new Set(results.runs.map((r) => r.config.noiseLabel))].map(escapeMarkdown).join(', ')}; budgets ${budgets.map((b) => b.toExponential(2)).join(', ')} FLOPs (non-embedding, Method 1). ` +
-      `Losses are ${LOSS_NAMES[measure]}; replicate runs of a grid point are averaged, and error bars show the larger of the evaluation's standard error and the replicate spread.`,
+      `Losses are ${design === 'curve' ? CURVE_LOSS_NAMES[measure] : LOSS_NAMES[measure]}; replicate runs of a grid point are averaged, and error bars show the larger of the evaluation's standard error and the replicate spread.` +
+      (missingReads ? ` ${missingReads} read(s) of finished runs could not be measured and are left out.` : ''),
     '',
     ...(findings ? ['## Verdict', '', findings.verdict, ''] : []),
     ...(fit ? tableOneSection(fit) : []),
+    ...(fit ? jointSection(fit) : []),
     ...(findings ? gapSection(findings) : []),
     ...noiseFloorSection(points, findings),
+    ...noiseStructureSection(structure, design),
     ...lrSection(curves),
   ];
   const data = {
-    study: def.name, finishedRuns: results.runs.length, missingRuns: results.missing, lossMeasure: measure,
+    study: def.name, design, finishedRuns: results.runs.length, missingRuns: results.missing, missingReads, lossMeasure: measure, noiseStructure: structure,
     runs: results.runs.map((r) => ({ id: r.id, noise: r.config.noiseLabel, model: r.config.model.name, params: r.config.params, flopsPerToken: r.config.flopsPerToken, budgetFlops: r.config.budgetFlops, tokens: r.config.tokens, batchSequences: r.config.batchSequences, seqLen: r.config.seqLen, lr: r.config.lr, finalLoss: r.finalLoss, metrics: r.metrics, wallSeconds: r.wallSeconds, curve: r.curve })),
     points: points.map((p) => ({ noise: p.noise, model: p.model, budget: p.budget, loss: p.loss, spread: p.spread ?? null, standardError: p.standardError ?? null, runs: p.runs.map((m) => m.run.id) })),
     lrSweep: curves,

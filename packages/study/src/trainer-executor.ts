@@ -7,6 +7,7 @@ import { readJsonl, runPaths, runTraining, type TrainRunConfigInput } from '@dif
 import type { RunConfig } from './run-config.js';
 import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
 import { preparedDataDir, runComponents } from '@difflm/compose';
+import { readKey, readSeKey } from './read-keys.js';
 
 /** EMA factor of the final training ELBO (SPEC §5.2: γ = 0.96). */
 const EMA_GAMMA = 0.96;
@@ -21,11 +22,13 @@ export interface TrainerExecutorOptions {
 /** The trainer's JSON run config for a study run. Extra `trainer` settings of the study pass through. */
 export function trainRunConfigOf(config: RunConfig, dataDir: string, vocabSize: number): TrainRunConfigInput {
   const extra = config.trainer as Partial<TrainRunConfigInput> & { objectiveOptions?: Record<string, unknown> };
-  const { objectiveOptions, schedule, ...rest } = extra;
+  const { objectiveOptions, schedule, eval: evalSettings, ...rest } = extra;
+  // A run read along the way (the curve design) is evaluated on the held-out set at each read's step.
+  const atSteps = [...new Set((config.reads ?? []).map((r) => r.step).filter((s) => s < config.steps))].sort((a, b) => a - b);
   return {
     checkpointEvery: Math.max(1, Math.ceil(config.steps / 4)),
-    eval: { every: 0, batches: 4 },
     ...rest,
+    eval: { every: 0, batches: 4, ...evalSettings, ...(atSteps.length ? { atSteps } : {}) },
     model: { vocabSize, seqLen: config.seqLen, dModel: config.model.width, nLayers: config.model.layers, nHeads: config.model.heads },
     objective: { kind: 'diffusion', noise: config.noise, objectiveOptions: objectiveOptions ?? {} },
     schedule: { cooldown: 0, ...schedule, peakLr: config.lr, warmupSteps: config.warmupSteps },
@@ -92,6 +95,16 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
         metrics.evalBitsPerByte = result.eval.bitsPerByte;
         if (result.eval.standardError !== null && Number.isFinite(result.eval.standardError)) metrics.evalStandardError = result.eval.standardError;
         metrics.evalTokens = result.eval.tokens;
+      }
+      if (config.reads?.length) {
+        // Each read's held-out evaluation (the last one is the final evaluation above).
+        const evals = new Map(readJsonl<{ step: number; elbo: number; standardError: number | null }>(runPaths(ctx.runDir).eval).map((e) => [e.step, e]));
+        for (const { step } of config.reads) {
+          const e = evals.get(step);
+          if (!e || !Number.isFinite(e.elbo)) continue;
+          metrics[readKey(step)] = e.elbo;
+          if (e.standardError !== null && Number.isFinite(e.standardError)) metrics[readSeKey(step)] = e.standardError;
+        }
       }
       // The kernel thread count is part of what makes a run reproducible (bit-exact at a given count).
       const threads = Number(process.env.OPENBLAS_NUM_THREADS);

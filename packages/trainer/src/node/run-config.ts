@@ -57,6 +57,8 @@ export const trainRunConfigSchema = z.strictObject({
   eval: z.strictObject({
     /** Evaluate every N steps (0 = only at the end). */
     every: z.number().int().min(0).default(0),
+    /** Also evaluate at exactly these steps (a study reads each budget's loss off one run at these steps). */
+    atSteps: z.array(positiveInt).max(10000).default([]),
     /** Held-out batches per evaluation (0 = no evaluation). */
     batches: z.number().int().min(0).default(4),
     batchSize: positiveInt.nullable().default(null),

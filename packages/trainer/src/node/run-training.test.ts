@@ -59,6 +59,19 @@ describe('runTraining and the run directory', () => {
     expect(events.filter((e) => e === 'step')).toHaveLength(10);
   });
 
+  it('evaluates at the listed steps as well as every N steps, and a resume keeps each evaluation once', async () => {
+    const at = { ...config, eval: { batches: 1, levels: 4, every: 5, atSteps: [2, 7, 10] } };
+    const full = await runTraining({ runDir: join(tmp, 'at-full'), config: at, components });
+    expect(readJsonl<{ step: number }>(join(tmp, 'at-full', 'eval.jsonl')).map((e) => e.step)).toEqual([2, 5, 7, 10]);
+    // Stopped after step 8 (checkpoint at 6): the resume retrains 7–8, evaluates step 7 again, once.
+    const runDir = join(tmp, 'at-stop');
+    const ac = new AbortController();
+    await runTraining({ runDir, config: at, components, signal: ac.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 8) ac.abort(); } });
+    const resumed = await runTraining({ runDir, config: at, components, resume: true });
+    expect(readJsonl<{ step: number }>(join(runDir, 'eval.jsonl')).map((e) => e.step)).toEqual([2, 5, 7, 10]);
+    expect(resumed.eval).toEqual(full.eval);
+  });
+
   it('a stopped run resumes to the same metrics as the uninterrupted run', async () => {
     const runDir = join(tmp, 'stopped');
     const ctl = new AbortController();

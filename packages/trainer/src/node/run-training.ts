@@ -180,6 +180,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         o.onProgress?.({ type: 'checkpoint', step: trainer.step, path });
       };
 
+      const evalSteps = new Set(config.eval.atSteps);
       let last: StepMetrics | null = null;
       let stopped = false;
       let evalInterrupted = false;
@@ -190,7 +191,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         last = trainer.trainStep();
         appendJsonl(paths.metrics, last);
         o.onProgress?.({ type: 'step', totalSteps: trainer.totalSteps, metrics: last });
-        if (config.eval.every > 0 && config.eval.batches > 0 && trainer.step % config.eval.every === 0 && !trainer.done) {
+        const evalDue = (config.eval.every > 0 && trainer.step % config.eval.every === 0) || evalSteps.has(trainer.step);
+        if (evalDue && config.eval.batches > 0 && !trainer.done) {
           const m = await evaluate();
           if (!m) {
             // Stopped during this step's evaluation: no checkpoint at this step, so a resume retrains from the

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fitStudy } from '@difflm/scaling-fit';
+import { fakeExecutor } from './fake-executor.js';
+import { readKey } from './read-keys.js';
+import { parseStudyDefinition, type StudyDefinitionInput } from './study-definition.js';
+import { measuredPoints, studyDesign, studyDesigns } from './study-designs.js';
+import { planStudy } from './study-plan.js';
+import type { FinishedRun } from './study-results.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'difflm-designs-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const ladder = (ws: number[]) => ws.map((d) => `L2-D${d}-H2`);
+const curveStudy = (over: Partial<StudyDefinitionInput> = {}): StudyDefinitionInput => ({
+  name: 'curve-test',
+  noise: ['masked', 'uniform'],
+  seqLen: 64,
+  batch: { sequences: [16] },
+  minSteps: 50,
+  budgets: [
+    { flops: 3e10, models: ladder([12, 16, 20, 24]) },
+    { flops: 1e11, models: ladder([12, 16, 20, 24, 28]) },
+    { flops: 3e11, models: ladder([16, 20, 24, 28, 32]) },
+  ],
+  design: { kind: 'curve', warmupSteps: 40 },
+  ...over,
+});
+
+describe('study designs', () => {
+  it('lists its designs, and an unknown kind or a bad option names the field', () => {
+    expect(studyDesigns().map((d) => d.kind)).toEqual(['separate', 'curve']);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'branch' } })))).toThrow(/design.kind: unknown study design "branch"; use one of separate, curve/);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', warmupSteps: -1 } })))).toThrow(/^design.warmupSteps: /);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', every: 3 } })))).toThrow(/^design: .*every/);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ trainer: { schedule: { cooldown: 0.2 } } })))).toThrow(/trainer.schedule.cooldown: the curve design trains at constant LR/);
+    expect(studyDesign(parseStudyDefinition({ ...curveStudy(), design: undefined })).kind).toBe('separate');
+  });
+
+  it('curve: one constant-LR run per (noise, size) to the largest budget listing it, read at every budget it passes', () => {
+    const plan = planStudy(parseStudyDefinition(curveStudy()));
+    // 6 sizes × 2 noise types, not one run per (size, budget) point.
+    expect(plan.runs).toHaveLength(12);
+    for (const { config: c } of plan.runs) {
+      expect(c.warmupSteps).toBe(40);
+      expect((c.trainer.schedule as { cooldown: number }).cooldown).toBe(0);
+      const perStep = c.flopsPerToken * c.batchSequences * c.seqLen;
+      // The run ends where its largest budget is spent, and that budget is its last read.
+      expect(c.reads!.at(-1)).toEqual({ budget: c.budgetFlops, step: c.steps });
+      for (const r of c.reads!) {
+        expect(r.step).toBe(Math.ceil(r.budget / perStep));
+        expect(r.step).toBeGreaterThanOrEqual(80); // twice the warmup
+      }
+    }
+    const byModel = (name: string) => plan.runs.find((r) => r.config.model.name === name && r.config.noiseLabel === 'masked')!.config;
+    // L2-D12 is listed up to 1e11 and read at both budgets below; L2-D32, listed at 3e11 only, is read at every
+    // budget it passes (at 3e10 it has trained 145 steps, past the first read at 80).
+    expect(byModel('L2-D12-H2').reads!.map((r) => r.budget)).toEqual([3e10, 1e11]);
+    expect(byModel('L2-D32-H2').reads!.map((r) => r.budget)).toEqual([3e10, 1e11, 3e11]);
+    // With a longer warmup the first read moves out past 3e10 for L2-D32 (145 steps < 2·100).
+    const late = planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', warmupSteps: 100 } })));
+    expect(late.runs.find((r) => r.config.model.name === 'L2-D32-H2')!.config.reads!.map((r) => r.budget)).toEqual([1e11, 3e11]);
+  });
+
+  it('curve: replicates repeat the named size whole, and a budget too small for the first read is refused', () => {
+    const plan = planStudy(parseStudyDefinition(curveStudy({ replicates: { count: 3, points: [{ model: 'L2-D20-H2', budget: 1e11 }] } })));
+    expect(plan.runs.filter((r) => r.config.model.name === 'L2-D20-H2').map((r) => r.config.seed).sort()).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', warmupSteps: 1000 } })))).toThrow(/L2-D28-H2 .* = 1823 steps .*fewer than the first read \(twice the warmup, or minSteps\) 2000; .*or lower design.warmupSteps, design.minReadSteps or minSteps$/);
+  });
+
+  it('curve: every read becomes a grid point of its trajectory, and the fits recover the synthetic law', async () => {
+    // Windows centred on the fake law's optimum (P* ≈ 17k, 29k, 48k parameters at the three budgets).
+    const budgets = [
+      { flops: 3e10, models: ladder([16, 20, 24, 28, 32]) },
+      { flops: 1e11, models: ladder([20, 24, 28, 32, 40]) },
+      { flops: 3e11, models: ladder([28, 32, 40, 48, 56]) },
+    ];
+    const def = parseStudyDefinition(curveStudy({ budgets, replicates: { count: 2, points: [{ model: 'L2-D20-H2', budget: 1e11 }] } }));
+    const plan = planStudy(def);
+    const exec = fakeExecutor({ msPerStep: 0, points: 5 });
+    const runs: FinishedRun[] = [];
+    for (const { id, config } of plan.runs) {
+      const r = await exec.run(config, { runId: id, runDir: join(tmp, id) });
+      for (const { step } of config.reads!) expect(r.metrics[readKey(step)]).toBeGreaterThan(0);
+      runs.push({ id, study: def.name, status: 'done', config, attempts: 1, worker: null, finalLoss: r.finalLoss, metrics: { ...r.metrics }, wallSeconds: 0, error: null, createdAt: '', finishedAt: '', curve: r.curve });
+    }
+    const m = measuredPoints({ definition: def, runs, missing: 0 });
+    const reads = plan.runs.filter((r) => r.config.seed === 0).reduce((s, r) => s + r.config.reads!.length, 0);
+    expect(m.points).toHaveLength(reads);
+    expect(m.missingReads).toBe(0);
+    const replicated = m.points.filter((p) => p.runs.length === 2);
+    expect(replicated.length).toBe(2 * 2); // L2-D20 is read at 2 budgets × 2 noise types
+    expect(new Set(m.scalingRuns.filter((r) => r.group === 'masked').map((r) => r.trajectory)).size).toBe(8);
+    // Each budget's IsoFLOP curve has every size that passed it.
+    const fit = fitStudy(m.scalingRuns, { isoflop: { budgets: m.budgets }, frontier: { resamples: 0 } });
+    // (L2-D48 has not passed its first read at 3e10.)
+    expect(fit.isoflop.masked!.map((b) => b.points.length)).toEqual([6, 7, 5]);
+    // The fake's law L = E + A·P^−0.34 + B·D^−0.28 puts P* ∝ C^(0.28/0.62) = C^0.452.
+    expect(fit.exponentTable.find((r) => r.group === 'masked')!.alphaP!.estimate).toBeCloseTo(0.452, 1);
+    // A missing read is counted, not invented.
+    const cut = runs.map((r, i) => (i === 0 ? { ...r, metrics: Object.fromEntries(Object.entries(r.metrics!).filter(([k]) => !k.startsWith('heldOut@'))) } : r));
+    expect(measuredPoints({ definition: def, runs: cut, missing: 0 }).missingReads).toBe(runs[0]!.config.reads!.length);
+  });
+});
