@@ -3,6 +3,7 @@
 import { estimateRunSeconds, estimateRunSecondsMeasured, type BackendThroughput, type MeasuredCost } from './throughput.js';
 import type { BracketWarning, OptimumPrediction } from './bracket-check.js';
 import type { StudyPlan } from './study-plan.js';
+import type { PrecisionPrediction } from './design-simulation.js';
 
 export interface DryRunEstimate {
   readonly backend: string;
@@ -26,6 +27,8 @@ export interface DryRunSummary {
   readonly unavailable?: readonly { readonly backend: string; readonly reason: string }[];
   /** The optimum the grid was checked against, and the budgets whose sizes do not bracket it. */
   readonly bracket?: { readonly prediction: OptimumPrediction; readonly warnings: readonly BracketWarning[] };
+  /** The α_M precision predicted from the study's prior (law and run noise), per noise type. */
+  readonly precision?: readonly PrecisionPrediction[];
 }
 
 function makespan(seconds: number[], workers: number): number {
@@ -38,7 +41,7 @@ function makespan(seconds: number[], workers: number): number {
   return Math.max(...lanes);
 }
 
-export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number, measured?: MeasuredCost, bracket?: DryRunSummary['bracket'], unavailable?: DryRunSummary['unavailable']): DryRunSummary {
+export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number, measured?: MeasuredCost, bracket?: DryRunSummary['bracket'], unavailable?: DryRunSummary['unavailable'], precision?: readonly PrecisionPrediction[]): DryRunSummary {
   const runs = plan.runs.map(({ id, config: c }) => ({
     id, noise: c.noiseLabel, model: c.model.name, params: c.params, flopsPerToken: c.flopsPerToken, budgetFlops: c.budgetFlops,
     tokens: c.tokens, flops: c.tokens * c.flopsPerToken, batchSequences: c.batchSequences, steps: c.steps, lr: c.lr, warmupSteps: c.warmupSteps,
@@ -54,7 +57,7 @@ export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendTh
       source: `fitted on ${measured.runs} finished runs of this study on this machine: ${(measured.secondsPerStep * 1000).toFixed(0)} ms/step + FLOPs at ${(measured.flopsPerSec / 1e9).toFixed(1)} GFLOP/s`,
     });
   }
-  return { study: plan.name, runs, totalRuns: runs.length, totalTokens: plan.totalTokens, totalFlops: plan.totalFlops, workers, estimates, ...(unavailable?.length ? { unavailable } : {}), ...(bracket ? { bracket } : {}) };
+  return { study: plan.name, runs, totalRuns: runs.length, totalTokens: plan.totalTokens, totalFlops: plan.totalFlops, workers, estimates, ...(unavailable?.length ? { unavailable } : {}), ...(bracket ? { bracket } : {}), ...(precision?.length ? { precision } : {}) };
 }
 
 export function formatDuration(s: number): string {
@@ -87,6 +90,13 @@ export function formatDryRun(s: DryRunSummary): string {
     for (const w of s.bracket.warnings) out.push(`  warning: ${w.message}`);
   } else {
     out.push('optimum check: none (no finished runs fix an optimum yet and the study has no "prior")');
+  }
+  for (const p of s.precision ?? []) {
+    const iso = p.precision.isoflop, joint = p.precision.joint;
+    const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+    out.push(`precision (${p.group}, from the prior: run noise ${pct(p.noise.spread)}, persistence ${p.noise.persistence.toFixed(2)}, shared across sizes ${p.noise.shared.toFixed(2)}; ${p.precision.studies} synthetic studies of this plan, true α_M ${p.precision.truth.toFixed(3)}):`);
+    out.push(`  α_M (IsoFLOP vertices) 95% half-width ${iso ? `±${iso.halfWidth.toFixed(3)} (mean ${iso.mean.toFixed(3)})` : 'not fitted'}; ${p.precision.failures} of ${p.precision.studies} studies lose a parabola; joint fit ${joint ? `±${joint.halfWidth.toFixed(3)} (mean ${joint.mean.toFixed(3)})` : 'not fitted'}`);
+    if (p.seedsForTarget !== undefined) out.push(p.seedsForTarget <= 1 ? `  within the target half-width ±${p.target}` : `  a half-width of ±${p.target} needs about ${p.seedsForTarget} seeds per run (${p.seedsForTarget}× the compute)`);
   }
   return out.join('\n');
 }

@@ -33,3 +33,4 @@ export { studyFindings, agreesWithPaperOrder, RESOLUTION, type StudyFindings, ty
 export { PAPER_TABLE_1, PAPER_LOSS_ORDER } from './paper-reference.js';
 export { escapeMarkdown } from './markdown-escape.js';
 export { noiseStructure, type NoiseStructure } from './noise-structure.js';
+export { simulateDesignPrecision, syntheticRuns, predictPrecision, lawAlphaM, type SyntheticLaw, type RunNoiseModel, type DesignPrecision, type PrecisionPrediction } from './design-simulation.js';

@@ -63,7 +63,13 @@ const replicatesSchema = z.object({
 }).strict();
 
 /** Prior of the compute-optimal size, M*(C) = A·C^alpha (FLOPs per token), used by --dry-run to check the grid. */
-const priorSchema = z.object({ flopsPerToken: z.object({ A: positive, alpha: z.number().finite() }).strict() }).strict();
+const priorSchema = z.object({
+  flopsPerToken: z.object({ A: positive, alpha: z.number().finite() }).strict(),
+  /** The loss law L(M, D) = E + A·M^−alpha + B·D^−beta expected at this scale (M FLOPs per token), for --dry-run's precision prediction. */
+  law: z.object({ E: positive, A: positive, alpha: positive, B: positive, beta: positive }).strict().optional(),
+  /** The run noise expected per noise type (noise-structure.ts): sd of ln L, its share persisting along a run, its share common to a seed. */
+  noise: z.record(z.string(), z.object({ spread: z.number().min(0), persistence: z.number().min(0).max(1), shared: z.number().min(0).max(1) }).strict()).optional(),
+}).strict();
 
 /**
  * How the study spends its compute (ADR 0006): `separate` trains one run per (size, budget) point and fits each

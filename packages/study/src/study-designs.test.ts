@@ -67,7 +67,10 @@ describe('study designs', () => {
   it('curve: replicates repeat the named size whole, and a budget too small for the first read is refused', () => {
     const plan = planStudy(parseStudyDefinition(curveStudy({ replicates: { count: 3, points: [{ model: 'L2-D20-H2', budget: 1e11 }] } })));
     expect(plan.runs.filter((r) => r.config.model.name === 'L2-D20-H2').map((r) => r.config.seed).sort()).toEqual([0, 0, 1, 1, 2, 2]);
-    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', warmupSteps: 1000 } })))).toThrow(/L2-D28-H2 .* = 1823 steps .*fewer than the first read \(twice the warmup, or minSteps\) 2000; .*or lower design.warmupSteps, design.minReadSteps or minSteps$/);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', warmupSteps: 1000 } })))).toThrow(/^budgets: L2-D12-H2 is listed at 3.00e\+10 FLOPs but has trained only 711 steps of 16×64 tokens there, before the first read at step 2000 .*drop it from that budget, or lower design.warmupSteps\/design.minReadSteps$/);
+    // A size whose whole run ends before its first read (its largest budget lists it) is refused the same way.
+    const short = curveStudy({ budgets: [{ flops: 3e11, models: ladder([16, 20, 24, 28, 32]) }], design: { kind: 'curve', warmupSteps: 800 } });
+    expect(() => planStudy(parseStudyDefinition(short))).toThrow(/L2-D32-H2 is listed at 3.00e\+11 FLOPs but has trained only 1450 steps .* first read at step 1600/);
   });
 
   it('curve: every read becomes a grid point of its trajectory, and the fits recover the synthetic law', async () => {

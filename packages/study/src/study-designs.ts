@@ -89,10 +89,10 @@ function runConfig(ctx: DesignPlanContext, noise: NoiseChoice, size: ModelSize, 
   };
 }
 
-function tooFewSteps(budget: number, size: ModelSize, M: number, wanted: number, steps: number, batch: number, seqLen: number, min: number, what: string, lower: string): Error {
+function tooFewSteps(budget: number, size: ModelSize, M: number, wanted: number, steps: number, batch: number, seqLen: number, min: number): Error {
   const need = M * batch * seqLen * min;
   return new Error(
-    `budgets: ${budget.toExponential(2)} FLOPs gives ${size.name} (${M.toExponential(2)} FLOPs/token) only ${Math.floor(wanted)} tokens = ${steps} steps of ${batch}×${seqLen} tokens, fewer than ${what} ${min}; raise the budget to at least ${need.toExponential(2)} FLOPs, drop that model, or lower ${lower}`,
+    `budgets: ${budget.toExponential(2)} FLOPs gives ${size.name} (${M.toExponential(2)} FLOPs/token) only ${Math.floor(wanted)} tokens = ${steps} steps of ${batch}×${seqLen} tokens, fewer than minSteps ${min}; raise the budget to at least ${need.toExponential(2)} FLOPs, drop that model, or lower minSteps/batch`,
   );
 }
 
@@ -112,7 +112,7 @@ export const separateDesign: StudyDesign = {
         for (const batch of batchesFor(def, wanted)) {
           const batchTokens = batch * def.seqLen;
           const steps = Math.ceil(wanted / batchTokens);
-          if (steps < def.minSteps) throw tooFewSteps(budget, size, M, wanted, steps, batch, def.seqLen, def.minSteps, 'minSteps', 'minSteps/batch');
+          if (steps < def.minSteps) throw tooFewSteps(budget, size, M, wanted, steps, batch, def.seqLen, def.minSteps);
           const warmupSteps = Math.min(def.warmup.maxSteps, Math.round(def.warmup.fraction * steps));
           for (const lr of lrsFor(def, batchTokens)) {
             for (const noise of ctx.noises) for (const seed of seedsFor(def, ctx.replicated, budget, sizes, size)) {
@@ -175,10 +175,20 @@ export const curveDesign: StudyDesign = {
     const warmupSteps = o.warmupSteps ?? Math.max(1, Math.min(def.warmup.maxSteps, Math.round(def.warmup.fraction * Math.min(...shapes.map((s) => s.steps)))));
     const minRead = Math.max(def.minSteps, o.minReadSteps ?? 2 * warmupSteps);
     const trainer = { ...ctx.trainer, schedule: { ...((ctx.trainer.schedule ?? {}) as Record<string, unknown>), cooldown: 0 } };
+    // Every size a budget lists is read at it: a window whose larger sizes are still warming up is not a window.
+    for (const { budget, sizes: listed } of ctx.grid) {
+      for (const size of listed) {
+        for (const batch of batchesFor(def, budget / flopsPerToken(size, def.seqLen))) {
+          const step = Math.ceil(budget / flopsPerToken(size, def.seqLen) / (batch * def.seqLen));
+          if (step < minRead) {
+            throw new Error(`budgets: ${size.name} is listed at ${budget.toExponential(2)} FLOPs but has trained only ${step} steps of ${batch}×${def.seqLen} tokens there, before the first read at step ${minRead} (twice the warmup, or minSteps); drop it from that budget, or lower design.warmupSteps/design.minReadSteps`);
+          }
+        }
+      }
+    }
     const out: RunConfig[] = [];
     for (const { size, maxBudget, M, batch, steps } of shapes) {
       const batchTokens = batch * def.seqLen;
-      if (steps < minRead) throw tooFewSteps(maxBudget, size, M, maxBudget / M, steps, batch, def.seqLen, minRead, 'the first read (twice the warmup, or minSteps)', 'design.warmupSteps, design.minReadSteps or minSteps');
       const reads = budgets.filter((b) => b <= maxBudget).map((budget) => ({ budget, step: Math.ceil(budget / M / batchTokens) })).filter((r) => r.step >= minRead);
       const seeds = replicatedNames.has(size.name) && def.replicates ? replicateSeeds(def) : [def.seed];
       for (const lr of lrsFor(def, batchTokens)) {

@@ -10,7 +10,7 @@ import { agreesWithPaperOrder } from './study-findings.js';
 import { budgetGrid, planStudy } from './study-plan.js';
 import type { FinishedRun } from './study-results.js';
 
-const quick = () => parseStudyDefinition(studyPreset('quick'));
+const quick = () => parseStudyDefinition(studyPreset('quick-separate'));
 
 function finished(config: RunConfig, metrics: Record<string, number>, id = `r${Math.random().toString(16).slice(2, 18).padEnd(16, '0')}`): FinishedRun {
   return { id, study: 'x', status: 'done', config, attempts: 1, worker: null, finalLoss: metrics.trainElboEma ?? null, metrics, wallSeconds: 1, error: null, curve: [{ step: 1, tokens: config.tokens, loss: metrics.trainElboEma ?? 3 }] } as unknown as FinishedRun;
@@ -31,7 +31,7 @@ describe('per-budget sizes and replicates', () => {
     expect(at('L2-D28-H2', 2.15e11, 'uniform')).toEqual([0, 1, 2]);
     expect(at('L2-D20-H2', 1e11, 'masked')).toEqual([0]);
     // Without points, the middle size of every budget is repeated.
-    const all = planStudy(parseStudyDefinition({ ...studyPreset('quick'), replicates: { count: 2 } }));
+    const all = planStudy(parseStudyDefinition({ ...studyPreset('quick-separate'), replicates: { count: 2 } }));
     expect(all.runs).toHaveLength(40 + 4 * 2);
     expect(all.runs.filter((r) => r.config.seed === 1).map((r) => r.config.model.name).sort()).toEqual(['L2-D20-H2', 'L2-D20-H2', 'L2-D28-H2', 'L2-D28-H2', 'L2-D28-H2', 'L2-D28-H2', 'L2-D32-H2', 'L2-D32-H2'].sort());
   });
@@ -66,7 +66,7 @@ describe('--dry-run optimum check', () => {
     expect(bracketWarnings(def, predictionFromPrior(def)!)).toEqual([]);
   });
   it('warns, naming the budget and the fix, when the sizes miss the predicted optimum', () => {
-    const def = parseStudyDefinition({ ...studyPreset('quick'), budgets: [{ flops: 1e13, models: ['L2-D12-H2', 'L2-D16-H2', 'L2-D20-H2'] }], replicates: undefined });
+    const def = parseStudyDefinition({ ...studyPreset('quick-separate'), budgets: [{ flops: 1e13, models: ['L2-D12-H2', 'L2-D16-H2', 'L2-D20-H2'] }], replicates: undefined });
     const w = bracketWarnings(def, predictionFromPrior(def)!);
     expect(w).toHaveLength(1);
     expect(w[0]!.message).toMatch(/budget 1\.00e\+13: its sizes span M = .* but the predicted optimum is M\* = 3\.46e\+5 \(the study's prior\); add larger models/);

@@ -31,7 +31,7 @@ describe('design rules', () => {
 });
 
 describe('planStudy', () => {
-  const quick = () => parseStudyDefinition(studyPreset('quick'));
+  const quick = () => parseStudyDefinition(studyPreset('quick-separate'));
   it('expands the quick preset into 2 noise × 4 budgets × 5 sizes, plus 2 replicated points × 2 extra seeds', () => {
     const plan = planStudy(quick());
     expect(plan.runs).toHaveLength(2 * 4 * 5 + 2 * 2);
@@ -49,17 +49,17 @@ describe('planStudy', () => {
   });
   it('run ids are stable across key order and change with the config', () => {
     const a = planStudy(quick()).runs.map((r) => r.id);
-    const b = planStudy(parseStudyDefinition(JSON.parse(JSON.stringify(studyPreset('quick')).split('').join('')))).runs.map((r) => r.id);
+    const b = planStudy(parseStudyDefinition(JSON.parse(JSON.stringify(studyPreset('quick-separate')).split('').join('')))).runs.map((r) => r.id);
     expect(b).toEqual(a);
-    const seeded = planStudy(parseStudyDefinition({ ...studyPreset('quick'), seed: 10 })).runs.map((r) => r.id);
+    const seeded = planStudy(parseStudyDefinition({ ...studyPreset('quick-separate'), seed: 10 })).runs.map((r) => r.id);
     expect(seeded.some((id) => a.includes(id))).toBe(false);
   });
   it('expands explicit batch and LR lists as a cross product', () => {
-    const plan = planStudy(parseStudyDefinition({ ...studyPreset('quick'), batch: { sequences: [8, 16] }, lr: { values: [0.01, 0.03, 0.1] } }));
+    const plan = planStudy(parseStudyDefinition({ ...studyPreset('quick-separate'), batch: { sequences: [8, 16] }, lr: { values: [0.01, 0.03, 0.1] } }));
     expect(plan.runs).toHaveLength(44 * 2 * 3);
   });
   it('every preset plans without error', () => {
-    for (const name of ['quick', 'micro', 'lr-sweep', 'paper']) expect(planStudy(parseStudyDefinition(studyPreset(name))).runs.length).toBeGreaterThan(0);
+    for (const name of ['quick', 'quick-separate', 'micro', 'lr-sweep', 'paper']) expect(planStudy(parseStudyDefinition(studyPreset(name))).runs.length).toBeGreaterThan(0);
     expect(planStudy(parseStudyDefinition(studyPreset('micro'))).runs).toHaveLength(5 * 4 * 5 + 5 * 2);
     expect(planStudy(parseStudyDefinition(studyPreset('lr-sweep'))).runs).toHaveLength(3 * 5);
   });
@@ -71,7 +71,7 @@ describe('planStudy', () => {
 });
 
 describe('bad study definitions fail before any work with the field and the fix', () => {
-  const base = () => ({ ...studyPreset('quick') }) as Record<string, unknown>;
+  const base = () => ({ ...studyPreset('quick-separate') }) as Record<string, unknown>;
   it('an unknown noise id', () => {
     expect(() => planStudy(parseStudyDefinition({ ...base(), noise: ['masked', 'gaussian'] }))).toThrow(/noise\[1\]: unknown noise "gaussian"; use one of masked, low-uniform/);
     expect(() => planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'acme/foo' }] }))).toThrow(/noise\[0\]: unknown noise id "acme\/foo"; known ids: difflm\/gidd, difflm\/hybrid/);

@@ -64,7 +64,8 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
       const selected = (await ready) as { environment?: Readonly<Record<string, string | number | boolean | null>> };
       const t0 = Date.now();
       const dataDir = await preparedDataDir(config.data);
-      const vocabSize = openShards(dataDir).metadata.vocabSize;
+      const shards = openShards(dataDir);
+      const vocabSize = shards.metadata.vocabSize;
       const resume = existsSync(ctx.runDir) && readdirSync(ctx.runDir).length > 0;
       let lastProgress = 0;
       const result = await runTraining({
@@ -106,6 +107,9 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
           if (e.standardError !== null && Number.isFinite(e.standardError)) metrics[readSeKey(step)] = e.standardError;
         }
       }
+      // Passes over the training split (above 1 the training ELBO is partly on tokens the run has seen).
+      const trainTokens = shards.metadata.splits.train.tokens;
+      if (trainTokens > 0) metrics.epochs = result.tokens / trainTokens;
       // The kernel thread count is part of what makes a run reproducible (bit-exact at a given count).
       const threads = Number(process.env.OPENBLAS_NUM_THREADS);
       if (Number.isInteger(threads) && threads > 0) metrics.threads = threads;

@@ -54,7 +54,8 @@ export default defineCommand({
         const probes = await Promise.all(s.STORED_THROUGHPUT.map(async (t) => ({ t, probe: await probeBackend(t.backend as 'wasm' | 'cpu' | 'native') })));
         const usable = probes.filter((p) => p.probe.available).map((p) => p.t);
         const unavailable = probes.flatMap((p) => (p.probe.available ? [] : [{ backend: p.t.backend, reason: p.probe.reason }]));
-        const summary = s.summarizeDryRun(plan, usable, workers, measured, bracket, unavailable);
+        const precision = s.predictPrecision(plan);
+        const summary = s.summarizeDryRun(plan, usable, workers, measured, bracket, unavailable, precision);
         process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${s.formatDryRun(summary)}\n`);
         return;
       }
