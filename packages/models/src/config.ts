@@ -19,13 +19,20 @@ export interface ModelConfig {
   readonly ropeTheta: number;
   /** Attention logit soft-cap c in c·tanh(s/c) (SPEC §3: 30). */
   readonly attnSoftCap: number;
+  /**
+   * How initial weights are drawn from the seed: 'independent' (default; absent from a resolved config) gives each
+   * parameter its own stream; 'nested' draws each entry from its coordinates (row, q/k/v block, head, column), so
+   * models of different widths under one seed share their common sub-blocks — initialisations that agree across
+   * widths, for studies that want a seed's noise common to every size.
+   */
+  readonly init?: 'independent' | 'nested';
 }
 
 /** What a caller must give; the SPEC constants default. */
 export type ModelConfigInput = Pick<ModelConfig, 'vocabSize' | 'seqLen' | 'dModel' | 'nLayers' | 'nHeads'> &
-  Partial<Pick<ModelConfig, 'causal' | 'ropeTheta' | 'attnSoftCap'>>;
+  Partial<Pick<ModelConfig, 'causal' | 'ropeTheta' | 'attnSoftCap' | 'init'>>;
 
-const KNOWN_KEYS = new Set(['vocabSize', 'seqLen', 'dModel', 'nLayers', 'nHeads', 'causal', 'ropeTheta', 'attnSoftCap']);
+const KNOWN_KEYS = new Set(['vocabSize', 'seqLen', 'dModel', 'nLayers', 'nHeads', 'causal', 'ropeTheta', 'attnSoftCap', 'init']);
 
 function positiveInt(cfg: Record<string, unknown>, key: string): number {
   const v = cfg[key];
@@ -63,7 +70,9 @@ export function resolveModelConfig(input: ModelConfigInput): ModelConfig {
   if (typeof ropeTheta !== 'number' || !(ropeTheta > 1)) throw new Error(`model config: ropeTheta must be a number > 1, got ${JSON.stringify(ropeTheta)}`);
   const attnSoftCap = raw.attnSoftCap ?? 30;
   if (typeof attnSoftCap !== 'number' || !(attnSoftCap > 0)) throw new Error(`model config: attnSoftCap must be a number > 0, got ${JSON.stringify(attnSoftCap)}`);
-  return { vocabSize, seqLen, dModel, nLayers, nHeads, causal, ropeTheta, attnSoftCap };
+  const init = raw.init ?? 'independent';
+  if (init !== 'independent' && init !== 'nested') throw new Error(`model config: init must be "independent" or "nested", got ${JSON.stringify(init)}`);
+  return { vocabSize, seqLen, dModel, nLayers, nHeads, causal, ropeTheta, attnSoftCap, ...(init === 'nested' ? { init } : {}) };
 }
 
 /** Options of the size dial that are not set by depth. */

@@ -35,3 +35,30 @@ export function seededNormal(seed: number, name: string, size: number, std: numb
   }
   return out;
 }
+
+/** A 32-bit mix of a uint32 (the splitmix32 finaliser). */
+function mix32(x: number): number {
+  let z = (x + 0x9e3779b9) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * Draws from N(0, std²) for parameter `name` under `seed`, each entry from its coordinates alone: `coords(i)` gives
+ * the coordinates of flat index i, and equal coordinates give equal draws whatever the shape. Two widths of one
+ * model under one seed therefore share every entry they both have (a counter-based generator, no stream order).
+ */
+export function nestedNormal(seed: number, name: string, size: number, std: number, coords: (i: number) => readonly number[]): Float32Array {
+  if (!Number.isFinite(seed)) throw new Error(`model init: seed must be a finite number, got ${seed}`);
+  const base = hashName(Math.floor(seed) >>> 0, name);
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    let h = base;
+    for (const c of coords(i)) h = mix32(h ^ mix32(c >>> 0));
+    const u1 = (mix32(h) + 1) / 4294967296;
+    const u2 = mix32(h ^ 0x5bd1e995) / 4294967296;
+    out[i] = std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+  return out;
+}

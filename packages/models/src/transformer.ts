@@ -13,7 +13,7 @@ import { biasSquaredRelu } from './squared-relu.js';
 import { rmsNorm } from './rms-norm.js';
 import { ropeTables, type RopeTables } from './rope.js';
 import { parameterLayout, type ParamSpec } from './parameter-layout.js';
-import { seededNormal } from './seeded-normal.js';
+import { nestedNormal, seededNormal } from './seeded-normal.js';
 
 /** CompleteP parameter groups (SPEC §4): bulk matrices get η/d, aux parameters 0.02·η. */
 export type ParamGroup = 'bulk' | 'aux';
@@ -51,10 +51,24 @@ export interface CreateTransformerOptions {
 function completePInit(config: ModelConfig, seed: number): (spec: ParamSpec) => Float32Array {
   return (spec) => {
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (spec.init === 'bulk') return seededNormal(seed, spec.name, size, 0.4 / Math.sqrt(config.dModel));
-    if (spec.init === 'embedding') return seededNormal(seed, spec.name, size, 0.02);
-    return new Float32Array(size);
+    const std = spec.init === 'bulk' ? 0.4 / Math.sqrt(config.dModel) : spec.init === 'embedding' ? 0.02 : 0;
+    if (std === 0) return new Float32Array(size);
+    return config.init === 'nested' ? nestedNormal(seed, spec.name, size, std, nestedCoords(config, spec)) : seededNormal(seed, spec.name, size, std);
   };
+}
+
+/**
+ * Width-independent coordinates of a matrix entry, so a narrower model's entries are a sub-block of a wider one's:
+ * (row, column) in general; a q/k/v or head-concatenated axis splits into (block, head, index in head), since the
+ * same head of two widths holds different column ranges.
+ */
+function nestedCoords(config: ModelConfig, spec: ParamSpec): (i: number) => number[] {
+  const cols = spec.shape.length === 2 ? spec.shape[1]! : 1;
+  const d = config.dModel, dh = d / config.nHeads;
+  const headAxis = (j: number): number[] => [Math.floor(j / dh), j % dh];
+  if (spec.name.endsWith('attn.wqkv')) return (i) => { const r = Math.floor(i / cols), c = i % cols; return [r, Math.floor(c / d), ...headAxis(c % d)]; };
+  if (spec.name.endsWith('attn.wo')) return (i) => { const r = Math.floor(i / cols), c = i % cols; return [...headAxis(r), c]; };
+  return (i) => [Math.floor(i / cols), i % cols];
 }
 
 /** Build a transformer with CompleteP initial weights. */

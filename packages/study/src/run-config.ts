@@ -7,7 +7,7 @@ export interface RunConfig {
   /** Group label of the noise type (reports group by it). */
   readonly noiseLabel: string;
   readonly noise: NoiseSpec;
-  readonly model: { readonly name: string; readonly layers: number; readonly width: number; readonly heads: number };
+  readonly model: { readonly name: string; readonly layers: number; readonly width: number; readonly heads: number; readonly init?: 'nested' };
   readonly seqLen: number;
   readonly data: { readonly corpus: string; readonly tokenizer: string };
   /** The IsoFLOP budget this run belongs to (non-embedding FLOPs, Method 1). */

@@ -102,6 +102,11 @@ export const studyDefinitionSchema = z.object({
   evaluation: evaluationSchema.prefault({}),
   replicates: replicatesSchema.optional(),
   design: designSchema.default({ kind: 'separate' }),
+  /**
+   * How each run draws its initial weights from its seed (@difflm/models `init`): 'nested' makes the runs of one seed
+   * share the entries their widths have in common, so more of a seed's noise is common to every size.
+   */
+  init: z.enum(['independent', 'nested']).default('independent'),
   prior: priorSchema.optional(),
 }).strict();
 

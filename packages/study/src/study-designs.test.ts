@@ -64,6 +64,15 @@ describe('study designs', () => {
     expect(late.runs.find((r) => r.config.model.name === 'L2-D32-H2')!.config.reads!.map((r) => r.budget)).toEqual([1e11, 3e11]);
   });
 
+  it("init 'nested' reaches every run's model config (and changes its id); the default adds nothing", async () => {
+    const { trainRunConfigOf } = await import('./trainer-executor.js');
+    const plain = planStudy(parseStudyDefinition(curveStudy()));
+    const nested = planStudy(parseStudyDefinition(curveStudy({ init: 'nested' })));
+    expect(trainRunConfigOf(nested.runs[0]!.config, 'data', 260).model).toMatchObject({ init: 'nested' });
+    expect(trainRunConfigOf(plain.runs[0]!.config, 'data', 260).model).not.toHaveProperty('init');
+    expect(nested.runs[0]!.id).not.toBe(plain.runs[0]!.id);
+  });
+
   it('curve: replicates repeat the named size whole, and a budget too small for the first read is refused', () => {
     const plan = planStudy(parseStudyDefinition(curveStudy({ replicates: { count: 3, points: [{ model: 'L2-D20-H2', budget: 1e11 }] } })));
     expect(plan.runs.filter((r) => r.config.model.name === 'L2-D20-H2').map((r) => r.config.seed).sort()).toEqual([0, 0, 1, 1, 2, 2]);

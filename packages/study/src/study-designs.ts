@@ -72,7 +72,7 @@ function runConfig(ctx: DesignPlanContext, noise: NoiseChoice, size: ModelSize, 
   return {
     noiseLabel: noise.label,
     noise: noise.spec,
-    model: { name: size.name, layers: size.layers, width: size.width, heads: size.heads },
+    model: { name: size.name, layers: size.layers, width: size.width, heads: size.heads, ...(def.init === 'nested' ? { init: 'nested' as const } : {}) },
     seqLen: def.seqLen,
     data: def.data,
     budgetFlops: budget,

@@ -29,7 +29,7 @@ export function trainRunConfigOf(config: RunConfig, dataDir: string, vocabSize: 
     checkpointEvery: Math.max(1, Math.ceil(config.steps / 4)),
     ...rest,
     eval: { every: 0, batches: 4, ...evalSettings, ...(atSteps.length ? { atSteps } : {}) },
-    model: { vocabSize, seqLen: config.seqLen, dModel: config.model.width, nLayers: config.model.layers, nHeads: config.model.heads },
+    model: { vocabSize, seqLen: config.seqLen, dModel: config.model.width, nLayers: config.model.layers, nHeads: config.model.heads, ...(config.model.init ? { init: config.model.init } : {}) },
     objective: { kind: 'diffusion', noise: config.noise, objectiveOptions: objectiveOptions ?? {} },
     schedule: { cooldown: 0, ...schedule, peakLr: config.lr, warmupSteps: config.warmupSteps },
     budget: { steps: config.steps },
