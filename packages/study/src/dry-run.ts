@@ -17,7 +17,7 @@ export interface DryRunEstimate {
 
 export interface DryRunSummary {
   readonly study: string;
-  readonly runs: readonly { id: string; noise: string; model: string; params: number; flopsPerToken: number; budgetFlops: number; tokens: number; flops: number; batchSequences: number; steps: number; lr: number; warmupSteps: number }[];
+  readonly runs: readonly { id: string; noise: string; model: string; params: number; flopsPerToken: number; budgetFlops: number; tokens: number; flops: number; batchSequences: number; steps: number; lr: number; warmupSteps: number; reads?: number }[];
   readonly totalRuns: number;
   readonly totalTokens: number;
   readonly totalFlops: number;
@@ -45,6 +45,7 @@ export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendTh
   const runs = plan.runs.map(({ id, config: c }) => ({
     id, noise: c.noiseLabel, model: c.model.name, params: c.params, flopsPerToken: c.flopsPerToken, budgetFlops: c.budgetFlops,
     tokens: c.tokens, flops: c.tokens * c.flopsPerToken, batchSequences: c.batchSequences, steps: c.steps, lr: c.lr, warmupSteps: c.warmupSteps,
+    ...(c.reads ? { reads: c.reads.length } : {}),
   }));
   const estimates = throughputs.map((t) => {
     const secs = plan.runs.map((r) => estimateRunSeconds(r.config, t.flopsPerSec));
@@ -71,8 +72,9 @@ const e = (x: number) => x.toExponential(2);
 
 /** Plain-text table of a dry run. */
 export function formatDryRun(s: DryRunSummary): string {
-  const head = ['run', 'noise', 'model', 'P', 'M FLOPs/tok', 'budget C', 'tokens D', 'FLOPs M·D', 'batch', 'steps', 'lr', 'warmup'];
-  const rows = s.runs.map((r) => [r.id, r.noise, r.model, e(r.params), e(r.flopsPerToken), e(r.budgetFlops), e(r.tokens), e(r.flops), String(r.batchSequences), String(r.steps), r.lr.toPrecision(3), String(r.warmupSteps)]);
+  const reads = s.runs.some((r) => r.reads !== undefined);
+  const head = ['run', 'noise', 'model', 'P', 'M FLOPs/tok', 'budget C', 'tokens D', 'FLOPs M·D', 'batch', 'steps', 'lr', 'warmup', ...(reads ? ['budgets read'] : [])];
+  const rows = s.runs.map((r) => [r.id, r.noise, r.model, e(r.params), e(r.flopsPerToken), e(r.budgetFlops), e(r.tokens), e(r.flops), String(r.batchSequences), String(r.steps), r.lr.toPrecision(3), String(r.warmupSteps), ...(reads ? [String(r.reads ?? 0)] : [])]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [`study ${s.study}: ${s.totalRuns} runs`, line(head), ...rows.map(line), ''];
