@@ -111,6 +111,16 @@ describe('study designs', () => {
     expect(fit.isoflop.masked!.map((b) => b.points.length)).toEqual([6, 7, 5]);
     // The fake's law L = E + A·P^−0.34 + B·D^−0.28 puts P* ∝ C^(0.28/0.62) = C^0.452.
     expect(fit.exponentTable.find((r) => r.group === 'masked')!.alphaP!.estimate).toBeCloseTo(0.452, 1);
+    // A run that sits 3% above its law at every read shows as that size's offset about the parabolas.
+    const { sizeOffsets } = await import('./study-report.js');
+    const lifted = runs.map((r) => (r.config.model.name === 'L2-D28-H2' && r.config.noiseLabel === 'masked'
+      ? { ...r, metrics: Object.fromEntries(Object.entries(r.metrics!).map(([k, v]) => [k, k.startsWith('heldOut@') ? v * 1.03 : v])) } : r));
+    const ml = measuredPoints({ definition: def, runs: lifted, missing: 0 });
+    const off = sizeOffsets(fitStudy(ml.scalingRuns, { isoflop: { budgets: ml.budgets }, frontier: { resamples: 0 } })).filter((o) => o.group === 'masked');
+    const d28 = off.find((o) => Math.abs(o.flopsPerToken - runs.find((r) => r.config.model.name === 'L2-D28-H2')!.config.flopsPerToken) < 1)!;
+    expect(d28.meanPercent).toBeGreaterThan(1.5);
+    expect(d28.budgets).toBe(3);
+    expect(Math.max(...off.filter((o) => o !== d28).map((o) => Math.abs(o.meanPercent)))).toBeLessThan(d28.meanPercent);
     // A missing read is counted, not invented.
     const cut = runs.map((r, i) => (i === 0 ? { ...r, metrics: Object.fromEntries(Object.entries(r.metrics!).filter(([k]) => !k.startsWith('heldOut@'))) } : r));
     expect(measuredPoints({ definition: def, runs: cut, missing: 0 }).missingReads).toBe(runs[0]!.config.reads!.length);

@@ -27,7 +27,7 @@ export interface StudyReportFiles {
   readonly markdown: string;
   readonly files: readonly string[];
   /** Everything in report.json. */
-  readonly data: { study: string; design: string; missingReads: number; noiseStructure: NoiseStructure[]; finishedRuns: number; missingRuns: number; lossMeasure: LossMeasure; runs: unknown[]; points: unknown[]; lrSweep: LrCurve[]; fit: StudyFit | null; rawFit: StudyFit | null; findings: StudyFindings | null; fitError: string | null };
+  readonly data: { study: string; design: string; sizeOffsets: ReturnType<typeof sizeOffsets>; missingReads: number; noiseStructure: NoiseStructure[]; finishedRuns: number; missingRuns: number; lossMeasure: LossMeasure; runs: unknown[]; points: unknown[]; lrSweep: LrCurve[]; fit: StudyFit | null; rawFit: StudyFit | null; findings: StudyFindings | null; fitError: string | null };
 }
 
 function runTable(runs: readonly FinishedRun[]): string[] {
@@ -75,6 +75,44 @@ function noiseStructureSection(structure: readonly NoiseStructure[], design: str
     out.push(`| ${escapeMarkdown(s.group)} | ${s.seeds.join(', ')} | ${s.sizes.join(', ')} | ${s.budgets.length} | ${(s.relativeSpread * 100).toFixed(2)}% | ${f(s.persistence)} / ${f(s.persistenceAdjacent)} / ${f(s.persistenceEnds)} | ${f(s.sharedAcrossSizes)} | ${s.pairs.alongRun} / ${s.pairs.acrossSizes} |`);
   }
   if (design === 'curve') out.push('', 'The run-noise intervals draw the persistent share of each run\'s noise once per run (every budget read off it moves together) and the rest per read.');
+  return [...out, ''];
+}
+
+/**
+ * Each size's mean residual (ln L, in %) about its budgets' parabolas (M axis), over the usable budgets it is read
+ * at: where one run per size is read at many budgets, a size that sits above or below every parabola by the same
+ * amount shows a persistent offset — its run's luck, or an irregularity of the model family at that width (which
+ * a second seed tells apart: luck changes sign, an irregularity does not).
+ */
+export function sizeOffsets(fit: StudyFit): { group: string; flopsPerToken: number; meanPercent: number; budgets: number }[] {
+  const out: { group: string; flopsPerToken: number; meanPercent: number; budgets: number }[] = [];
+  for (const [group, budgets] of Object.entries(fit.isoflop)) {
+    const bySize = new Map<number, number[]>();
+    for (const b of budgets) {
+      const q = b.parabolas.flopsPerToken;
+      if (!b.ok || !q) continue;
+      for (const p of b.points) {
+        const lx = Math.log(p.flopsPerToken);
+        const r = (Math.log(p.loss) - (q.c0 + q.c1 * lx + q.c2 * lx * lx)) * 100;
+        bySize.set(p.flopsPerToken, [...(bySize.get(p.flopsPerToken) ?? []), r]);
+      }
+    }
+    for (const [m, rs] of [...bySize.entries()].sort((a, b) => a[0] - b[0])) out.push({ group, flopsPerToken: m, meanPercent: rs.reduce((a, v) => a + v, 0) / rs.length, budgets: rs.length });
+  }
+  return out;
+}
+
+function sizeOffsetSection(fit: StudyFit, design: string): string[] {
+  if (design !== 'curve') return [];
+  const offsets = sizeOffsets(fit);
+  if (offsets.length === 0) return [];
+  const groups = [...new Set(offsets.map((o) => o.group))];
+  const sizes = [...new Set(offsets.map((o) => o.flopsPerToken))].sort((a, b) => a - b);
+  const out = ['## Offsets per size', '', 'Each size\'s mean residual about the IsoFLOP parabolas (ln L, %) over the usable budgets it is read at (count in brackets). One run per size is read at many budgets, so a size that sits above or below every parabola carries a persistent offset: its run\'s luck, or an irregularity of the model family at that width. A second seed tells them apart (luck changes sign; an irregularity does not).', '',
+    `| M (FLOPs/token) | ${groups.map(escapeMarkdown).join(' | ')} |`, `|---|${groups.map(() => '---').join('|')}|`];
+  for (const m of sizes) {
+    out.push(`| ${m.toExponential(2)} | ${groups.map((g) => { const o = offsets.find((x) => x.group === g && x.flopsPerToken === m); return o ? `${o.meanPercent >= 0 ? '+' : ''}${o.meanPercent.toFixed(2)}% (${o.budgets})` : '—'; }).join(' | ')} |`);
+  }
   return [...out, ''];
 }
 
@@ -251,10 +289,11 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     ...(findings ? gapSection(findings) : []),
     ...noiseFloorSection(points, findings),
     ...noiseStructureSection(structure, design),
+    ...(fit ? sizeOffsetSection(fit, design) : []),
     ...lrSection(curves),
   ];
   const data = {
-    study: def.name, design, finishedRuns: results.runs.length, missingRuns: results.missing, missingReads, lossMeasure: measure, noiseStructure: structure,
+    study: def.name, design, sizeOffsets: fit ? sizeOffsets(fit) : [], finishedRuns: results.runs.length, missingRuns: results.missing, missingReads, lossMeasure: measure, noiseStructure: structure,
     runs: results.runs.map((r) => ({ id: r.id, noise: r.config.noiseLabel, model: r.config.model.name, params: r.config.params, flopsPerToken: r.config.flopsPerToken, budgetFlops: r.config.budgetFlops, tokens: r.config.tokens, batchSequences: r.config.batchSequences, seqLen: r.config.seqLen, lr: r.config.lr, finalLoss: r.finalLoss, metrics: r.metrics, wallSeconds: r.wallSeconds, curve: r.curve })),
     points: points.map((p) => ({ noise: p.noise, model: p.model, budget: p.budget, loss: p.loss, spread: p.spread ?? null, standardError: p.standardError ?? null, runs: p.runs.map((m) => m.run.id) })),
     lrSweep: curves,
