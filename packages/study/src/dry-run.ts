@@ -98,7 +98,7 @@ export function formatDryRun(s: DryRunSummary): string {
     const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
     out.push(`precision (${p.group}, from the prior: run noise ${pct(p.noise.spread)}, persistence ${p.noise.persistence.toFixed(2)}, shared across sizes ${p.noise.shared.toFixed(2)}; ${p.precision.studies} synthetic studies of this plan, true α_M ${p.precision.truth.toFixed(3)}):`);
     out.push(`  α_M (IsoFLOP vertices) 95% half-width ${iso ? `±${iso.halfWidth.toFixed(3)} (mean ${iso.mean.toFixed(3)})` : 'not fitted'}; ${p.precision.failures} of ${p.precision.studies} studies lose a parabola; joint fit ${joint ? `±${joint.halfWidth.toFixed(3)} (mean ${joint.mean.toFixed(3)})` : 'not fitted'}`);
-    if (p.seedsForTarget !== undefined) out.push(p.seedsForTarget <= 1 ? `  within the target half-width ±${p.target}` : `  a half-width of ±${p.target} needs about ${p.seedsForTarget} seeds per run (${p.seedsForTarget}× the compute)`);
+    if (p.seedsForTarget !== undefined) out.push(p.seedsForTarget <= 1 ? `  within the target half-width ±${p.target}` : `  a half-width of ±${p.target} needs about ${p.seedsForTarget} seeds per run (${p.seedsForTarget}× the compute), if that noise is seed noise (a per-width irregularity of the models does not average out)`);
   }
   return out.join('\n');
 }
