@@ -102,13 +102,20 @@ export function sizeOffsets(fit: StudyFit): { group: string; flopsPerToken: numb
   return out;
 }
 
-function sizeOffsetSection(fit: StudyFit, design: string): string[] {
+function sizeOffsetSection(fit: StudyFit, design: string, structure: readonly NoiseStructure[]): string[] {
   if (design !== 'curve') return [];
   const offsets = sizeOffsets(fit);
   if (offsets.length === 0) return [];
+  const compare = [...new Set(offsets.map((o) => o.group))].map((g) => {
+    const os = offsets.filter((o) => o.group === g && o.budgets > 1);
+    const rms = Math.sqrt(os.reduce((a, o) => a + o.meanPercent ** 2, 0) / Math.max(1, os.length));
+    const seeds = structure.find((x) => x.group === g);
+    return `${escapeMarkdown(g)}: rms offset ${rms.toFixed(2)}%${seeds ? ` against a seed spread of ${(seeds.relativeSpread * 100).toFixed(2)}% at the replicated size${rms > 1.5 * seeds.relativeSpread * 100 ? ' — more than seed noise explains' : ''}` : ''}`;
+  });
   const groups = [...new Set(offsets.map((o) => o.group))];
   const sizes = [...new Set(offsets.map((o) => o.flopsPerToken))].sort((a, b) => a - b);
   const out = ['## Offsets per size', '', 'Each size\'s mean residual about the IsoFLOP parabolas (ln L, %) over the usable budgets it is read at (count in brackets). One run per size is read at many budgets, so a size that sits above or below every parabola carries a persistent offset: its run\'s luck, or an irregularity of the model family at that width. A second seed tells them apart (luck changes sign; an irregularity does not).', '',
+    `${compare.join('; ')}.`, '',
     `| M (FLOPs/token) | ${groups.map(escapeMarkdown).join(' | ')} |`, `|---|${groups.map(() => '---').join('|')}|`];
   for (const m of sizes) {
     out.push(`| ${m.toExponential(2)} | ${groups.map((g) => { const o = offsets.find((x) => x.group === g && x.flopsPerToken === m); return o ? `${o.meanPercent >= 0 ? '+' : ''}${o.meanPercent.toFixed(2)}% (${o.budgets})` : '—'; }).join(' | ')} |`);
@@ -289,7 +296,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     ...(findings ? gapSection(findings) : []),
     ...noiseFloorSection(points, findings),
     ...noiseStructureSection(structure, design),
-    ...(fit ? sizeOffsetSection(fit, design) : []),
+    ...(fit ? sizeOffsetSection(fit, design, structure) : []),
     ...lrSection(curves),
   ];
   const data = {
