@@ -73,6 +73,16 @@ describe('study designs', () => {
     expect(nested.runs[0]!.id).not.toBe(plain.runs[0]!.id);
   });
 
+  it("curve with the design-law batch: one batch per size (its largest budget's), and the windows are checked with it", () => {
+    const plan = planStudy(parseStudyDefinition(curveStudy({ batch: { rule: 'design-law', minSequences: 4, maxSequences: 64 } })));
+    expect(plan.runs).toHaveLength(12);
+    for (const { config: c } of plan.runs) {
+      const perStep = c.flopsPerToken * c.batchSequences * c.seqLen;
+      expect(c.reads!.at(-1)!.step).toBe(c.steps);
+      for (const r of c.reads!) expect(r.step).toBe(Math.ceil(r.budget / perStep));
+    }
+  });
+
   it('curve: replicates repeat the named size whole, and a budget too small for the first read is refused', () => {
     const plan = planStudy(parseStudyDefinition(curveStudy({ replicates: { count: 3, points: [{ model: 'L2-D20-H2', budget: 1e11 }] } })));
     expect(plan.runs.filter((r) => r.config.model.name === 'L2-D20-H2').map((r) => r.config.seed).sort()).toEqual([0, 0, 1, 1, 2, 2]);

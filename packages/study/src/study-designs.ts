@@ -178,7 +178,8 @@ export const curveDesign: StudyDesign = {
     // Every size a budget lists is read at it: a window whose larger sizes are still warming up is not a window.
     for (const { budget, sizes: listed } of ctx.grid) {
       for (const size of listed) {
-        for (const batch of batchesFor(def, budget / flopsPerToken(size, def.seqLen))) {
+        // The batch is the size's run's (under the design-law rule, the one for its largest budget's tokens).
+        for (const { batch } of shapes.filter((sh) => sh.size.name === size.name)) {
           const step = Math.ceil(budget / flopsPerToken(size, def.seqLen) / (batch * def.seqLen));
           if (step < minRead) {
             throw new Error(`budgets: ${size.name} is listed at ${budget.toExponential(2)} FLOPs but has trained only ${step} steps of ${batch}×${def.seqLen} tokens there, before the first read at step ${minRead} (twice the warmup, or minSteps); drop it from that budget, or lower design.warmupSteps/design.minReadSteps`);
