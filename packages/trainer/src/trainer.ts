@@ -79,6 +79,11 @@ export interface Trainer {
   trainStep(): StepMetrics;
   getState(): TrainerState;
   setState(state: TrainerState): void;
+  /**
+   * Replace the LR schedule until cleared (null): `lr(step)` gets the number of steps completed before the update.
+   * A cooldown branch off a constant-LR trunk uses it; getState/setState bring the trunk back.
+   */
+  setLrOverride(lr: ((step: number) => number) | null): void;
   /** Disposes the optimizer moments (the model belongs to the caller). */
   dispose(): void;
 }
@@ -111,6 +116,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
   const vars = model.params.map((p) => p.variable);
   let rng = createRng(o.seed);
   let step = 0, tokens = 0, flops = 0;
+  let lrOverride: ((step: number) => number) | null = null;
 
   const nextBatch = (): Tensor2D => {
     const ids = data.next();
@@ -154,7 +160,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
       for (const [name, g] of Object.entries(acc)) { scaled[name] = tf.mul(g, scale); g.dispose(); }
       acc = scaled;
     }
-    const lr = schedule.at(step);
+    const lr = lrOverride ? lrOverride(step) : schedule.at(step);
     // A non-finite gradient (an overflowing loss term) would poison the optimizer's moments for good:
     // skip that update, keep the step count (budgets stay exact) and report the norm as it was.
     if (Number.isFinite(gradNorm) || !(o.skipNonFiniteUpdates ?? true)) {
@@ -196,6 +202,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
       rng = createRng(s.rng);
       step = s.step; tokens = s.tokens; flops = s.flops;
     },
+    setLrOverride(lr) { lrOverride = lr; },
     dispose: () => optimizer.dispose(),
   };
 }

@@ -59,6 +59,12 @@ export const trainRunConfigSchema = z.strictObject({
     every: z.number().int().min(0).default(0),
     /** Also evaluate at exactly these steps (a study reads each budget's loss off one run at these steps). */
     atSteps: z.array(positiveInt).max(10000).default([]),
+    /**
+     * Cooldown branches (Hägele et al. 2024): for each target step T, branch off the run at step T − ⌈fraction·T⌉,
+     * train the rest of the way to T with the LR falling as 1 − √(progress) to 0, evaluate that finished model on the
+     * held-out set (branches.jsonl), then go back to the run as it was. The run itself is not changed.
+     */
+    branches: z.strictObject({ atSteps: z.array(positiveInt).max(10000).default([]), fraction: z.number().gt(0).lt(1).default(0.2) }).prefault({}),
     /** Held-out batches per evaluation (0 = no evaluation). */
     batches: z.number().int().min(0).default(4),
     batchSize: positiveInt.nullable().default(null),

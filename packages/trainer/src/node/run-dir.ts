@@ -9,6 +9,8 @@ export interface RunPaths {
   readonly config: string;
   readonly metrics: string;
   readonly eval: string;
+  /** Cooldown branches (eval.branches): one line per branch, keyed by the trunk step it left from. */
+  readonly branches: string;
   readonly summary: string;
   /** One line per training session: the step it started from and what it ran on (RunTrainingOptions.environment). */
   readonly environment: string;
@@ -21,6 +23,7 @@ export function runPaths(root: string): RunPaths {
     config: join(root, 'config.json'),
     metrics: join(root, 'metrics.jsonl'),
     eval: join(root, 'eval.jsonl'),
+    branches: join(root, 'branches.jsonl'),
     summary: join(root, 'summary.json'),
     environment: join(root, 'environment.jsonl'),
     checkpoints: join(root, 'checkpoints'),

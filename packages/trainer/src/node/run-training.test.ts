@@ -59,6 +59,31 @@ describe('runTraining and the run directory', () => {
     expect(events.filter((e) => e === 'step')).toHaveLength(10);
   });
 
+  it('cooldown branches: each target gets a finished model evaluated, and the run itself is unchanged', async () => {
+    const plain = { ...config, eval: { batches: 1, levels: 4, every: 0 } };
+    const branched = { ...plain, eval: { ...plain.eval, branches: { atSteps: [6, 10], fraction: 0.5 } } };
+    const a = await runTraining({ runDir: join(tmp, 'br-plain'), config: plain, components });
+    const b = await runTraining({ runDir: join(tmp, 'br-full'), config: branched, components });
+    // The trunk trains exactly as without branches: same per-step metrics, same final evaluation.
+    expect(strip(readJsonl(join(tmp, 'br-full', 'metrics.jsonl')))).toEqual(strip(readJsonl(join(tmp, 'br-plain', 'metrics.jsonl'))));
+    expect(b.eval).toEqual(a.eval);
+    const rows = readJsonl<{ step: number; target: number; cooldownSteps: number; elbo: number }>(join(tmp, 'br-full', 'branches.jsonl'));
+    expect(rows.map((r) => [r.step, r.target, r.cooldownSteps])).toEqual([[3, 6, 3], [5, 10, 5]]);
+    // A branch is a different model from the trunk at its target (it was cooled down): its loss differs.
+    expect(rows[1]!.elbo).not.toBe(a.eval!.elbo);
+    // Stopped inside the second branch (trunk step 5, branch steps 6–10): the resume retrains from the step-3
+    // checkpoint and branches again; the file ends as in the uninterrupted run.
+    const runDir = join(tmp, 'br-stop');
+    const ac = new AbortController();
+    const stoppedRun = await runTraining({ runDir, config: branched, components, signal: ac.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 5) ac.abort(); } });
+    expect(stoppedRun.stopped).toBe(true);
+    expect(readJsonl<{ target: number }>(join(runDir, 'branches.jsonl')).map((r) => r.target)).toEqual([6]);
+    expect(readdirSync(join(runDir, 'checkpoints'))).toEqual(['step-00000003.ckpt']);
+    const done = await runTraining({ runDir, config: branched, components, resume: true });
+    expect(readFileSync(join(runDir, 'branches.jsonl'), 'utf8')).toBe(readFileSync(join(tmp, 'br-full', 'branches.jsonl'), 'utf8'));
+    expect(done.eval).toEqual(b.eval);
+  });
+
   it('evaluates at the listed steps as well as every N steps, and a resume keeps each evaluation once', async () => {
     const at = { ...config, eval: { batches: 1, levels: 4, every: 5, atSteps: [2, 7, 10] } };
     const full = await runTraining({ runDir: join(tmp, 'at-full'), config: at, components });

@@ -159,6 +159,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       const fromStep = resumeState?.step ?? 0;
       truncateJsonl(paths.metrics, fromStep);
       truncateJsonl(paths.eval, fromStep);
+      truncateJsonl(paths.branches, fromStep);
       const metricsGaps = missingSteps(readJsonlLenient(paths.metrics), fromStep);
       if (metricsGaps.length > 0) {
         o.onProgress?.({ type: 'warning', message: `${paths.metrics} lacks the rows of step${metricsGaps.length === 1 && metricsGaps[0]![0] === metricsGaps[0]![1] ? '' : 's'} ${metricsGaps.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ')} (cut or edited while the run was stopped); they cannot be recovered, training resumes from the step-${fromStep} checkpoint and summary.json lists the gap` });
@@ -181,6 +182,43 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       };
 
       const evalSteps = new Set(config.eval.atSteps);
+      // Cooldown branches by the trunk step they leave from: target T leaves at T − ⌈fraction·T⌉ (at least step 1).
+      const branchesFrom = new Map<number, number[]>();
+      for (const target of [...new Set(config.eval.branches.atSteps)].sort((a, b) => a - b)) {
+        if (target > trainer.totalSteps) continue;
+        const from = Math.max(0, target - Math.max(1, Math.ceil(config.eval.branches.fraction * target)));
+        branchesFrom.set(from, [...(branchesFrom.get(from) ?? []), target]);
+      }
+      const branchedAt = new Set(readJsonlLenient(paths.branches).map((r) => (r as { target?: unknown }).target).filter((t): t is number => typeof t === 'number'));
+      /** Run the branches that leave from the trunk's current step; false when a stop arrived during one. */
+      const runBranches = async (): Promise<boolean> => {
+        for (const target of branchesFrom.get(trainer.step) ?? []) {
+          if (branchedAt.has(target)) continue;
+          const trunk = trainer.getState();
+          const from = trainer.step, length = target - from, startLr = trainer.schedule.at(from);
+          trainer.setLrOverride((s) => startLr * (1 - Math.sqrt((s + 1 - from) / length)));
+          let ok = true;
+          try {
+            while (trainer.step < target) {
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              if (o.signal?.aborted) { ok = false; break; }
+              trainer.trainStep();
+            }
+            const m = ok ? await evaluate() : null;
+            if (!m) ok = false;
+            else {
+              appendJsonl(paths.branches, { step: from, target, cooldownSteps: length, ...m });
+              branchedAt.add(target);
+              o.onProgress?.({ type: 'eval', step: target, metrics: m });
+            }
+          } finally {
+            trainer.setLrOverride(null);
+            trainer.setState(trunk);
+          }
+          if (!ok) return false;
+        }
+        return true;
+      };
       let last: StepMetrics | null = null;
       let stopped = false;
       let evalInterrupted = false;
@@ -203,6 +241,13 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
           }
           appendJsonl(paths.eval, { step: trainer.step, ...m });
           o.onProgress?.({ type: 'eval', step: trainer.step, metrics: m });
+        }
+        // Branches leave before this step's checkpoint: a stop during one leaves no checkpoint here, so a resume
+        // retrains to this step and branches again.
+        if (branchesFrom.has(trainer.step) && config.eval.batches > 0 && !(await runBranches())) {
+          stopped = true;
+          evalInterrupted = true;
+          break;
         }
         if (trainer.step % config.checkpointEvery === 0 || trainer.done) checkpoint();
       }
