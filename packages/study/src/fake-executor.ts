@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { RunConfig } from './run-config.js';
 import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
-import { readKey, readSeKey } from './read-keys.js';
+import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
 
 export interface FakeExecutorOptions {
   /** Wall milliseconds per reported step (default 20). */
@@ -74,8 +74,14 @@ export function fakeExecutor(opts: FakeExecutorOptions = {}): RunExecutor {
       for (const { step } of config.reads ?? []) {
         const tokens = step * config.batchSequences * config.seqLen;
         const loss = step === config.steps ? evalElbo : syntheticLoss(config, tokens) * (1 + 0.002 * jitter(`${ctx.runId}:eval`) + 0.0005 * jitter(`${ctx.runId}:read:${step}`));
-        metrics[readKey(step)] = loss;
-        metrics[readSeKey(step)] = 0.001 * loss;
+        // A cooldown branch (the branches design) ends a little below the run at its step.
+        if (config.branches) {
+          metrics[branchKey(step)] = 0.98 * loss;
+          metrics[branchSeKey(step)] = 0.001 * loss;
+        } else {
+          metrics[readKey(step)] = loss;
+          metrics[readSeKey(step)] = 0.001 * loss;
+        }
       }
       return { finalLoss, metrics, curve, wallSeconds: (Date.now() - t0) / 1000 };
     },

@@ -6,3 +6,7 @@
 export const readKey = (step: number): string => `heldOut@${step}`;
 /** The metrics key of that evaluation's standard error. */
 export const readSeKey = (step: number): string => `heldOutSe@${step}`;
+/** The metrics key of the held-out ELBO of the cooldown branch that ends at `step` (the branches design). */
+export const branchKey = (step: number): string => `branch@${step}`;
+/** That evaluation's standard error. */
+export const branchSeKey = (step: number): string => `branchSe@${step}`;

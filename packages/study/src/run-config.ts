@@ -30,6 +30,11 @@ export interface RunConfig {
    * has spent that budget's FLOPs. Absent for a run whose only loss is its final one.
    */
   readonly reads?: readonly { readonly budget: number; readonly step: number }[];
+  /**
+   * With reads, read each budget off a cooldown branch instead of the run itself (the `branches` design): at each
+   * read's step a branch that left the run `fraction` of the way back, cooled down to that step, evaluated held out.
+   */
+  readonly branches?: { readonly fraction: number };
 }
 
 /** JSON with object keys sorted, so equal configs hash equally whatever their key order. */

@@ -31,8 +31,10 @@ const curveStudy = (over: Partial<StudyDefinitionInput> = {}): StudyDefinitionIn
 
 describe('study designs', () => {
   it('lists its designs, and an unknown kind or a bad option names the field', () => {
-    expect(studyDesigns().map((d) => d.kind)).toEqual(['separate', 'curve']);
-    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'branch' } })))).toThrow(/design.kind: unknown study design "branch"; use one of separate, curve/);
+    expect(studyDesigns().map((d) => d.kind)).toEqual(['separate', 'curve', 'branches']);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'branch' } })))).toThrow(/design.kind: unknown study design "branch"; use one of separate, curve, branches/);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'branches', fraction: 1 } })))).toThrow(/^design.fraction: /);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'branches' }, evaluation: { loss: 'train-ema' } })))).toThrow(/^evaluation.loss: the branches design reads/);
     expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', warmupSteps: -1 } })))).toThrow(/^design.warmupSteps: /);
     expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', every: 3 } })))).toThrow(/^design: .*every/);
     expect(() => planStudy(parseStudyDefinition(curveStudy({ trainer: { schedule: { cooldown: 0.2 } } })))).toThrow(/trainer.schedule.cooldown: the curve design trains at constant LR/);
@@ -81,6 +83,29 @@ describe('study designs', () => {
       expect(c.reads!.at(-1)!.step).toBe(c.steps);
       for (const r of c.reads!) expect(r.step).toBe(Math.ceil(r.budget / perStep));
     }
+  });
+
+  it('branches: the curve plan, with each read a cooldown branch the trainer runs, measured off the branches', async () => {
+    const { trainRunConfigOf } = await import('./trainer-executor.js');
+    const def = parseStudyDefinition(curveStudy({ design: { kind: 'branches', warmupSteps: 40, fraction: 0.25 } }));
+    const plan = planStudy(def);
+    const curve = planStudy(parseStudyDefinition(curveStudy()));
+    expect(plan.runs.map((r) => r.config.reads)).toEqual(curve.runs.map((r) => r.config.reads));
+    const c = plan.runs[0]!.config;
+    const trainer = trainRunConfigOf(c, 'data', 260) as { eval: { atSteps?: number[]; branches?: { atSteps: number[]; fraction: number } } };
+    expect(trainer.eval.branches).toEqual({ atSteps: c.reads!.map((r) => r.step), fraction: 0.25 });
+    expect(trainer.eval.atSteps).toBeUndefined();
+    const exec = fakeExecutor({ msPerStep: 0, points: 3 });
+    const runs: FinishedRun[] = [];
+    for (const { id, config } of plan.runs) {
+      const r = await exec.run(config, { runId: id, runDir: join(tmp, `b-${id}`) });
+      runs.push({ id, study: def.name, status: 'done', config, attempts: 1, worker: null, finalLoss: r.finalLoss, metrics: { ...r.metrics }, wallSeconds: 0, error: null, createdAt: '', finishedAt: '', curve: r.curve });
+    }
+    const m = measuredPoints({ definition: def, runs, missing: 0 });
+    expect(m.missingReads).toBe(0);
+    expect(m.points).toHaveLength(plan.runs.reduce((s, r) => s + r.config.reads!.length, 0));
+    const p = m.points[0]!;
+    expect(p.loss).toBe(p.runs[0]!.run.metrics![`branch@${p.runs[0]!.run.config.steps}`]);
   });
 
   it('curve: replicates repeat the named size whole, and a budget too small for the first read is refused', () => {

@@ -16,7 +16,7 @@ import type { NoiseChoice } from './noise-choices.js';
 import { flopsPerToken, paperParams, type ModelSize } from './model-size.js';
 import { batchesFor, lrsFor, replicateSeeds, seedsFor, type BudgetGrid } from './plan-grid.js';
 import type { RunConfig } from './run-config.js';
-import { readKey, readSeKey } from './read-keys.js';
+import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
 
 export { readKey, readSeKey };
 import { budgetFlops, type StudyDefinition } from './study-definition.js';
@@ -161,86 +161,124 @@ export const curveDesign: StudyDesign = {
     }
   },
   plan(ctx) {
-    const { def } = ctx;
-    const o = parseOptions(curveOptions, def);
-    const budgets = [...new Set(ctx.grid.map((g) => g.budget))].sort((a, b) => a - b);
-    const sizes = curveSizes(ctx.grid);
-    const replicatedNames = ctx.replicated
-      ? new Set([...ctx.replicated].map((k) => k.slice(0, k.lastIndexOf('@'))))
-      : new Set(ctx.grid.map((g) => g.sizes[Math.floor((g.sizes.length - 1) / 2)]!.name));
-    const shapes = sizes.flatMap(({ size, maxBudget }) => {
-      const M = flopsPerToken(size, def.seqLen);
-      return batchesFor(def, maxBudget / M).map((batch) => ({ size, maxBudget, M, batch, steps: Math.ceil(maxBudget / M / (batch * def.seqLen)) }));
-    });
-    const warmupSteps = o.warmupSteps ?? Math.max(1, Math.min(def.warmup.maxSteps, Math.round(def.warmup.fraction * Math.min(...shapes.map((s) => s.steps)))));
-    const minRead = Math.max(def.minSteps, o.minReadSteps ?? 2 * warmupSteps);
-    const trainer = { ...ctx.trainer, schedule: { ...((ctx.trainer.schedule ?? {}) as Record<string, unknown>), cooldown: 0 } };
-    // Every size a budget lists is read at it: a window whose larger sizes are still warming up is not a window.
-    for (const { budget, sizes: listed } of ctx.grid) {
-      for (const size of listed) {
-        // The batch is the size's run's (under the design-law rule, the one for its largest budget's tokens).
-        for (const { batch } of shapes.filter((sh) => sh.size.name === size.name)) {
-          const step = Math.ceil(budget / flopsPerToken(size, def.seqLen) / (batch * def.seqLen));
-          if (step < minRead) {
-            throw new Error(`budgets: ${size.name} is listed at ${budget.toExponential(2)} FLOPs but has trained only ${step} steps of ${batch}×${def.seqLen} tokens there, before the first read at step ${minRead} (twice the warmup, or minSteps); drop it from that budget, or lower design.warmupSteps/design.minReadSteps`);
-          }
-        }
-      }
-    }
-    const out: RunConfig[] = [];
-    for (const { size, maxBudget, M, batch, steps } of shapes) {
-      const batchTokens = batch * def.seqLen;
-      const reads = budgets.filter((b) => b <= maxBudget).map((budget) => ({ budget, step: Math.ceil(budget / M / batchTokens) })).filter((r) => r.step >= minRead);
-      const seeds = replicatedNames.has(size.name) && def.replicates ? replicateSeeds(def) : [def.seed];
-      for (const lr of lrsFor(def, batchTokens)) {
-        for (const noise of ctx.noises) for (const seed of seeds) {
-          out.push(runConfig({ ...ctx, trainer }, noise, size, maxBudget, batch, steps, lr, warmupSteps, seed, { reads }));
-        }
-      }
-    }
-    return out;
+    return planAlongRuns(ctx, parseOptions(curveOptions, ctx.def), {});
   },
   measure(def, runs) {
-    const measure = def.evaluation.loss;
-    const reads: (MeasuredRun & { budget: number; tokens: number })[] = [];
-    let missing = 0;
-    for (const run of runs) {
-      const c = run.config;
-      const batchTokens = c.batchSequences * c.seqLen;
-      let read: (step: number) => { loss: number; se: number | undefined } | undefined;
-      if (measure === 'train-ema') {
-        // The paper's reading: L(S) = C + B·S^−b fitted to the training ELBO's EMA after the warmup.
-        const pts = run.curve.filter((q) => q.step > c.warmupSteps && q.loss > 0);
-        let model: ReturnType<typeof fitCurveModel> | undefined;
-        try { model = fitCurveModel({ tokens: pts.map((q) => q.tokens), loss: pts.map((q) => q.loss) }); } catch { model = undefined; }
-        read = (step) => (model ? { loss: evalCurveModel(model, step * batchTokens), se: undefined } : undefined);
-      } else {
-        read = (step) => {
-          const loss = run.metrics?.[readKey(step)];
-          const se = run.metrics?.[readSeKey(step)];
-          return loss !== undefined && Number.isFinite(loss) && loss > 0 ? { loss, se: se !== undefined && Number.isFinite(se) ? se : undefined } : undefined;
-        };
-      }
-      for (const r of c.reads ?? []) {
-        const v = read(r.step);
-        if (!v) { missing++; continue; }
-        // A read is a grid point of its budget: the run as it stood after spending that budget.
-        const asPoint: FinishedRun = { ...run, config: { ...c, budgetFlops: r.budget, steps: r.step, tokens: r.step * batchTokens } };
-        reads.push({ run: asPoint, loss: v.loss, standardError: v.se, budget: r.budget, tokens: r.step * batchTokens });
-      }
-    }
-    const points = gridPoints(reads);
-    const scalingRuns = points.map((p) => {
-      const row = scalingRunOfPoint(p, 'held-out');
-      const c = p.runs[0]!.run.config;
-      // The replicate runs of one size are one trajectory: their averaged reads share the runs' noise.
-      return { ...row, id: `${row.id}@${p.budget.toExponential(3)}`, trajectory: [c.noiseLabel, c.model.name, c.batchSequences, c.lr].join('|') };
-    });
-    return { measure, points, scalingRuns, budgets: def.budgets.map(budgetFlops), missingReads: missing };
+    return measureAlongRuns(def, runs, 'run');
   },
 };
 
-const DESIGNS = new Map<string, StudyDesign>([[separateDesign.kind, separateDesign], [curveDesign.kind, curveDesign]]);
+/** One constant-LR run per size to its largest budget, read at every budget it passes (the curve and branches designs). */
+function planAlongRuns(ctx: DesignPlanContext, o: { warmupSteps?: number | undefined; minReadSteps?: number | undefined }, extra: Partial<RunConfig>): RunConfig[] {
+  const { def } = ctx;
+  const budgets = [...new Set(ctx.grid.map((g) => g.budget))].sort((a, b) => a - b);
+  const sizes = curveSizes(ctx.grid);
+  const replicatedNames = ctx.replicated
+    ? new Set([...ctx.replicated].map((k) => k.slice(0, k.lastIndexOf('@'))))
+    : new Set(ctx.grid.map((g) => g.sizes[Math.floor((g.sizes.length - 1) / 2)]!.name));
+  const shapes = sizes.flatMap(({ size, maxBudget }) => {
+    const M = flopsPerToken(size, def.seqLen);
+    return batchesFor(def, maxBudget / M).map((batch) => ({ size, maxBudget, M, batch, steps: Math.ceil(maxBudget / M / (batch * def.seqLen)) }));
+  });
+  const warmupSteps = o.warmupSteps ?? Math.max(1, Math.min(def.warmup.maxSteps, Math.round(def.warmup.fraction * Math.min(...shapes.map((s) => s.steps)))));
+  const minRead = Math.max(def.minSteps, o.minReadSteps ?? 2 * warmupSteps);
+  const trainer = { ...ctx.trainer, schedule: { ...((ctx.trainer.schedule ?? {}) as Record<string, unknown>), cooldown: 0 } };
+  // Every size a budget lists is read at it: a window whose larger sizes are still warming up is not a window.
+  for (const { budget, sizes: listed } of ctx.grid) {
+    for (const size of listed) {
+      // The batch is the size's run's (under the design-law rule, the one for its largest budget's tokens).
+      for (const { batch } of shapes.filter((sh) => sh.size.name === size.name)) {
+        const step = Math.ceil(budget / flopsPerToken(size, def.seqLen) / (batch * def.seqLen));
+        if (step < minRead) {
+          throw new Error(`budgets: ${size.name} is listed at ${budget.toExponential(2)} FLOPs but has trained only ${step} steps of ${batch}×${def.seqLen} tokens there, before the first read at step ${minRead} (twice the warmup, or minSteps); drop it from that budget, or lower design.warmupSteps/design.minReadSteps`);
+        }
+      }
+    }
+  }
+  const out: RunConfig[] = [];
+  for (const { size, maxBudget, M, batch, steps } of shapes) {
+    const batchTokens = batch * def.seqLen;
+    const reads = budgets.filter((b) => b <= maxBudget).map((budget) => ({ budget, step: Math.ceil(budget / M / batchTokens) })).filter((r) => r.step >= minRead);
+    const seeds = replicatedNames.has(size.name) && def.replicates ? replicateSeeds(def) : [def.seed];
+    for (const lr of lrsFor(def, batchTokens)) {
+      for (const noise of ctx.noises) for (const seed of seeds) {
+        out.push(runConfig({ ...ctx, trainer }, noise, size, maxBudget, batch, steps, lr, warmupSteps, seed, { reads, ...extra }));
+      }
+    }
+  }
+  return out;
+}
+
+/** Each read of each run as a grid point: off the run itself (curve) or off its cooldown branch (branches). */
+function measureAlongRuns(def: StudyDefinition, runs: readonly FinishedRun[], source: 'run' | 'branch'): MeasuredStudy {
+  const measure = def.evaluation.loss;
+  const reads: (MeasuredRun & { budget: number; tokens: number })[] = [];
+  let missing = 0;
+  for (const run of runs) {
+    const c = run.config;
+    const batchTokens = c.batchSequences * c.seqLen;
+    let read: (step: number) => { loss: number; se: number | undefined } | undefined;
+    if (source === 'branch') {
+      read = (step) => {
+        const loss = run.metrics?.[branchKey(step)];
+        const se = run.metrics?.[branchSeKey(step)];
+        return loss !== undefined && Number.isFinite(loss) && loss > 0 ? { loss, se: se !== undefined && Number.isFinite(se) ? se : undefined } : undefined;
+      };
+    } else if (measure === 'train-ema') {
+      // The paper's reading: L(S) = C + B·S^−b fitted to the training ELBO's EMA after the warmup.
+      const pts = run.curve.filter((q) => q.step > c.warmupSteps && q.loss > 0);
+      let model: ReturnType<typeof fitCurveModel> | undefined;
+      try { model = fitCurveModel({ tokens: pts.map((q) => q.tokens), loss: pts.map((q) => q.loss) }); } catch { model = undefined; }
+      read = (step) => (model ? { loss: evalCurveModel(model, step * batchTokens), se: undefined } : undefined);
+    } else {
+      read = (step) => {
+        const loss = run.metrics?.[readKey(step)];
+        const se = run.metrics?.[readSeKey(step)];
+        return loss !== undefined && Number.isFinite(loss) && loss > 0 ? { loss, se: se !== undefined && Number.isFinite(se) ? se : undefined } : undefined;
+      };
+    }
+    for (const r of c.reads ?? []) {
+      const v = read(r.step);
+      if (!v) { missing++; continue; }
+      // A read is a grid point of its budget: the run as it stood after spending that budget.
+      const asPoint: FinishedRun = { ...run, config: { ...c, budgetFlops: r.budget, steps: r.step, tokens: r.step * batchTokens } };
+      reads.push({ run: asPoint, loss: v.loss, standardError: v.se, budget: r.budget, tokens: r.step * batchTokens });
+    }
+  }
+  const points = gridPoints(reads);
+  const scalingRuns = points.map((p) => {
+    const row = scalingRunOfPoint(p, 'held-out');
+    const c = p.runs[0]!.run.config;
+    // The replicate runs of one size are one trajectory: their averaged reads share the runs' noise.
+    return { ...row, id: `${row.id}@${p.budget.toExponential(3)}`, trajectory: [c.noiseLabel, c.model.name, c.batchSequences, c.lr].join('|') };
+  });
+  return { measure, points, scalingRuns, budgets: def.budgets.map(budgetFlops), missingReads: missing };
+}
+
+const branchesOptions = curveOptions.extend({
+  kind: z.literal('branches'),
+  /** Share of each read's steps its cooldown branch takes (Hägele et al. 2024: 0.2). */
+  fraction: z.number().gt(0).lt(1).default(0.2),
+}).strict();
+
+export const branchesDesign: StudyDesign = {
+  kind: 'branches',
+  summary: 'one constant-LR trunk per size; each budget it passes is read off a short cooldown branch ending there (a finished model)',
+  check(def) {
+    parseOptions(branchesOptions, def);
+    if (def.evaluation.loss !== 'held-out') throw new Error('evaluation.loss: the branches design reads each budget as the held-out ELBO of its cooldown branch; set "held-out"');
+    curveDesign.check({ ...def, design: { kind: 'curve' } });
+  },
+  plan(ctx) {
+    const o = parseOptions(branchesOptions, ctx.def);
+    return planAlongRuns(ctx, o, { branches: { fraction: o.fraction } });
+  },
+  measure(def, runs) {
+    return measureAlongRuns(def, runs, 'branch');
+  },
+};
+
+const DESIGNS = new Map<string, StudyDesign>([[separateDesign.kind, separateDesign], [curveDesign.kind, curveDesign], [branchesDesign.kind, branchesDesign]]);
 
 /** The design a study names; an unknown kind is an error that lists the known ones. */
 export function studyDesign(def: Pick<StudyDefinition, 'design'>): StudyDesign {

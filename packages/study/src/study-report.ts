@@ -50,6 +50,8 @@ const CURVE_LOSS_NAMES: Record<LossMeasure, string> = {
   'train-ema': 'read along each run (the curve design: one constant-LR run per size, no cooldown) off the curve L(S) = C + B·S^−b fitted to its training ELBO (EMA γ = 0.96) after the warmup, at the tokens of each budget (the paper\'s reading, SPEC §5.2)',
 };
 
+const BRANCH_LOSS_NAME = 'read along each run (the branches design: one constant-LR trunk per size): at each budget, the held-out ELBO in nats per token of a short cooldown branch that left the trunk and ends where the budget is spent (a finished model), on one evaluation set shared by every run and branch';
+
 function noiseFloorSection(points: readonly GridPoint[], findings: StudyFindings | null): string[] {
   const reps = points.filter((p) => p.runs.length > 1);
   const out = ['## Noise floor', ''];
@@ -74,7 +76,7 @@ function noiseStructureSection(structure: readonly NoiseStructure[], design: str
   for (const s of structure) {
     out.push(`| ${escapeMarkdown(s.group)} | ${s.seeds.join(', ')} | ${s.sizes.join(', ')} | ${s.budgets.length} | ${(s.relativeSpread * 100).toFixed(2)}% | ${f(s.persistence)} / ${f(s.persistenceAdjacent)} / ${f(s.persistenceEnds)} | ${f(s.sharedAcrossSizes)} | ${s.pairs.alongRun} / ${s.pairs.acrossSizes} |`);
   }
-  if (design === 'curve') out.push('', 'The run-noise intervals draw the persistent share of each run\'s noise once per run (every budget read off it moves together) and the rest per read.');
+  if (design !== 'separate') out.push('', 'The run-noise intervals draw the persistent share of each run\'s noise once per run (every budget read off it moves together) and the rest per read.');
   return [...out, ''];
 }
 
@@ -103,7 +105,7 @@ export function sizeOffsets(fit: StudyFit): { group: string; flopsPerToken: numb
 }
 
 function sizeOffsetSection(fit: StudyFit, design: string, structure: readonly NoiseStructure[]): string[] {
-  if (design !== 'curve') return [];
+  if (design === 'separate') return [];
   const offsets = sizeOffsets(fit);
   if (offsets.length === 0) return [];
   const compare = [...new Set(offsets.map((o) => o.group))].map((g) => {
@@ -125,7 +127,7 @@ function sizeOffsetSection(fit: StudyFit, design: string, structure: readonly No
 
 /** Per group, the persistence the run-noise bootstrap uses: measured (clamped to [0, 1]) where losses are read along runs. */
 function persistenceOf(structure: readonly NoiseStructure[], design: string): Record<string, number> | undefined {
-  if (design !== 'curve') return undefined;
+  if (design === 'separate') return undefined;
   const out: Record<string, number> = {};
   for (const s of structure) if (s.persistence !== undefined) out[s.group] = Math.min(1, Math.max(0, s.persistence));
   return Object.keys(out).length ? out : undefined;
@@ -287,7 +289,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     `# Study ${escapeMarkdown(def.name)}`, '', escapeMarkdown(def.description ?? ''), '',
     `${results.runs.length} finished runs${results.missing ? `, ${results.missing} not finished (not in this report)` : ''} at ${points.length} grid points; ` +
       `noise types ${[...new Set(results.runs.map((r) => r.config.noiseLabel))].map(escapeMarkdown).join(', ')}; budgets ${budgets.map((b) => b.toExponential(2)).join(', ')} FLOPs (non-embedding, Method 1). ` +
-      `Losses are ${design === 'curve' ? CURVE_LOSS_NAMES[measure] : LOSS_NAMES[measure]}; replicate runs of a grid point are averaged, and error bars show the larger of the evaluation's standard error and the replicate spread.` +
+      `Losses are ${design === 'branches' ? BRANCH_LOSS_NAME : design === 'curve' ? CURVE_LOSS_NAMES[measure] : LOSS_NAMES[measure]}; replicate runs of a grid point are averaged, and error bars show the larger of the evaluation's standard error and the replicate spread.` +
       (missingReads ? ` ${missingReads} read(s) of finished runs could not be measured and are left out.` : ''),
     '',
     ...(findings ? ['## Verdict', '', findings.verdict, ''] : []),

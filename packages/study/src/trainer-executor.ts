@@ -7,7 +7,7 @@ import { readJsonl, runPaths, runTraining, type TrainRunConfigInput } from '@dif
 import type { RunConfig } from './run-config.js';
 import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
 import { preparedDataDir, runComponents } from '@difflm/compose';
-import { readKey, readSeKey } from './read-keys.js';
+import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
 
 /** EMA factor of the final training ELBO (SPEC §5.2: γ = 0.96). */
 const EMA_GAMMA = 0.96;
@@ -24,11 +24,14 @@ export function trainRunConfigOf(config: RunConfig, dataDir: string, vocabSize: 
   const extra = config.trainer as Partial<TrainRunConfigInput> & { objectiveOptions?: Record<string, unknown> };
   const { objectiveOptions, schedule, eval: evalSettings, ...rest } = extra;
   // A run read along the way (the curve design) is evaluated on the held-out set at each read's step.
-  const atSteps = [...new Set((config.reads ?? []).map((r) => r.step).filter((s) => s < config.steps))].sort((a, b) => a - b);
+  // The branches design reads cooldown branches that end at those steps instead.
+  const readSteps = [...new Set((config.reads ?? []).map((r) => r.step))].sort((a, b) => a - b);
+  const atSteps = config.branches ? [] : readSteps.filter((s) => s < config.steps);
+  const branches = config.branches && readSteps.length ? { branches: { atSteps: readSteps, fraction: config.branches.fraction } } : {};
   return {
     checkpointEvery: Math.max(1, Math.ceil(config.steps / 4)),
     ...rest,
-    eval: { every: 0, batches: 4, ...evalSettings, ...(atSteps.length ? { atSteps } : {}) },
+    eval: { every: 0, batches: 4, ...evalSettings, ...(atSteps.length ? { atSteps } : {}), ...branches },
     model: { vocabSize, seqLen: config.seqLen, dModel: config.model.width, nLayers: config.model.layers, nHeads: config.model.heads, ...(config.model.init ? { init: config.model.init } : {}) },
     objective: { kind: 'diffusion', noise: config.noise, objectiveOptions: objectiveOptions ?? {} },
     schedule: { cooldown: 0, ...schedule, peakLr: config.lr, warmupSteps: config.warmupSteps },
@@ -97,7 +100,16 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
         if (result.eval.standardError !== null && Number.isFinite(result.eval.standardError)) metrics.evalStandardError = result.eval.standardError;
         metrics.evalTokens = result.eval.tokens;
       }
-      if (config.reads?.length) {
+      if (config.reads?.length && config.branches) {
+        // Each read's cooldown branch (branches.jsonl, keyed by the target step).
+        const rows = new Map(readJsonl<{ target: number; elbo: number; standardError: number | null }>(runPaths(ctx.runDir).branches).map((e) => [e.target, e]));
+        for (const { step } of config.reads) {
+          const e = rows.get(step);
+          if (!e || !Number.isFinite(e.elbo)) continue;
+          metrics[branchKey(step)] = e.elbo;
+          if (e.standardError !== null && Number.isFinite(e.standardError)) metrics[branchSeKey(step)] = e.standardError;
+        }
+      } else if (config.reads?.length) {
         // Each read's held-out evaluation (the last one is the final evaluation above).
         const evals = new Map(readJsonl<{ step: number; elbo: number; standardError: number | null }>(runPaths(ctx.runDir).eval).map((e) => [e.step, e]));
         for (const { step } of config.reads) {
