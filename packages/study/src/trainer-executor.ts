@@ -100,23 +100,18 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
         if (result.eval.standardError !== null && Number.isFinite(result.eval.standardError)) metrics.evalStandardError = result.eval.standardError;
         metrics.evalTokens = result.eval.tokens;
       }
-      if (config.reads?.length && config.branches) {
-        // Each read's cooldown branch (branches.jsonl, keyed by the target step).
-        const rows = new Map(readJsonl<{ target: number; elbo: number; standardError: number | null }>(runPaths(ctx.runDir).branches).map((e) => [e.target, e]));
+      if (config.reads?.length) {
+        // Each read's evaluation: of its cooldown branch (branches.jsonl, by target step), or of the run itself at
+        // that step (eval.jsonl; the last read is the final evaluation above).
+        type Row = { step: number; target?: number; elbo: number; standardError: number | null };
+        const paths = runPaths(ctx.runDir);
+        const rows = new Map(readJsonl<Row>(config.branches ? paths.branches : paths.eval).map((e) => [config.branches ? e.target : e.step, e]));
+        const [key, seKey] = config.branches ? [branchKey, branchSeKey] : [readKey, readSeKey];
         for (const { step } of config.reads) {
           const e = rows.get(step);
           if (!e || !Number.isFinite(e.elbo)) continue;
-          metrics[branchKey(step)] = e.elbo;
-          if (e.standardError !== null && Number.isFinite(e.standardError)) metrics[branchSeKey(step)] = e.standardError;
-        }
-      } else if (config.reads?.length) {
-        // Each read's held-out evaluation (the last one is the final evaluation above).
-        const evals = new Map(readJsonl<{ step: number; elbo: number; standardError: number | null }>(runPaths(ctx.runDir).eval).map((e) => [e.step, e]));
-        for (const { step } of config.reads) {
-          const e = evals.get(step);
-          if (!e || !Number.isFinite(e.elbo)) continue;
-          metrics[readKey(step)] = e.elbo;
-          if (e.standardError !== null && Number.isFinite(e.standardError)) metrics[readSeKey(step)] = e.standardError;
+          metrics[key(step)] = e.elbo;
+          if (e.standardError !== null && Number.isFinite(e.standardError)) metrics[seKey(step)] = e.standardError;
         }
       }
       // Passes over the training split (above 1 the training ELBO is partly on tokens the run has seen).
