@@ -5,7 +5,7 @@
 // carries along its curve, and the rest drawn per read. The runs then go through the design's own measurement
 // and the same fits as a real report, so the spread of the fitted α_M over many synthetic studies is the
 // precision the plan buys, and its mean against the truth is the method's bias on this grid.
-import { fitApproach3VarPro, fitStudy, createFitRng, type FitRng } from '@difflm/scaling-fit';
+import { fitApproach3VarPro, fitStudy, createFitRng, quantileSorted, type FitRng } from '@difflm/scaling-fit';
 import { readKey } from './read-keys.js';
 import { studyDesign } from './study-designs.js';
 import type { StudyPlan } from './study-plan.js';
@@ -60,16 +60,10 @@ export function syntheticRuns(plan: StudyPlan, law: SyntheticLaw, noise: RunNois
   });
 }
 
-/** Quantile of sorted values (linear interpolation). */
-function quantile(sorted: readonly number[], q: number): number {
-  const x = q * (sorted.length - 1), i = Math.floor(x), f = x - i;
-  return i + 1 < sorted.length ? sorted[i]! * (1 - f) + sorted[i + 1]! * f : sorted[i]!;
-}
-
 function summary(values: number[]): { mean: number; halfWidth: number } | undefined {
   if (values.length < 10) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  return { mean: values.reduce((a, v) => a + v, 0) / values.length, halfWidth: (quantile(s, 0.975) - quantile(s, 0.025)) / 2 };
+  const s = Float64Array.from(values).sort();
+  return { mean: values.reduce((a, v) => a + v, 0) / values.length, halfWidth: (quantileSorted(s, 0.975) - quantileSorted(s, 0.025)) / 2 };
 }
 
 /** Fit `studies` synthetic copies of the plan and summarise the fitted α_M (IsoFLOP vertices and joint fit). */
@@ -82,12 +76,11 @@ export function simulateDesignPrecision(plan: StudyPlan, law: SyntheticLaw, nois
   const n = opts.studies ?? 200;
   const iso: number[] = [], joint: number[] = [];
   let failures = 0;
-  const budgets = [...new Set(def.budgets.map((b) => (typeof b === 'number' ? b : b.flops)))];
   for (let k = 0; k < n; k++) {
     const runs = syntheticRuns(plan, law, noise, rng, group);
     const m = design.measure(def, runs);
     try {
-      const fit = fitStudy(m.scalingRuns, { isoflop: { budgets }, frontier: { resamples: 0 } });
+      const fit = fitStudy(m.scalingRuns, { isoflop: { budgets: m.budgets }, frontier: { resamples: 0 } });
       const a = fit.exponentTable[0]?.alphaM?.estimate;
       if (a === undefined || !Number.isFinite(a) || fit.isoflop[fit.exponentTable[0]!.group]!.some((b) => !b.ok)) failures++;
       if (a !== undefined && Number.isFinite(a)) iso.push(a);

@@ -55,10 +55,12 @@ export function noiseStructure(points: readonly GridPoint[]): NoiseStructure[] {
     const sizes = [...dev.keys()].sort();
     const budgets = [...new Set(reps.map((p) => p.budget))].sort((a, b) => a - b);
     for (const s of sizes) {
-      const bs = [...dev.get(s)!.keys()].sort((a, b) => a - b);
-      for (const b of bs) { t += cov(dev.get(s)!.get(b)!, dev.get(s)!.get(b)!); nt++; }
+      const bySize = dev.get(s)!;
+      const bs = [...bySize.keys()].sort((a, b) => a - b);
+      const d = bs.map((b) => bySize.get(b)!);
+      for (const x of d) { t += cov(x, x); nt++; }
       for (let i = 0; i < bs.length; i++) for (let j = i + 1; j < bs.length; j++) {
-        const c = cov(dev.get(s)!.get(bs[i]!)!, dev.get(s)!.get(bs[j]!)!);
+        const c = cov(d[i]!, d[j]!);
         pa += c; npa++;
         if (j === i + 1) { adj += c; nadj++; }
         if (i === 0 && j === bs.length - 1) { ends += c; nends++; }

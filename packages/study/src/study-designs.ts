@@ -17,8 +17,6 @@ import { flopsPerToken, paperParams, type ModelSize } from './model-size.js';
 import { batchesFor, lrsFor, replicateSeeds, seedsFor, type BudgetGrid } from './plan-grid.js';
 import type { RunConfig } from './run-config.js';
 import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
-
-export { readKey, readSeKey };
 import { budgetFlops, type StudyDefinition } from './study-definition.js';
 import type { FinishedRun, StudyResults } from './study-results.js';
 import { gridPoints, measureRun, scalingRunOfPoint, type GridPoint, type LossMeasure, type MeasuredRun } from './grid-points.js';
@@ -187,8 +185,8 @@ function planAlongRuns(ctx: DesignPlanContext, o: { warmupSteps?: number | undef
   for (const { budget, sizes: listed } of ctx.grid) {
     for (const size of listed) {
       // The batch is the size's run's (under the design-law rule, the one for its largest budget's tokens).
-      for (const { batch } of shapes.filter((sh) => sh.size.name === size.name)) {
-        const step = Math.ceil(budget / flopsPerToken(size, def.seqLen) / (batch * def.seqLen));
+      for (const { M, batch } of shapes.filter((sh) => sh.size.name === size.name)) {
+        const step = Math.ceil(budget / M / (batch * def.seqLen));
         if (step < minRead) {
           throw new Error(`budgets: ${size.name} is listed at ${budget.toExponential(2)} FLOPs but has trained only ${step} steps of ${batch}×${def.seqLen} tokens there, before the first read at step ${minRead} (twice the warmup, or minSteps); drop it from that budget, or lower design.warmupSteps/design.minReadSteps`);
         }
@@ -218,22 +216,18 @@ function measureAlongRuns(def: StudyDefinition, runs: readonly FinishedRun[], so
     const c = run.config;
     const batchTokens = c.batchSequences * c.seqLen;
     let read: (step: number) => { loss: number; se: number | undefined } | undefined;
-    if (source === 'branch') {
-      read = (step) => {
-        const loss = run.metrics?.[branchKey(step)];
-        const se = run.metrics?.[branchSeKey(step)];
-        return loss !== undefined && Number.isFinite(loss) && loss > 0 ? { loss, se: se !== undefined && Number.isFinite(se) ? se : undefined } : undefined;
-      };
-    } else if (measure === 'train-ema') {
+    if (source === 'run' && measure === 'train-ema') {
       // The paper's reading: L(S) = C + B·S^−b fitted to the training ELBO's EMA after the warmup.
       const pts = run.curve.filter((q) => q.step > c.warmupSteps && q.loss > 0);
       let model: ReturnType<typeof fitCurveModel> | undefined;
       try { model = fitCurveModel({ tokens: pts.map((q) => q.tokens), loss: pts.map((q) => q.loss) }); } catch { model = undefined; }
       read = (step) => (model ? { loss: evalCurveModel(model, step * batchTokens), se: undefined } : undefined);
     } else {
+      // A held-out evaluation recorded in the run's metrics: of its cooldown branch, or of the run at that step.
+      const [key, seKey] = source === 'branch' ? [branchKey, branchSeKey] : [readKey, readSeKey];
       read = (step) => {
-        const loss = run.metrics?.[readKey(step)];
-        const se = run.metrics?.[readSeKey(step)];
+        const loss = run.metrics?.[key(step)];
+        const se = run.metrics?.[seKey(step)];
         return loss !== undefined && Number.isFinite(loss) && loss > 0 ? { loss, se: se !== undefined && Number.isFinite(se) ? se : undefined } : undefined;
       };
     }

@@ -3,7 +3,7 @@
 // report.md, one SVG and PNG per figure, and report.json with every number, under <study dir>/report/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitStudy, formatInterval, type ScalingRun, type StudyFit } from '@difflm/scaling-fit';
+import { evalQuadratic, fitStudy, formatInterval, type ScalingRun, type StudyFit } from '@difflm/scaling-fit';
 import type { GridPoint, LossMeasure } from './grid-points.js';
 import { measuredPoints } from './study-designs.js';
 import { noiseStructure, type NoiseStructure } from './noise-structure.js';
@@ -94,8 +94,7 @@ export function sizeOffsets(fit: StudyFit): { group: string; flopsPerToken: numb
       const q = b.parabolas.flopsPerToken;
       if (!b.ok || !q) continue;
       for (const p of b.points) {
-        const lx = Math.log(p.flopsPerToken);
-        const r = (Math.log(p.loss) - (q.c0 + q.c1 * lx + q.c2 * lx * lx)) * 100;
+        const r = (Math.log(p.loss) - evalQuadratic(q, Math.log(p.flopsPerToken))) * 100;
         bySize.set(p.flopsPerToken, [...(bySize.get(p.flopsPerToken) ?? []), r]);
       }
     }
