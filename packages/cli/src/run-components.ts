@@ -2,13 +2,23 @@
 // study run processes and queue workers use too (@difflm/compose).
 import { existsSync } from 'node:fs';
 import { createNoiseRegistry } from '@difflm/noise';
-import { preparedDataDir, runComponents } from '@difflm/compose';
+import { loadPlugins, loadRecordedPlugins, preparedDataDir, runComponents } from '@difflm/compose';
+import { pluginNames, readStoredConfig } from './shared-args.js';
 import type { RunComponents } from '@difflm/trainer/node';
 
 export { loadPlugins, pluginSpecifier } from '@difflm/compose';
 
 export function defaultRunComponents(options: { plugins?: readonly unknown[] } = {}): RunComponents {
   return runComponents(createNoiseRegistry([...(options.plugins ?? [])]));
+}
+
+/**
+ * The plug-ins to open a run directory with: those named by --plugins, or else the ones the run recorded in its
+ * config.json (so `difflm eval`/`sample` rebuild a plug-in run from the run directory alone).
+ */
+export async function runDirPlugins(runDir: string, flag: string | undefined): Promise<unknown[]> {
+  const named = pluginNames(flag);
+  return named.length ? loadPlugins(named) : loadRecordedPlugins(readStoredConfig(runDir));
 }
 
 /**

@@ -4,14 +4,68 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/** What a run directory records of each plug-in it was trained with (TrainRunConfig.plugins). */
+export interface PluginRecord {
+  /** A package name, or the absolute path of the module file. */
+  readonly module: string;
+  /** The version of the package the module belongs to, when it has a package.json with one. */
+  readonly version: string | null;
+}
+
+const isPath = (name: string): boolean => name.startsWith('./') || name.startsWith('../') || isAbsolute(name);
+
+/**
+ * The portable name of a plug-in: a path becomes absolute (resolved against `cwd`), so a record or a study's run
+ * processes load the same file from any directory; a package name stays a name.
+ */
+export function pluginModuleName(name: string, cwd: string = process.cwd()): string {
+  return isPath(name) ? resolve(cwd, name) : name;
+}
+
+/** The record of a plug-in module: its portable name and the version of the package it comes from. */
+export function pluginRecord(name: string, cwd: string = process.cwd()): PluginRecord {
+  const module = pluginModuleName(name, cwd);
+  const entry = isPath(module) ? module : packageEntryFrom(cwd, module);
+  return { module, version: entry ? packageVersionAbove(entry) : null };
+}
+
+/** The version in the nearest package.json above a file (null when there is none or it has no version). */
+function packageVersionAbove(file: string): string | null {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
+      return typeof pkg.version === 'string' ? pkg.version : null;
+    } catch { /* no package.json here */ }
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * The plug-ins a run directory was trained with (config.json's `plugins`), loaded again; an empty list when it names
+ * none. `flag` names the option a user would pass instead, for the error message.
+ */
+export async function loadRecordedPlugins(config: unknown, cwd: string = process.cwd(), flag = '--plugins'): Promise<unknown[]> {
+  const recorded = (config as { plugins?: unknown } | null)?.plugins;
+  if (recorded === undefined) return [];
+  if (!Array.isArray(recorded) || !recorded.every((r) => typeof (r as { module?: unknown })?.module === 'string')) {
+    throw new Error(`the run's config.json has a malformed "plugins" list (expected [{ "module": "...", "version": ... }]); pass the plug-ins with ${flag}`);
+  }
+  const names = (recorded as PluginRecord[]).map((r) => r.module);
+  try {
+    return await loadPlugins(names, cwd);
+  } catch (e) {
+    throw new Error(`the run was trained with plug-in${names.length > 1 ? 's' : ''} ${names.join(', ')}, which cannot be loaded here (${(e as Error).message.replace(/^--plugins: /, '')}); install it here or pass ${flag}`);
+  }
+}
+
 /** Load noise plug-ins by module name (each default-exports a NoisePlugin; checked by shape). */
-export async function loadPlugins(names: readonly string[], cwd: string = process.cwd()): Promise<unknown[]> {
+export async function loadPlugins(names: readonly string[], cwd: string = process.cwd(), label = '--plugins'): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const name of names) {
     try {
       out.push(await import(pluginSpecifier(name, cwd)));
     } catch (e) {
-      throw new Error(`--plugins: cannot load module '${name}' (${(e as Error).message.split('\n')[0]}); pass a path (./plugin.mjs, relative to the current directory) or a package installed in this project`);
+      throw new Error(`${label}: cannot load module '${name}' (${(e as Error).message.split('\n')[0]}); ${label === '--plugins' ? 'pass a path (./plugin.mjs, relative to the current directory)' : 'name a path'} or a package installed in this project`);
     }
   }
   return out;

@@ -16,6 +16,8 @@ export interface RunJobData {
   readonly study: string;
   readonly runId: string;
   readonly config: RunConfig;
+  /** The study's noise plug-in modules (for the message of a worker that lacks the run's noise type). */
+  readonly plugins?: readonly string[];
 }
 
 export interface DistributedRunOptions {
@@ -27,6 +29,8 @@ export interface DistributedRunOptions {
   readonly maxAttempts?: number;
   readonly pollMs?: number;
   readonly onEvent?: StudyEventListener;
+  /** The study's noise plug-in modules, named in each job. */
+  readonly plugins?: readonly string[];
 }
 
 const WEEK_S = 7 * 24 * 3600;
@@ -79,7 +83,7 @@ export async function runDistributed(opts: DistributedRunOptions): Promise<{ don
       const job = await queue.getJob(run.id);
       if (job && (await job.getState()) === 'failed') await job.retry('failed');
       else if (!job) {
-        await queue.add('run', { study: opts.study, runId: run.id, config: run.config }, {
+        await queue.add('run', { study: opts.study, runId: run.id, config: run.config, ...(opts.plugins?.length ? { plugins: opts.plugins } : {}) }, {
           jobId: run.id,
           attempts: opts.maxAttempts ?? 3,
           backoff: { type: 'fixed', delay: 1000 },
@@ -96,7 +100,7 @@ export async function runDistributed(opts: DistributedRunOptions): Promise<{ don
         if (state === 'missing') {
           // Removed from Redis before we collected it (e.g. an old study): enqueue it again.
           const run = byId.get(id)!;
-          await queue.add('run', { study: opts.study, runId: id, config: run.config }, { jobId: id, attempts: opts.maxAttempts ?? 3, removeOnComplete: { age: WEEK_S }, removeOnFail: { age: WEEK_S } });
+          await queue.add('run', { study: opts.study, runId: id, config: run.config, ...(opts.plugins?.length ? { plugins: opts.plugins } : {}) }, { jobId: id, attempts: opts.maxAttempts ?? 3, removeOnComplete: { age: WEEK_S }, removeOnFail: { age: WEEK_S } });
           continue;
         }
         if (collect(job, state, id)) open.delete(id);

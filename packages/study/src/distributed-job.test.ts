@@ -1,6 +1,7 @@
 // Queue jobs are untrusted: a worker checks each one against its own config hash and its data roots before it
 // touches the disk (a hostile runId must not become a path, a hostile corpus must not be opened).
 import { describe, expect, it } from 'vitest';
+import { createNoiseRegistry, type NoiseRegistry } from '@difflm/noise';
 import { validateRunJob } from './distributed-worker.js';
 import { runIdOf, type RunConfig } from './run-config.js';
 import { parseStudyDefinition } from './study-definition.js';
@@ -31,6 +32,16 @@ describe('validateRunJob', () => {
     ['a relative corpus path', withCorpus('docs.txt'), /config\.data\.corpus "docs\.txt" is neither/],
   ])('rejects %s', (_what, job, message) => {
     expect(() => validateRunJob(job)).toThrow(message);
+  });
+
+  it('refuses a job whose noise type this worker does not register, naming the study\'s plug-ins and the flag', () => {
+    const config = { ...run.config, noise: { id: 'acme/unigram' } };
+    const job = { study: 'quick', runId: runIdOf(config), config, plugins: ['/opt/acme/unigram.js'] };
+    expect(() => validateRunJob(job)).toThrow(/noise type "acme\/unigram" is not registered in this worker; the study loads its plug-ins from \/opt\/acme\/unigram\.js: start the worker with --plugins/);
+    // A worker started with the plug-in: its registry has the id (only `has` is consulted; nothing is imported).
+    const builtins = createNoiseRegistry();
+    const withPlugin = { ...builtins, has: (id: string) => id === 'acme/unigram' || builtins.has(id) } as NoiseRegistry;
+    expect(validateRunJob(job, [], withPlugin).plugins).toEqual(['/opt/acme/unigram.js']);
   });
 
   it('accepts a corpus inside a data root and refuses one that escapes it', () => {

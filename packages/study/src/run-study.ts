@@ -63,7 +63,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyOutcome> {
     const r = todo.length === 0
       ? { done: 0, failed: 0 }
       : opts.redisUrl
-        ? await runDistributed({ ...common, redisUrl: opts.redisUrl, study: plan.name, ...(opts.queue ? { queue: opts.queue } : {}) })
+        ? await runDistributed({ ...common, redisUrl: opts.redisUrl, study: plan.name, ...(opts.queue ? { queue: opts.queue } : {}), ...(opts.definition.plugins.length ? { plugins: opts.definition.plugins } : {}) })
         : await runLocally({ ...common, runsDir: paths.runs, executor: opts.executor, workers: opts.workers ?? availableParallelism(), ...(opts.env ? { env: opts.env } : {}) });
     opts.onEvent?.({ type: 'study-done', done: skipped + r.done, failed: r.failed });
     return { plan, dbPath: paths.db, skipped, done: r.done, failed: r.failed };

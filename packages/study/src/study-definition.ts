@@ -108,6 +108,11 @@ export const studyDefinitionSchema = z.object({
    */
   init: z.enum(['independent', 'nested']).default('independent'),
   prior: priorSchema.optional(),
+  /**
+   * Noise plug-in modules the study's noise types come from: package names, or paths relative to the study file.
+   * The study command loads them to plan, its run processes load them to train, and each run directory records them.
+   */
+  plugins: z.array(z.string().min(1)).max(64).default([]),
 }).strict();
 
 /** A budget's FLOPs. */

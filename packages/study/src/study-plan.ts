@@ -31,6 +31,11 @@ export interface PlanOptions {
   readonly noiseRegistry?: NoiseRegistry;
   /** An extra check of each noise choice; throws a clear error. */
   readonly checkNoise?: (choice: NoiseChoice) => void;
+  /**
+   * Plan without checking noise ids and options against a registry: for a study directory's own study.json, checked
+   * when the study ran, whose plug-ins a report need not load (the run ids do not depend on them).
+   */
+  readonly uncheckedNoise?: boolean;
 }
 
 /** Check a noise spec against a registry: the id is registered and its options parse. */
@@ -40,7 +45,7 @@ function registryCheck(registry: NoiseRegistry): (choice: NoiseChoice) => void {
 
 /** Resolve a definition into its run list; throws (naming the field and the fix) on an impossible grid. */
 export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPlan {
-  const checkRegistered = registryCheck(opts.noiseRegistry ?? createNoiseRegistry());
+  const checkRegistered = opts.uncheckedNoise ? () => {} : registryCheck(opts.noiseRegistry ?? createNoiseRegistry());
   const noises = def.noise.map((n, i) => {
     try {
       const choice = resolveNoiseChoice(n);

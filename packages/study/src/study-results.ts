@@ -22,7 +22,7 @@ export function loadStudyResults(dir: string): StudyResults {
   const paths = studyPaths(dir);
   if (!existsSync(paths.db) || !existsSync(paths.definition)) throw new Error(`${dir} is not a study directory (it needs study.db and study.json; run \`difflm study\` first)`);
   const definition = parseStudyJson(readFileSync(paths.definition, 'utf8'), paths.definition);
-  const plan = planStudy(definition);
+  const plan = planStudy(definition, { uncheckedNoise: true });
   const store = openResultsStore(paths.db);
   try {
     const runs: FinishedRun[] = [];

@@ -6,7 +6,8 @@ import { openShards } from '@difflm/data';
 import { readJsonl, runPaths, runTraining, type TrainRunConfigInput } from '@difflm/trainer/node';
 import type { RunConfig } from './run-config.js';
 import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
-import { preparedDataDir, runComponents } from '@difflm/compose';
+import { loadPlugins, pluginRecord, preparedDataDir, runComponents, type PluginRecord } from '@difflm/compose';
+import { createNoiseRegistry } from '@difflm/noise';
 import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
 
 /** EMA factor of the final training ELBO (SPEC §5.2: γ = 0.96). */
@@ -17,10 +18,12 @@ const CURVE_POINTS = 200;
 export interface TrainerExecutorOptions {
   /** TensorFlow.js backend: auto | wasm | cpu | native | tensorflow | tensorflow-gpu. */
   readonly backend?: string;
+  /** Noise plug-in modules (package names or absolute paths) the runs' noise types come from; each run records them. */
+  readonly plugins?: readonly string[];
 }
 
 /** The trainer's JSON run config for a study run. Extra `trainer` settings of the study pass through. */
-export function trainRunConfigOf(config: RunConfig, dataDir: string, vocabSize: number): TrainRunConfigInput {
+export function trainRunConfigOf(config: RunConfig, dataDir: string, vocabSize: number, plugins: readonly PluginRecord[] = []): TrainRunConfigInput {
   const extra = config.trainer as Partial<TrainRunConfigInput> & { objectiveOptions?: Record<string, unknown> };
   const { objectiveOptions, schedule, eval: evalSettings, ...rest } = extra;
   // A run read along the way (the curve design) is evaluated on the held-out set at each read's step.
@@ -40,6 +43,7 @@ export function trainRunConfigOf(config: RunConfig, dataDir: string, vocabSize: 
     seqLen: config.seqLen,
     data: { dir: dataDir },
     seed: config.seed,
+    ...(plugins.length ? { plugins: [...plugins] } : {}),
   };
 }
 
@@ -57,9 +61,14 @@ function curveOf(rows: readonly StepRow[]): { curve: CurvePoint[]; ema: number }
 }
 
 export function trainerExecutor(options: Readonly<Record<string, unknown>>): RunExecutor {
-  const { backend = 'auto' } = options as TrainerExecutorOptions;
+  const { backend = 'auto', plugins = [] } = options as TrainerExecutorOptions;
   let ready: Promise<unknown> | undefined;
-  const components = runComponents();
+  // The plug-ins are imported once per run process, on its first run; a module that cannot load fails that run.
+  let built: Promise<{ components: ReturnType<typeof runComponents>; records: PluginRecord[] }> | undefined;
+  const build = async () => ({
+    components: runComponents(createNoiseRegistry(await loadPlugins(plugins, process.cwd(), 'study plugins'))),
+    records: plugins.map((p) => pluginRecord(p)),
+  });
   return {
     name: 'trainer',
     async run(config: RunConfig, ctx: RunContext): Promise<RunResult> {
@@ -69,11 +78,13 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
       const dataDir = await preparedDataDir(config.data);
       const shards = openShards(dataDir);
       const vocabSize = shards.metadata.vocabSize;
+      built ??= build();
+      const { components, records } = await built;
       const resume = existsSync(ctx.runDir) && readdirSync(ctx.runDir).length > 0;
       let lastProgress = 0;
       const result = await runTraining({
         runDir: ctx.runDir,
-        config: trainRunConfigOf(config, dataDir, vocabSize),
+        config: trainRunConfigOf(config, dataDir, vocabSize, records),
         components,
         resume,
         ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -1,12 +1,12 @@
 // `difflm eval`: the held-out ELBO (nats/token), its perplexity bound and bits per byte of a run's
 // newest checkpoint, next to the data's unigram entropy (the no-context baseline).
 import { defineCommand } from 'citty';
-import { backendArg, pluginsArg, runDirArg, pluginNames } from '../shared-args.js';
+import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
 import { selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
 import { evaluateHeldOut } from '@difflm/trainer';
 import { openRun } from '@difflm/trainer/node';
-import { defaultRunComponents, loadPlugins } from '../run-components.js';
+import { defaultRunComponents, runDirPlugins } from '../run-components.js';
 
 export default defineCommand({
   meta: { name: 'eval', description: 'Held-out ELBO, perplexity bound and bits per byte of a run.' },
@@ -18,7 +18,7 @@ export default defineCommand({
     json: { type: 'boolean', description: 'print JSON on stdout' },
   },
   async run({ args }) {
-    const plugins = await loadPlugins(pluginNames(args.plugins));
+    const plugins = await runDirPlugins(args['run-dir'], args.plugins);
     await selectBackend(args.backend);
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {

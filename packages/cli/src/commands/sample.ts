@@ -2,13 +2,13 @@
 // the diffusion samplers of @difflm/noise (ancestral, adaptive, self-correction) or, for the
 // autoregressive baseline, left-to-right sampling.
 import { defineCommand } from 'citty';
-import { backendArg, pluginsArg, runDirArg, pluginNames } from '../shared-args.js';
+import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
 import { selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
 import { createRng, generate, type SamplerKind } from '@difflm/noise';
 import { sampleAutoregressive } from '@difflm/trainer';
 import { openRun } from '@difflm/trainer/node';
-import { defaultRunComponents, loadPlugins } from '../run-components.js';
+import { defaultRunComponents, runDirPlugins } from '../run-components.js';
 
 function int(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -58,7 +58,7 @@ export default defineCommand({
     const stepsFlag = int('steps', args.steps, 1);
     const lengthFlag = int('length', args.length, 1);
     const blockLength = args['block-length'] !== undefined ? int('block-length', args['block-length'], 1) : undefined;
-    const plugins = await loadPlugins(pluginNames(args.plugins));
+    const plugins = await runDirPlugins(args['run-dir'], args.plugins);
     await selectBackend(args.backend);
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {

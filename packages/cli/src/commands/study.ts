@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { oneLine } from '../run-cli.js';
 import { backendArg, runExecutorFromFlags } from '../shared-args.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 
 // `difflm study`: run a scaling study (a preset or a JSON file) locally or through Redis, then write
@@ -29,6 +30,15 @@ export default defineCommand({
       let definition = args.file
         ? s.parseStudyJson(readFileSync(args.file, 'utf8'), args.file)
         : s.parseStudyDefinition(s.studyPreset(args.preset!), `preset ${args.preset}`);
+      // Plug-in modules: paths relative to the study file become absolute (study.json and the run processes use them
+      // from anywhere); loaded now, so a missing one is an error before any work, and the plan checks their noise types.
+      if (definition.plugins.length) {
+        const { configFilePlugins } = await import('../shared-args.js');
+        definition = { ...definition, plugins: configFilePlugins(definition.plugins, args.file ?? join(process.cwd(), 'study.json')) };
+      }
+      const { loadPlugins } = await import('@difflm/compose');
+      const { createNoiseRegistry } = await import('@difflm/noise');
+      const noiseRegistry = createNoiseRegistry(await loadPlugins(definition.plugins, process.cwd(), `${args.file ?? 'the study'}: plugins`));
       const workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
       if (args.redis) s.redisOptionsFromUrl(args.redis); // a malformed URL is an error with --dry-run too
       if (args.seed !== undefined) {
@@ -38,7 +48,7 @@ export default defineCommand({
       }
       const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : { name: args.seed !== undefined ? `${definition.name}-seed${definition.seed}` : definition.name }) });
       if (args['dry-run']) {
-        const plan = s.planStudy(definition);
+        const plan = s.planStudy(definition, { noiseRegistry });
         // Runs of this study that already finished here calibrate a measured estimate.
         const db = s.studyPaths(dir).db;
         let measured;
@@ -59,7 +69,7 @@ export default defineCommand({
         process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${s.formatDryRun(summary)}\n`);
         return;
       }
-      const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env));
+      const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env), definition.plugins);
       if (executor.name === 'trainer' && !args.redis) {
         // The run processes select the backend the same way on this machine: say which one they will train on.
         const { selectBackend } = await import('@difflm/backends');
@@ -73,7 +83,7 @@ export default defineCommand({
       let outcome;
       try {
         outcome = await s.runStudy({
-          definition, dir, executor, workers,
+          definition, dir, executor, workers, noiseRegistry,
           ...(args.redis ? { redisUrl: args.redis } : {}),
           ...(args.queue ? { queue: args.queue } : {}),
           ...(args['max-attempts'] ? { maxAttempts: positiveInt(args['max-attempts'], '--max-attempts') } : {}),

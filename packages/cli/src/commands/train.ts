@@ -10,6 +10,8 @@ import { createNoiseRegistry } from '@difflm/noise';
 import { openShards } from '@difflm/data';
 import { assertFitsInMemory, parseTrainRunConfig, runTraining, type ProgressEvent } from '@difflm/trainer/node';
 import { defaultRunComponents, loadPlugins, preparedCorpusDir } from '../run-components.js';
+import { loadRecordedPlugins, pluginModuleName, pluginRecord, type PluginRecord } from '@difflm/compose';
+import { configFilePlugins, readStoredConfig } from '../shared-args.js';
 import { buildTrainConfig, type TrainFlags } from '../train-config.js';
 
 export default defineCommand({
@@ -43,8 +45,10 @@ export default defineCommand({
   async run({ args }) {
     const runDir = args['run-dir'];
     const status = (line: string): void => { if (!args.json) process.stderr.write(`${line}\n`); };
-    const plugins = await loadPlugins(pluginNames(args.plugins));
-    const components = defaultRunComponents({ plugins });
+    // Plug-ins: --plugins (relative to the current directory), a config file's "plugins" (relative to the file), or,
+    // resuming without either, the ones the run directory recorded. A new run records what it loaded, with versions.
+    let pluginModules = pluginNames(args.plugins).map((n) => pluginModuleName(n));
+    let plugins = await loadPlugins(pluginModules);
     const resumingExisting = args.resume && existsSync(join(runDir, 'config.json'));
     const flags: TrainFlags = {
       preset: args.preset, noise: args.noise, noiseOptions: args['noise-options'], depth: args.depth, steps: args.steps, tokens: args.tokens,
@@ -63,6 +67,12 @@ export default defineCommand({
         try { parsed = JSON.parse(readFileSync(args.config, 'utf8')); } catch (e) { throw new Error(`--config: ${args.config} is not valid JSON (${(e as Error).message})`); }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`--config: ${args.config} must hold a JSON object (a TrainRunConfig), got ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}`);
         fileConfig = parsed as Record<string, unknown>;
+        const fromFile = configFilePlugins(fileConfig.plugins, args.config);
+        delete fileConfig.plugins;
+        if (fromFile.length) {
+          pluginModules = [...new Set([...fromFile, ...pluginModules])];
+          plugins = await loadPlugins(pluginModules);
+        }
       }
       // Check the flags and the config file before any work (corpus preparation takes seconds to minutes):
       // the real vocabulary is known only once the data is there, so this pass uses the byte tokenizer's.
@@ -80,7 +90,11 @@ export default defineCommand({
       if (!existsSync(dataDir)) throw new Error(`--data: ${dataDir} does not exist; prepare it with \`difflm data prepare --out ${dataDir}\` or omit --data to use the embedded corpus`);
       const vocabSize = openShards(dataDir).metadata.vocabSize;
       config = buildTrainConfig(flags, fileConfig, { dir: dataDir, vocabSize });
+      if (pluginModules.length) (config as { plugins?: PluginRecord[] }).plugins = pluginModules.map((m) => pluginRecord(m));
+    } else if (!pluginModules.length) {
+      plugins = await loadRecordedPlugins(readStoredConfig(runDir));
     }
+    const components = defaultRunComponents({ plugins });
     // AR runs report a cross-entropy and an exact perplexity; diffusion runs an ELBO and a perplexity bound.
     let runConfig = config as { objective?: { kind?: string } } | undefined;
     if (runConfig === undefined && existsSync(join(runDir, 'config.json'))) {

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { oneLine } from '../run-cli.js';
-import { backendArg, runExecutorFromFlags } from '../shared-args.js';
+import { backendArg, pluginNames, pluginsArg, runExecutorFromFlags } from '../shared-args.js';
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -14,6 +14,7 @@ export default defineCommand({
     'work-dir': { type: 'string', description: 'Run directories on this machine (default ./studies/.worker)', default: 'studies/.worker' },
     'data-root': { type: 'string', description: 'Comma-separated folders whose corpora jobs may name by absolute path (default: embedded corpora only)' },
     backend: backendArg,
+    plugins: { ...pluginsArg, description: 'comma-separated noise plug-in modules this worker trains (package names, or paths relative to the current directory); a job whose noise type none of them registers fails once, without retries' },
     'lock-ms': { type: 'string', description: "Job lock; a dead worker's run is taken over after about this long (default 30000)" },
   },
   async run({ args, rawArgs }) {
@@ -24,15 +25,21 @@ export default defineCommand({
       const lockMs = args['lock-ms'] ? Number(args['lock-ms']) : undefined;
       if (lockMs !== undefined && !(lockMs >= 500)) throw new Error(`--lock-ms must be a number ≥ 500, got "${args['lock-ms']}"`);
       await s.checkRedis(args.redis);
-      const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env));
+      // Plug-ins are loaded here (a missing one is an error before the worker takes a job) and again in each run process.
+      const { loadPlugins, pluginModuleName } = await import('@difflm/compose');
+      const { createNoiseRegistry } = await import('@difflm/noise');
+      const plugins = pluginNames(args.plugins).map((n) => pluginModuleName(n));
+      const noiseRegistry = createNoiseRegistry(await loadPlugins(plugins));
+      const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env), plugins);
       const worker = await s.startStudyWorker({
-        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']),
+        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']), noiseRegistry,
         dataRoots: (args['data-root'] ?? '').split(',').filter((p) => p.length > 0).map((p) => resolve(p)),
         ...(args.queue ? { queue: args.queue } : {}),
         ...(lockMs !== undefined ? { lockMs } : {}),
         onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type} ${e.runId}${e.error ? `: ${e.error.split('\n')[0]}` : ''}\n`),
       });
-      process.stderr.write(`worker ${hostname()}:${process.pid} ready: ${slots} slot(s) on queue ${args.queue ?? s.DEFAULT_QUEUE}\n`);
+      const extra = noiseRegistry.ids().filter((id) => !createNoiseRegistry().has(id));
+      process.stderr.write(`worker ${hostname()}:${process.pid} ready: ${slots} slot(s) on queue ${args.queue ?? s.DEFAULT_QUEUE}${extra.length ? `; plug-in noise types ${extra.join(', ')}` : ''}\n`);
       await new Promise<void>((res) => {
         const stop = () => res();
         process.once('SIGINT', stop);

@@ -72,6 +72,12 @@ export const trainRunConfigSchema = z.strictObject({
     levels: positiveInt.default(16),
     seed: z.number().int().default(1234),
   }).prefault({}),
+  /**
+   * The noise plug-in modules the run was trained with (a package name or an absolute path, and the package's
+   * version), so `difflm eval`/`sample`/`train --resume` rebuild the same registry from the run directory alone.
+   * Absent when the run uses built-ins only. The trainer records it; the composition root (@difflm/compose) loads it.
+   */
+  plugins: z.array(z.strictObject({ module: z.string().min(1), version: z.string().nullable() })).max(64).optional(),
   /** Write a checkpoint every N steps (and always at the end). */
   checkpointEvery: positiveInt.default(100),
   /** Checkpoints kept on disk (the newest ones). */
