@@ -1,15 +1,14 @@
 // How the CLI composes a training run: noise plug-ins loaded by module name, then the composition root that
 // study run processes and queue workers use too (@difflm/compose).
 import { existsSync } from 'node:fs';
-import { createNoiseRegistry } from '@difflm/noise';
-import { loadPlugins, loadRecordedPlugins, preparedDataDir, runComponents } from '@difflm/compose';
+import { loadPlugins, loadRecordedPlugins, preparedDataDir, runComponentsWith } from '@difflm/compose';
 import { pluginNames, readStoredConfig } from './shared-args.js';
 import type { RunComponents } from '@difflm/trainer/node';
 
 export { loadPlugins, pluginSpecifier } from '@difflm/compose';
 
 export function defaultRunComponents(options: { plugins?: readonly unknown[] } = {}): RunComponents {
-  return runComponents(createNoiseRegistry([...(options.plugins ?? [])]));
+  return runComponentsWith([...(options.plugins ?? [])]);
 }
 
 /**

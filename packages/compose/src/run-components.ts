@@ -1,13 +1,18 @@
 // The composition root of a training run: @difflm/models builds the transformer, @difflm/data streams
-// the prepared shards, @difflm/noise builds the objective (with any noise plug-ins in the registry).
+// the prepared shards, @difflm/noise builds the objective (with any noise and λ-schedule plug-ins in its registries).
 // Handed to @difflm/trainer/node's runTraining by study run processes, queue workers and `difflm train|eval|sample`.
 import { existsSync } from 'node:fs';
 import { openShards } from '@difflm/data';
 import { createTransformer, type ModelConfigInput } from '@difflm/models';
-import { createNoiseRegistry, createObjective, type NoiseObjective, type NoiseRegistry } from '@difflm/noise';
+import { createNoiseRegistry, createObjective, createScheduleRegistry, type NoiseObjective, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import type { RunComponents } from '@difflm/trainer/node';
 
-export function runComponents(registry: NoiseRegistry = createNoiseRegistry()): RunComponents {
+/** The run components with the plug-ins of one loaded module list (noise types and λ schedules, built-ins first). */
+export function runComponentsWith(plugins: readonly unknown[]): RunComponents {
+  return runComponents(createNoiseRegistry(plugins), createScheduleRegistry(plugins));
+}
+
+export function runComponents(registry: NoiseRegistry = createNoiseRegistry(), schedules: ScheduleRegistry = createScheduleRegistry()): RunComponents {
   return {
     createModel: (model, { seed }) => createTransformer(model as unknown as ModelConfigInput, { seed }),
     openData({ dir }) {
@@ -20,7 +25,7 @@ export function runComponents(registry: NoiseRegistry = createNoiseRegistry()): 
         batches: ({ split, batchSize, seqLen, seed }) => shards.createBatchSource({ split, batchSize, seqLen, seed, shuffle: split === 'train' }),
       };
     },
-    createNoiseObjective: (spec, tokens, options) => createObjective(spec, tokens, options, registry),
+    createNoiseObjective: (spec, tokens, options) => createObjective(spec, tokens, options, registry, schedules),
     logSnrDensity: (objective) => {
       const schedule = (objective as Partial<NoiseObjective>).schedule;
       return schedule ? (logSnr: number) => schedule.density(logSnr) : undefined;

@@ -8,14 +8,23 @@ import type { LossWeighting, NoiseProcess } from './noise-type.js';
 import type { CorruptedBatch, DiffusionObjective, NoiseSpec, TokenSpace } from './objective.js';
 import { booleanField, enumField, finite, inUnitInterval, numberField, optionRecord, positive } from './option-fields.js';
 import { createNoiseRegistry, type NoiseRegistry } from './registry.js';
-import { cosineSchedule } from './schedule/cosine-schedule.js';
-import { linearSchedule } from './schedule/linear-schedule.js';
+import { createScheduleRegistry, type ScheduleRegistry } from './schedule/schedule-registry.js';
+import type { ScheduleTypes } from './schedule/schedule-type.js';
 import type { LogSnrSchedule } from './schedule/log-snr-schedule.js';
 
 /** Objective settings; every field is optional and JSON-serialisable. Defaults follow the paper. */
+/** Every registered schedule id (built-ins plus augmentations). */
+export type ScheduleId = keyof ScheduleTypes & string;
+
 export interface ObjectiveOptions {
-  /** λ-density: 'linear' (p(λ) = σ'(λ), the paper's), 'cosine', or 'process' (the process's own, e.g. GIDD's). Default: the process's own if it has one, else 'linear'. */
-  readonly schedule?: 'linear' | 'cosine' | 'process';
+  /**
+   * λ-density: a schedule type's id from the schedule registry — 'linear' (p(λ) = σ'(λ), the paper's), 'cosine',
+   * 'log-linear' (bare names are the difflm namespace's), or a plug-in's "<namespace>/<name>" — or 'process' (the
+   * process's own, e.g. GIDD's). Default: the process's own if it has one, else 'linear'.
+   */
+  readonly schedule?: 'linear' | 'cosine' | 'log-linear' | 'process' | ScheduleId | (string & {});
+  /** Options of the schedule type (its parseOptions checks them). */
+  readonly scheduleOptions?: Readonly<Record<string, unknown>>;
   /** λ range of the linear/cosine schedules (default [−9, 9], SPEC §1.2). */
   readonly minLogSnr?: number;
   readonly maxLogSnr?: number;
@@ -50,7 +59,7 @@ export interface ObjectiveOptions {
   readonly checkFinite?: boolean;
 }
 
-const KNOWN = ['schedule', 'minLogSnr', 'maxLogSnr', 'pIndependent', 'promptFraction', 'promptLogSnr', 'maxEmptyFraction', 'stratified', 'betaIS',
+const KNOWN = ['schedule', 'scheduleOptions', 'minLogSnr', 'maxLogSnr', 'pIndependent', 'promptFraction', 'promptLogSnr', 'maxEmptyFraction', 'stratified', 'betaIS',
   'aggregation', 'lossWeighting', 'lossWeightClip', 'elboWeightClip', 'minLossWeight', 'maxLossWeight', 'weightDenominatorFloor', 'isEpsilon', 'checkFinite'] as const;
 
 /** A DiffusionObjective with its parts exposed (process, schedule, resolved settings, per-token terms). */
@@ -63,21 +72,31 @@ export interface NoiseObjective extends DiffusionObjective {
   tokenTerms(logits: Tensor3D, batch: CorruptedBatch): TokenTerms;
 }
 
-function resolveSchedule(o: ObjectiveOptions, process: NoiseProcess, where: string): LogSnrSchedule {
-  const kind = enumField(o as Record<string, unknown>, 'schedule', where, ['linear', 'cosine', 'process'] as const, process.defaultSchedule ? 'process' : 'linear');
+function resolveSchedule(o: ObjectiveOptions, process: NoiseProcess, where: string, schedules: ScheduleRegistry): LogSnrSchedule {
+  const raw = o.schedule ?? (process.defaultSchedule ? 'process' : 'linear');
+  if (typeof raw !== 'string' || raw.length === 0) throw new Error(`${where}.schedule must be a schedule id such as "linear", "cosine" or "acme/foo", or "process", got ${JSON.stringify(raw)}`);
   const range = { minLogSnr: numberField(o as Record<string, unknown>, 'minLogSnr', where, -9), maxLogSnr: numberField(o as Record<string, unknown>, 'maxLogSnr', where, 9) };
-  if (kind === 'process') {
+  const scheduleOptions = o.scheduleOptions;
+  if (raw === 'process') {
     if (!process.defaultSchedule) throw new Error(`${where}.schedule is 'process' but "${process.id}" has no schedule of its own; use 'linear' or 'cosine'`);
+    if (scheduleOptions !== undefined) throw new Error(`${where}.scheduleOptions has no meaning with schedule 'process' (the process's own schedule); remove it`);
     return process.defaultSchedule;
   }
-  return kind === 'cosine' ? cosineSchedule(range) : linearSchedule(range);
+  // A bare name is the difflm namespace's ("linear" = "difflm/linear").
+  const id = raw.includes('/') ? raw : `difflm/${raw}`;
+  if (!schedules.has(id)) throw new Error(`${where}.schedule: unknown schedule id "${raw}"; known: process, ${schedules.ids().join(', ')} (a plug-in schedule: pass its module to --plugins or a study's "plugins")`);
+  try {
+    return schedules.create({ id, ...(scheduleOptions === undefined ? {} : { options: scheduleOptions }) }, range);
+  } catch (e) {
+    throw new Error(`${where}.scheduleOptions (${id}): ${(e as Error).message}`);
+  }
 }
 
-export function createObjective(spec: NoiseSpec, tokens: TokenSpace, options: ObjectiveOptions = {}, registry: NoiseRegistry = createNoiseRegistry()): NoiseObjective {
+export function createObjective(spec: NoiseSpec, tokens: TokenSpace, options: ObjectiveOptions = {}, registry: NoiseRegistry = createNoiseRegistry(), schedules: ScheduleRegistry = createScheduleRegistry()): NoiseObjective {
   const where = 'objective options';
   const o = optionRecord(options, where, KNOWN);
   const process = registry.create(spec, tokens);
-  const schedule = resolveSchedule(o, process, where);
+  const schedule = resolveSchedule(o, process, where, schedules);
   const corruption: CorruptionSettings = {
     schedule,
     pIndependent: numberField(o, 'pIndependent', where, 0.5, inUnitInterval),

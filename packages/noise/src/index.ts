@@ -11,16 +11,18 @@ export { maskedNoise, type MaskedNoiseOptions } from './process/masked-noise.js'
 export { uniformNoise, type UniformNoiseOptions } from './process/uniform-noise.js';
 export { giddNoise, giddSchedule, giddLogB, giddAt, giddTimeFromLogSnr, type GiddNoiseOptions } from './process/gidd-noise.js';
 export { timeRange, logSnrFromUniform, type LogSnrSchedule, type LogSnrRangeOptions } from './schedule/log-snr-schedule.js';
-export { linearSchedule } from './schedule/linear-schedule.js';
-export { cosineSchedule } from './schedule/cosine-schedule.js';
-export { logLinearSchedule, mdlmSigma, mdlmDSigma, type LogLinearScheduleOptions } from './schedule/log-linear-schedule.js';
+export { linearSchedule, default as linearScheduleType, type LinearScheduleOptions } from './schedule/linear-schedule.js';
+export { cosineSchedule, default as cosineScheduleType, type CosineScheduleOptions } from './schedule/cosine-schedule.js';
+export { logLinearSchedule, mdlmSigma, mdlmDSigma, default as logLinearScheduleType, type LogLinearScheduleOptions } from './schedule/log-linear-schedule.js';
+export { defineSchedule, isSchedulePlugin, assertSchedulePlugin, type SchedulePlugin, type ScheduleTypes, type LogSnrRange } from './schedule/schedule-type.js';
+export { createScheduleRegistry, builtinScheduleTypes, schedulePluginsOf, type ScheduleRegistry, type ScheduleSpec } from './schedule/schedule-registry.js';
 export { stratifiedUniforms } from './schedule/stratified.js';
 export { sigmoid, logit } from './scalar-math.js';
 export {
   mixingAt, piVector, dPiVector, marginalVector, alphaAt, giddWeight, tokenWeights, denoisedProbs, klAndIs, type WeightSettings,
 } from './token-math.js';
 export { mdlmLogitsAtT } from './process/mdlm-logits.js';
-export { createObjective, type ObjectiveOptions, type NoiseObjective } from './create-objective.js';
+export { createObjective, type ObjectiveOptions, type NoiseObjective, type ScheduleId } from './create-objective.js';
 export { tokenTerms, aggregateTerms, marginalProbs, type LossSettings, type TokenTerms, type LossInputs } from './loss/diffusion-loss.js';
 export { FusedLossKernel, fusedLossActive, setFusedLossEnabled } from './loss/fused-loss.js';
 export { corruptBatch, corruptAtLogSnr, sampleToken, type CorruptionSettings } from './corruption/corrupt.js';

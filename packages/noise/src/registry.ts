@@ -32,7 +32,8 @@ export interface NoiseRegistryOptions {
 
 /** Build a registry from plug-in values (or module namespaces whose default export is one), checked by shape. */
 export function createNoiseRegistry(plugins: readonly unknown[] = [], options: NoiseRegistryOptions = {}): NoiseRegistry {
-  const all = [...(options.builtins === false ? [] : builtinNoiseTypes), ...plugins];
+  // A list of loaded plug-in modules may mix kinds (noise types, λ schedules): this registry takes the noise types.
+  const all = [...(options.builtins === false ? [] : builtinNoiseTypes), ...plugins.filter((p) => !isOtherPluginKind(p))];
   const byId = new Map<string, NoisePlugin>();
   const builtinCount = options.builtins === false ? 0 : builtinNoiseTypes.length;
   all.forEach((value, i) => {
@@ -61,7 +62,7 @@ function fromMap(byId: ReadonlyMap<string, NoisePlugin>): NoiseRegistry {
     },
     with(...plugins) {
       const next = new Map(byId);
-      plugins.forEach((value, i) => {
+      plugins.filter((p) => !isOtherPluginKind(p)).forEach((value, i) => {
         const plugin = assertNoisePlugin(value, `noise plug-in #${i + 1}`);
         if (next.has(plugin.id)) throw new Error(`noise id "${plugin.id}" is registered twice; each plug-in needs a unique namespaced id`);
         next.set(plugin.id, plugin);
@@ -70,6 +71,13 @@ function fromMap(byId: ReadonlyMap<string, NoisePlugin>): NoiseRegistry {
     },
   };
   return registry;
+}
+
+/** A plug-in value (or module whose default export is one) of another kind than a noise type, e.g. a λ schedule. */
+function isOtherPluginKind(value: unknown): boolean {
+  const v = typeof value === 'object' && value !== null && 'default' in value ? (value as { default: unknown }).default : value;
+  const kind = (v as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' && /^difflm\/[\w-]+-plugin$/.test(kind) && kind !== 'difflm/noise-plugin';
 }
 
 /** Check that a value is a JSON noise spec {id, options?}. */

@@ -44,6 +44,14 @@ describe('validateRunJob', () => {
     expect(validateRunJob(job, [], withPlugin).plugins).toEqual(['/opt/acme/unigram.js']);
   });
 
+  it('refuses a job whose λ schedule this worker does not register', () => {
+    const config = { ...run.config, trainer: { ...run.config.trainer, objectiveOptions: { schedule: 'acme/shifted-cosine' } } };
+    const job = { study: 'quick', runId: runIdOf(config), config };
+    expect(() => validateRunJob(job)).toThrow(/λ schedule "acme\/shifted-cosine" is not registered in this worker: start the worker with --plugins/);
+    const cosine = { ...run.config, trainer: { ...run.config.trainer, objectiveOptions: { schedule: 'cosine' } } };
+    expect(validateRunJob({ study: 'quick', runId: runIdOf(cosine), config: cosine }).config).toEqual(cosine);
+  });
+
   it('accepts a corpus inside a data root and refuses one that escapes it', () => {
     expect(validateRunJob(withCorpus('/srv/corpora/docs.txt'), ['/srv/corpora']).config.data.corpus).toBe('/srv/corpora/docs.txt');
     expect(() => validateRunJob(withCorpus('/srv/corpora/../secrets.txt'), ['/srv/corpora'])).toThrow(/neither an embedded corpus/);

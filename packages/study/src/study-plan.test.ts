@@ -78,6 +78,10 @@ describe('bad study definitions fail before any work with the field and the fix'
     expect(() => planStudy(parseStudyDefinition({ ...base(), noise: ['masked', 'gaussian'] }))).toThrow(/noise\[1\]: unknown noise "gaussian"; use one of masked, low-uniform/);
     expect(() => planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'acme/foo' }] }))).toThrow(/noise\[0\]: unknown noise id "acme\/foo"; known ids: difflm\/gidd, difflm\/hybrid/);
     expect(() => planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'difflm/hybrid', options: { shift: 2 } }] }))).toThrow(/noise\[0\]: difflm\/hybrid options: unknown option "shift"/);
+    // The objective options are checked with every noise type before any work: a schedule nobody registered, a typo.
+    expect(() => planStudy(parseStudyDefinition({ ...base(), trainer: { objectiveOptions: { schedule: 'acme/shifted-cosine' } } }))).toThrow(/^trainer\.objectiveOptions \(noise "masked"\): schedule: unknown schedule id "acme\/shifted-cosine"; known: process, difflm\/cosine/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), trainer: { objectiveOptions: { schedule: 'cosine', scheduleOptions: { eps: 1 } } } }))).toThrow(/trainer\.objectiveOptions \(noise "masked"\): .*difflm\/cosine.*unknown option "eps"/);
+    expect(planStudy(parseStudyDefinition({ ...base(), trainer: { objectiveOptions: { schedule: 'cosine' } } })).runs.length).toBeGreaterThan(0);
     const gidd = planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'difflm/gidd', options: { pUniform: 0.1 }, label: 'gidd-0.1' }] }));
     expect(gidd.runs[0]!.config.noise).toEqual({ id: 'difflm/gidd', options: { pUniform: 0.1 } });
   });

@@ -1,6 +1,6 @@
 // Expand a study definition into its runs, checking before any work starts that every run is
 // trainable: known noise types, sizes that parse, and budgets large enough for each model.
-import { createNoiseRegistry, type NoiseRegistry } from '@difflm/noise';
+import { createNoiseRegistry, createObjective, createScheduleRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import { parseTrainRunConfig } from '@difflm/trainer/node';
 import { budgetGrid, replicatePoints, sharedTrainer } from './plan-grid.js';
 import { studyDesign } from './study-designs.js';
@@ -29,6 +29,8 @@ export interface StudyPlan {
 export interface PlanOptions {
   /** Noise types the study may name (default: @difflm/noise's built-ins); ids and options are checked against it. */
   readonly noiseRegistry?: NoiseRegistry;
+  /** λ-schedule types the study's `trainer.objectiveOptions.schedule` may name (default: the built-ins). */
+  readonly scheduleRegistry?: ScheduleRegistry;
   /** An extra check of each noise choice; throws a clear error. */
   readonly checkNoise?: (choice: NoiseChoice) => void;
   /**
@@ -75,6 +77,20 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
         parseTrainRunConfig(trainRunConfigOf(config, 'data', vocabSizeOf(def.data.tokenizer)));
       } catch (e) {
         throw new Error(`trainer: ${(e as Error).message.replace(/^invalid training config:\s*/, '')}`);
+      }
+      // The objective options (λ schedule, weighting, ...) with every noise type, against the study's registries.
+      if (!opts.uncheckedNoise) {
+        const V = vocabSizeOf(def.data.tokenizer);
+        const objectiveOptions = (config.trainer as { objectiveOptions?: Record<string, unknown> }).objectiveOptions ?? {};
+        const registry = opts.noiseRegistry ?? createNoiseRegistry();
+        const schedules = opts.scheduleRegistry ?? createScheduleRegistry();
+        for (const n of noises) {
+          try {
+            createObjective(n.spec, { vocabSize: V, maskId: V - 1, padId: V - 2 }, objectiveOptions, registry, schedules);
+          } catch (e) {
+            throw new Error(`trainer.objectiveOptions (noise "${n.label}"): ${(e as Error).message.replace(/^objective options[.:]?\s*/, '')}`);
+          }
+        }
       }
     }
     const id = runIdOf(config);

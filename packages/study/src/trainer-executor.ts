@@ -6,8 +6,7 @@ import { openShards } from '@difflm/data';
 import { readJsonl, runPaths, runTraining, type TrainRunConfigInput } from '@difflm/trainer/node';
 import type { RunConfig } from './run-config.js';
 import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
-import { loadPlugins, pluginRecord, preparedDataDir, runComponents, type PluginRecord } from '@difflm/compose';
-import { createNoiseRegistry } from '@difflm/noise';
+import { loadPlugins, pluginRecord, preparedDataDir, runComponentsWith, type PluginRecord } from '@difflm/compose';
 import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
 
 /** EMA factor of the final training ELBO (SPEC §5.2: γ = 0.96). */
@@ -64,9 +63,9 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
   const { backend = 'auto', plugins = [] } = options as TrainerExecutorOptions;
   let ready: Promise<unknown> | undefined;
   // The plug-ins are imported once per run process, on its first run; a module that cannot load fails that run.
-  let built: Promise<{ components: ReturnType<typeof runComponents>; records: PluginRecord[] }> | undefined;
+  let built: Promise<{ components: ReturnType<typeof runComponentsWith>; records: PluginRecord[] }> | undefined;
   const build = async () => ({
-    components: runComponents(createNoiseRegistry(await loadPlugins(plugins, process.cwd(), 'study plugins'))),
+    components: runComponentsWith(await loadPlugins(plugins, process.cwd(), 'study plugins')),
     records: plugins.map((p) => pluginRecord(p)),
   });
   return {

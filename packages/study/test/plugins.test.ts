@@ -13,12 +13,13 @@ import { startRedis, type RedisHandle } from './redis-server.js';
 
 const example = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'custom-noise');
 const exampleEntry = join(example, 'dist', 'index.js');
+const scheduleEntry = join(example, '..', 'custom-schedule', 'dist', 'index.js');
 const dir = mkdtempSync(join(tmpdir(), 'difflm-plugins-'));
 let redis: RedisHandle;
 const procs: CliProcess[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(exampleEntry)) throw new Error(`${exampleEntry} is not built: run the build first (pnpm test builds it)`);
+  for (const entry of [exampleEntry, scheduleEntry]) if (!existsSync(entry)) throw new Error(`${entry} is not built: run the build first (pnpm test builds it)`);
   redis = await startRedis();
 });
 afterAll(async () => {
@@ -27,15 +28,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A tiny study of the plug-in noise beside a built-in: two runs of ~30 steps. */
-function writeStudy(name: string): string {
+/**
+ * A tiny study of the plug-in noise beside a built-in: two runs of ~30 steps; with `schedule`, every run samples λ
+ * from the third-party schedule of examples/custom-schedule too.
+ */
+function writeStudy(name: string, o: { schedule?: boolean; schedulePlugin?: boolean } = {}): string {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify({
     name, noise: [{ id: 'acme/unigram', options: { b: -1 } }, 'masked'], models: ['L1-D16-H1'], seqLen: 16, budgets: [4e7],
     batch: { sequences: [4] }, lr: { values: [0.05] }, minSteps: 5,
     evaluation: { loss: 'held-out', batches: 2, batchSize: 4, levels: 2 },
-    // A path relative to the study file (package names work too).
-    plugins: [relative(dir, exampleEntry)],
+    // Paths relative to the study file (package names work too).
+    plugins: [relative(dir, exampleEntry), ...(o.schedulePlugin ?? o.schedule ? [relative(dir, scheduleEntry)] : [])],
+    ...(o.schedule ? { trainer: { objectiveOptions: { schedule: 'acme/shifted-cosine', scheduleOptions: { shift: -1 } } } } : {}),
   }));
   return file;
 }
@@ -53,16 +58,25 @@ const runDirOf = (studyDir: string, noiseId: string): string => {
 describe('noise plug-ins in studies', () => {
   it('a study file\'s plug-in trains in local run processes, is recorded in the run directory, and eval/sample rebuild it from there', async () => {
     const studyDir = join(dir, 'local');
-    const r = await runCli(['study', '--file', writeStudy('local'), '--dir', studyDir, '--workers', '2', '--no-report', '--json'], { cwd: dir });
+    // Without the schedule's module the study stops before any work, naming the field.
+    const missing = await runCli(['study', '--file', writeStudy('no-schedule', { schedule: true, schedulePlugin: false }), '--dir', join(dir, 'no-schedule'), '--json'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^difflm study: trainer\.objectiveOptions \(noise "acme\/unigram"\): schedule: unknown schedule id "acme\/shifted-cosine"/);
+    expect(existsSync(join(dir, 'no-schedule'))).toBe(false);
+
+    const r = await runCli(['study', '--file', writeStudy('local', { schedule: true }), '--dir', studyDir, '--workers', '2', '--no-report', '--json'], { cwd: dir });
     expect(r.stderr).not.toMatch(/failed|Error/);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ runs: 2, done: 2, failed: 0 });
-    // study.json keeps the plug-in as an absolute path, so the study resumes and reports from any directory.
-    expect(JSON.parse(readFileSync(join(studyDir, 'study.json'), 'utf8')).plugins).toEqual([exampleEntry]);
+    // study.json keeps the plug-ins as absolute paths, so the study resumes and reports from any directory.
+    expect(JSON.parse(readFileSync(join(studyDir, 'study.json'), 'utf8')).plugins).toEqual([exampleEntry, scheduleEntry]);
 
     const runDir = runDirOf(studyDir, 'acme/unigram');
-    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).plugins).toEqual([{ module: exampleEntry, version: '0.1.0' }]);
-    expect(JSON.parse(readFileSync(join(runDirOf(studyDir, 'difflm/hybrid'), 'config.json'), 'utf8')).plugins).toEqual([{ module: exampleEntry, version: '0.1.0' }]);
+    const records = [{ module: exampleEntry, version: '0.1.0' }, { module: scheduleEntry, version: '0.1.0' }];
+    const stored = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as { plugins: unknown; objective: { objectiveOptions: unknown } };
+    expect(stored.plugins).toEqual(records);
+    expect(stored.objective.objectiveOptions).toEqual({ schedule: 'acme/shifted-cosine', scheduleOptions: { shift: -1 } });
+    expect(JSON.parse(readFileSync(join(runDirOf(studyDir, 'difflm/hybrid'), 'config.json'), 'utf8')).plugins).toEqual(records);
 
     // From another directory, with no --plugins: the run directory names what to load.
     const ev = await runCli(['eval', '--run-dir', runDir, '--batches', '1', '--json'], { cwd: tmpdir() });

@@ -37,8 +37,10 @@ export default defineCommand({
         definition = { ...definition, plugins: configFilePlugins(definition.plugins, args.file ?? join(process.cwd(), 'study.json')) };
       }
       const { loadPlugins } = await import('@difflm/compose');
-      const { createNoiseRegistry } = await import('@difflm/noise');
-      const noiseRegistry = createNoiseRegistry(await loadPlugins(definition.plugins, process.cwd(), `${args.file ?? 'the study'}: plugins`));
+      const { createNoiseRegistry, createScheduleRegistry } = await import('@difflm/noise');
+      const loaded = await loadPlugins(definition.plugins, process.cwd(), `${args.file ?? 'the study'}: plugins`);
+      const noiseRegistry = createNoiseRegistry(loaded);
+      const scheduleRegistry = createScheduleRegistry(loaded);
       const workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
       if (args.redis) s.redisOptionsFromUrl(args.redis); // a malformed URL is an error with --dry-run too
       if (args.seed !== undefined) {
@@ -46,9 +48,10 @@ export default defineCommand({
         if (!Number.isSafeInteger(seed) || seed < 0 || args.seed.trim() === '') throw new Error(`--seed must be a non-negative integer, got "${args.seed}"`);
         definition = { ...definition, seed };
       }
+      // The whole plan is checked before any work (the backend is not even chosen yet).
+      const plan = s.planStudy(definition, { noiseRegistry, scheduleRegistry });
       const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : { name: args.seed !== undefined ? `${definition.name}-seed${definition.seed}` : definition.name }) });
       if (args['dry-run']) {
-        const plan = s.planStudy(definition, { noiseRegistry });
         // Runs of this study that already finished here calibrate a measured estimate.
         const db = s.studyPaths(dir).db;
         let measured;
@@ -83,7 +86,7 @@ export default defineCommand({
       let outcome;
       try {
         outcome = await s.runStudy({
-          definition, dir, executor, workers, noiseRegistry,
+          definition, dir, executor, workers, noiseRegistry, scheduleRegistry,
           ...(args.redis ? { redisUrl: args.redis } : {}),
           ...(args.queue ? { queue: args.queue } : {}),
           ...(args['max-attempts'] ? { maxAttempts: positiveInt(args['max-attempts'], '--max-attempts') } : {}),

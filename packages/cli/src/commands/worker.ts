@@ -27,19 +27,21 @@ export default defineCommand({
       await s.checkRedis(args.redis);
       // Plug-ins are loaded here (a missing one is an error before the worker takes a job) and again in each run process.
       const { loadPlugins, pluginModuleName } = await import('@difflm/compose');
-      const { createNoiseRegistry } = await import('@difflm/noise');
+      const { createNoiseRegistry, createScheduleRegistry } = await import('@difflm/noise');
       const plugins = pluginNames(args.plugins).map((n) => pluginModuleName(n));
-      const noiseRegistry = createNoiseRegistry(await loadPlugins(plugins));
+      const loaded = await loadPlugins(plugins);
+      const noiseRegistry = createNoiseRegistry(loaded);
       const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env), plugins);
       const worker = await s.startStudyWorker({
-        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']), noiseRegistry,
+        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']), noiseRegistry, scheduleRegistry: createScheduleRegistry(loaded),
         dataRoots: (args['data-root'] ?? '').split(',').filter((p) => p.length > 0).map((p) => resolve(p)),
         ...(args.queue ? { queue: args.queue } : {}),
         ...(lockMs !== undefined ? { lockMs } : {}),
         onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type} ${e.runId}${e.error ? `: ${e.error.split('\n')[0]}` : ''}\n`),
       });
       const extra = noiseRegistry.ids().filter((id) => !createNoiseRegistry().has(id));
-      process.stderr.write(`worker ${hostname()}:${process.pid} ready: ${slots} slot(s) on queue ${args.queue ?? s.DEFAULT_QUEUE}${extra.length ? `; plug-in noise types ${extra.join(', ')}` : ''}\n`);
+      const schedules = createScheduleRegistry(loaded).ids().filter((id) => !createScheduleRegistry().has(id));
+      process.stderr.write(`worker ${hostname()}:${process.pid} ready: ${slots} slot(s) on queue ${args.queue ?? s.DEFAULT_QUEUE}${extra.length ? `; plug-in noise types ${extra.join(', ')}` : ''}${schedules.length ? `; plug-in schedules ${schedules.join(', ')}` : ''}\n`);
       await new Promise<void>((res) => {
         const stop = () => res();
         process.once('SIGINT', stop);

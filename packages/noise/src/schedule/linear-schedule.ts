@@ -2,6 +2,16 @@
 // (SPEC §1.2; [E] `LinearMixingRate`).
 import { clamp, logit, sigmoid, sigmoidPrime } from '../scalar-math.js';
 import { checkLogSnrRange, type LogSnrRangeOptions, type LogSnrSchedule } from './log-snr-schedule.js';
+import { optionRecord } from '../option-fields.js';
+import { defineSchedule } from './schedule-type.js';
+
+/** `difflm/linear` has no options of its own: its λ range is the objective's. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface LinearScheduleOptions {}
+
+declare module '@difflm/noise' {
+  interface ScheduleTypes { 'difflm/linear': LinearScheduleOptions }
+}
 
 export function linearSchedule(options?: LogSnrRangeOptions): LogSnrSchedule {
   const [minLogSnr, maxLogSnr] = checkLogSnrRange(options, 'linearSchedule');
@@ -12,3 +22,11 @@ export function linearSchedule(options?: LogSnrRangeOptions): LogSnrSchedule {
     logSnrFromTime: (t) => clamp(logit(1 - t), minLogSnr, maxLogSnr),
   };
 }
+
+/** The paper's λ-density as a schedule type (`schedule: "linear"` or `"difflm/linear"`). */
+export default defineSchedule({
+  id: 'difflm/linear',
+  description: "The paper's schedule: α = 1 − t, p(λ) = σ'(λ), on the objective's λ range (SPEC §1.2).",
+  parseOptions: (raw: unknown): LinearScheduleOptions => optionRecord(raw, 'difflm/linear options', []) as LinearScheduleOptions,
+  create: (_options: LinearScheduleOptions, range) => linearSchedule(range),
+});

@@ -2,6 +2,12 @@
 // α_t = e^{−σ(t)} = 1 − (1−ε)t, so λ = logit(1 − (1−ε)t) and p(λ) = σ'(λ)/(1−ε).
 import { clamp, logit, sigmoid, sigmoidPrime } from '../scalar-math.js';
 import type { LogSnrSchedule } from './log-snr-schedule.js';
+import { numberField, optionRecord } from '../option-fields.js';
+import { defineSchedule } from './schedule-type.js';
+
+declare module '@difflm/noise' {
+  interface ScheduleTypes { 'difflm/log-linear': LogLinearScheduleOptions }
+}
 
 /** MDLM's total noise σ(t) = −log1p(−(1−ε)t); log1p keeps it exact near t = 0 (SPEC §1.6). */
 export function mdlmSigma(t: number, eps = 1e-4): number {
@@ -37,3 +43,19 @@ export function logLinearSchedule(options: LogLinearScheduleOptions = {}): LogSn
     logSnrFromTime: (t) => clamp(lam(t), minLogSnr, maxLogSnr),
   };
 }
+
+/** MDLM's log-linear schedule as a schedule type; its λ range follows from ε (or tMin/tMax), not the objective's. */
+export default defineSchedule({
+  id: 'difflm/log-linear',
+  description: "MDLM's log-linear schedule α = 1 − (1−ε)t (SPEC §1.6); its λ range comes from ε (or tMin/tMax), not from the objective's.",
+  parseOptions(raw: unknown): LogLinearScheduleOptions {
+    const where = 'difflm/log-linear options';
+    const o = optionRecord(raw, where, ['eps', 'tMin', 'tMax']);
+    const eps = numberField(o, 'eps', where, 1e-4, (v) => (v > 0 && v < 1 ? undefined : 'must be in (0, 1)'));
+    const tMin = numberField(o, 'tMin', where, eps, (v) => (v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'));
+    const tMax = numberField(o, 'tMax', where, 1 - eps, (v) => (v > 0 && v <= 1 ? undefined : 'must be in (0, 1]'));
+    if (!(tMin < tMax)) throw new Error(`${where}: tMin ${tMin} must be < tMax ${tMax}`);
+    return { eps, tMin, tMax };
+  },
+  create: (options: LogLinearScheduleOptions) => logLinearSchedule(options),
+});

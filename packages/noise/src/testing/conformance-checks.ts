@@ -52,7 +52,7 @@ export function noiseConformanceChecks(pluginOrModule: unknown, o: ConformanceOp
       }
     } },
     { name: 'registers in a registry and is rebuilt from a JSON spec', run() {
-      const registry = createNoiseRegistry([plugin], { builtins: plugin.id.startsWith('difflm/') ? false : true });
+      const registry = createNoiseRegistry([plugin], { builtins: false });
       const p = registry.create(JSON.parse(JSON.stringify(spec)), tokens);
       if (p.vocabSize !== V) fail(`process.vocabSize ${p.vocabSize} != tokens.vocabSize ${V}`);
     } },
@@ -127,7 +127,7 @@ export function noiseConformanceChecks(pluginOrModule: unknown, o: ConformanceOp
       }
     } },
     { name: 'tensor loss agrees with the float64 scalar path (needs a TensorFlow.js backend)', run() {
-      const registry = createNoiseRegistry([plugin], { builtins: plugin.id.startsWith('difflm/') ? false : true });
+      const registry = createNoiseRegistry([plugin], { builtins: false });
       const obj = createObjective(spec, tokens, { schedule: 'linear', promptFraction: 0, maxEmptyFraction: 0 }, registry);
       const rng = createRng(seed);
       const B = 2, N = 6;
@@ -151,7 +151,7 @@ export function noiseConformanceChecks(pluginOrModule: unknown, o: ConformanceOp
       if (tf.memory().numTensors !== before) fail(`corrupt/loss leaked ${tf.memory().numTensors - before} tensor(s)`);
     } },
     { name: 'corruption is deterministic and matches the marginal q_λ(x)', run() {
-      const registry = createNoiseRegistry([plugin], { builtins: plugin.id.startsWith('difflm/') ? false : true });
+      const registry = createNoiseRegistry([plugin], { builtins: false });
       const obj = createObjective(spec, tokens, { schedule: 'linear' }, registry);
       const n = 4000, x0 = 3, l = -0.5;
       const x = tf.fill([1, n], x0, 'int32') as tf.Tensor2D;

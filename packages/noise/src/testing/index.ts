@@ -1,1 +1,2 @@
 export { noiseConformanceChecks, describeNoiseConformance, runNoiseConformance, type ConformanceCheck, type ConformanceOptions } from './conformance-checks.js';
+export { scheduleConformanceChecks, describeScheduleConformance, type ScheduleConformanceOptions } from './schedule-conformance.js';

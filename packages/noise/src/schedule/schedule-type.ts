@@ -1,0 +1,54 @@
+// The λ-schedule contract: a schedule type is a value, registered and resolved by namespaced id exactly as a noise
+// type is (registry.ts). Built-ins (`difflm/linear`, `difflm/cosine`, `difflm/log-linear`) are written this way too.
+import type { LogSnrSchedule } from './log-snr-schedule.js';
+
+/** The λ range the objective asks for (its `minLogSnr`/`maxLogSnr` options, default [−9, 9], SPEC §1.2). */
+export interface LogSnrRange {
+  readonly minLogSnr: number;
+  readonly maxLogSnr: number;
+}
+
+/**
+ * A λ-schedule type: a default-exported, JSON-configurable factory of λ-densities p(λ) with their time maps. The
+ * objective samples λ from it (`objectiveOptions.schedule: "<namespace>/<name>"`, options in `scheduleOptions`).
+ */
+export interface SchedulePlugin<Id extends string = string, Options = unknown> {
+  readonly kind: 'difflm/schedule-plugin';
+  /** Namespaced id, "<namespace>/<name>", e.g. "acme/shifted-cosine". */
+  readonly id: Id;
+  readonly description: string;
+  /** Validate raw JSON options (undefined = defaults); throw an Error naming the bad field. */
+  parseOptions(raw: unknown): Options;
+  /** Build the schedule on the objective's λ range (a schedule may use a range of its own; say so in its description). */
+  create(options: Options, range: LogSnrRange): LogSnrSchedule;
+}
+
+/**
+ * Option types per schedule id. Each schedule type adds its own entry by module augmentation, in its own file:
+ * `declare module '@difflm/noise' { interface ScheduleTypes { 'acme/foo': FooOptions } }`
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ScheduleTypes {}
+
+/** Identity helper that types a schedule plug-in (no registration side effect). */
+export function defineSchedule<Id extends string, Options>(plugin: Omit<SchedulePlugin<Id, Options>, 'kind'>): SchedulePlugin<Id, Options> {
+  return Object.freeze({ kind: 'difflm/schedule-plugin' as const, ...plugin });
+}
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i;
+
+/** True when value has the shape of a SchedulePlugin (checked by shape, not by class). */
+export function isSchedulePlugin(value: unknown): value is SchedulePlugin {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.kind === 'difflm/schedule-plugin' && typeof v.id === 'string' && ID_PATTERN.test(v.id)
+    && typeof v.parseOptions === 'function' && typeof v.create === 'function';
+}
+
+/** Accept a schedule plug-in value or an ES module namespace whose default export is one; throw otherwise. */
+export function assertSchedulePlugin(value: unknown, source = 'plug-in'): SchedulePlugin {
+  const candidate = isSchedulePlugin(value) ? value : (value as { default?: unknown } | null)?.default;
+  if (isSchedulePlugin(candidate)) return candidate;
+  throw new Error(`${source} is not a difflm schedule plug-in: expected a (default-exported) object with kind "difflm/schedule-plugin", ` +
+    'an id "<namespace>/<name>", parseOptions() and create(); build it with defineSchedule()');
+}

@@ -1,0 +1,93 @@
+// The conformance kit of λ-schedule plug-ins (built-ins run it too): what the objective and the samplers rely on.
+// A schedule maps time t ∈ [0, 1] (0 clean, 1 noise) to λ and back, and p(λ) is the density of λ when t is
+// uniform, so p(λ) = −dt/dλ; λ sampling draws t uniformly on [t(λmax), t(λmin)] (log-snr-schedule.ts).
+import { assertSchedulePlugin, type LogSnrRange, type SchedulePlugin } from '../schedule/schedule-type.js';
+import { createScheduleRegistry } from '../schedule/schedule-registry.js';
+import type { LogSnrSchedule } from '../schedule/log-snr-schedule.js';
+import type { ConformanceCheck } from './conformance-checks.js';
+
+export interface ScheduleConformanceOptions {
+  /** Raw (JSON) options passed to parseOptions (default undefined = the plug-in's defaults). */
+  readonly options?: unknown;
+  /** The objective's λ range to build on (default [−9, 9]). */
+  readonly range?: LogSnrRange;
+  /** Points per probe grid (default 41). */
+  readonly points?: number;
+}
+
+const fail = (msg: string): never => { throw new Error(msg); };
+
+export function scheduleConformanceChecks(pluginOrModule: unknown, o: ScheduleConformanceOptions = {}): ConformanceCheck[] {
+  const plugin: SchedulePlugin = assertSchedulePlugin(pluginOrModule, 'conformance subject');
+  const range = o.range ?? { minLogSnr: -9, maxLogSnr: 9 };
+  const n = o.points ?? 41;
+  let cached: LogSnrSchedule | undefined;
+  const schedule = (): LogSnrSchedule => (cached ??= plugin.create(plugin.parseOptions(o.options), range));
+  const inner = (s: LogSnrSchedule): number[] => Array.from({ length: n }, (_, i) => s.minLogSnr + ((i + 0.5) / n) * (s.maxLogSnr - s.minLogSnr));
+  return [
+    { name: 'is a plug-in value with a namespaced id', run() {
+      if (!/^[^/]+\/[^/]+$/.test(plugin.id)) fail(`id "${plugin.id}" is not namespaced as "<namespace>/<name>"`);
+      if (typeof plugin.description !== 'string' || plugin.description.length === 0) fail('description must be a non-empty string');
+    } },
+    { name: 'parses JSON options and rejects non-object options', run() {
+      plugin.parseOptions(JSON.parse(JSON.stringify(o.options ?? null)) ?? undefined);
+      for (const bad of [42, 'text', [1]]) {
+        let threw = false;
+        try { plugin.parseOptions(bad); } catch (e) { threw = e instanceof Error && e.message.length > 0; }
+        if (!threw) fail(`parseOptions(${JSON.stringify(bad)}) must throw an Error naming the problem`);
+      }
+    } },
+    { name: 'registers in a registry and is rebuilt from a JSON spec', run() {
+      const registry = createScheduleRegistry([plugin], { builtins: false });
+      const spec = JSON.parse(JSON.stringify({ id: plugin.id, ...(o.options === undefined ? {} : { options: o.options }) })) as { id: string; options?: Record<string, unknown> };
+      const s = registry.create(spec, range);
+      const ref = schedule();
+      for (const l of inner(ref)) if (s.density(l) !== ref.density(l)) fail(`the schedule rebuilt from JSON differs at λ = ${l}`);
+    } },
+    { name: 'has a finite λ range and maps its ends to times in [0, 1]', run() {
+      const s = schedule();
+      if (!(Number.isFinite(s.minLogSnr) && Number.isFinite(s.maxLogSnr) && s.minLogSnr < s.maxLogSnr)) fail(`λ range [${s.minLogSnr}, ${s.maxLogSnr}] must be finite and increasing`);
+      const t0 = s.timeFromLogSnr(s.maxLogSnr), t1 = s.timeFromLogSnr(s.minLogSnr);
+      if (!(t0 >= 0 && t1 <= 1 && t0 < t1)) fail(`t(λmax) = ${t0} and t(λmin) = ${t1} must satisfy 0 ≤ t(λmax) < t(λmin) ≤ 1`);
+    } },
+    { name: 't(λ) decreases and λ(t) inverts it on the range', run() {
+      const s = schedule();
+      let prev = Infinity;
+      for (const l of inner(s)) {
+        const t = s.timeFromLogSnr(l);
+        if (!(t < prev)) fail(`t(λ) must decrease: t(${l}) = ${t} is not below the previous ${prev}`);
+        prev = t;
+        const back = s.logSnrFromTime(t);
+        if (!(Math.abs(back - l) <= 1e-6 * (1 + Math.abs(l)))) fail(`λ(t(${l})) = ${back}, not ${l}`);
+      }
+    } },
+    { name: 'λ(t) stays inside the range for every t in [0, 1]', run() {
+      const s = schedule();
+      for (let i = 0; i <= n; i++) {
+        const l = s.logSnrFromTime(i / n);
+        if (!(l >= s.minLogSnr - 1e-12 && l <= s.maxLogSnr + 1e-12)) fail(`λ(${i / n}) = ${l} is outside [${s.minLogSnr}, ${s.maxLogSnr}]`);
+      }
+    } },
+    { name: 'p(λ) is positive and equals −dt/dλ (the density of λ under uniform time)', run() {
+      const s = schedule();
+      for (const l of inner(s)) {
+        const p = s.density(l);
+        if (!(p > 0 && Number.isFinite(p))) fail(`p(${l}) = ${p} must be positive and finite`);
+        const h = 1e-4 * (1 + Math.abs(l));
+        const d = -(s.timeFromLogSnr(l + h) - s.timeFromLogSnr(l - h)) / (2 * h);
+        if (!(Math.abs(p - d) <= 1e-4 * Math.abs(d) + 1e-9)) fail(`p(${l}) = ${p}, but −dt/dλ = ${d}`);
+      }
+    } },
+  ];
+}
+
+/** Register every schedule check with a test runner's `it` (and `describe`, when given). */
+export function describeScheduleConformance(
+  pluginOrModule: unknown,
+  runner: { it: (name: string, fn: () => void | Promise<void>) => unknown; describe?: (name: string, fn: () => void) => unknown },
+  options?: ScheduleConformanceOptions,
+): void {
+  const plugin = assertSchedulePlugin(pluginOrModule, 'conformance subject');
+  const register = (): void => { for (const c of scheduleConformanceChecks(plugin, options)) runner.it(c.name, () => c.run()); };
+  if (runner.describe) runner.describe(`schedule conformance: ${plugin.id}`, register); else register();
+}
