@@ -1,19 +1,21 @@
 // The composition root of a training run: @difflm/models builds the transformer, @difflm/data streams
-// the prepared shards, @difflm/noise builds the objective (with any noise and λ-schedule plug-ins in its registries).
+// the prepared shards, @difflm/noise builds the objective (with any noise and λ-schedule plug-ins in its registries), @difflm/trainer's optimizer registry the optimizer.
 // Handed to @difflm/trainer/node's runTraining by study run processes, queue workers and `difflm train|eval|sample`.
 import { existsSync } from 'node:fs';
 import { openShards } from '@difflm/data';
 import { createTransformer, type ModelConfigInput } from '@difflm/models';
 import { createNoiseRegistry, createObjective, createScheduleRegistry, type NoiseObjective, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import type { RunComponents } from '@difflm/trainer/node';
+import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer';
 
 /** The run components with the plug-ins of one loaded module list (noise types and λ schedules, built-ins first). */
 export function runComponentsWith(plugins: readonly unknown[]): RunComponents {
-  return runComponents(createNoiseRegistry(plugins), createScheduleRegistry(plugins));
+  return runComponents(createNoiseRegistry(plugins), createScheduleRegistry(plugins), createOptimizerRegistry(plugins));
 }
 
-export function runComponents(registry: NoiseRegistry = createNoiseRegistry(), schedules: ScheduleRegistry = createScheduleRegistry()): RunComponents {
+export function runComponents(registry: NoiseRegistry = createNoiseRegistry(), schedules: ScheduleRegistry = createScheduleRegistry(), optimizers: OptimizerRegistry = createOptimizerRegistry()): RunComponents {
   return {
+    optimizers,
     createModel: (model, { seed }) => createTransformer(model as unknown as ModelConfigInput, { seed }),
     openData({ dir }) {
       if (!existsSync(dir)) throw new Error(`data directory ${dir} does not exist: prepare it with \`difflm data prepare --corpus <path> --out ${dir}\`, or omit --data to train on the embedded corpus`);

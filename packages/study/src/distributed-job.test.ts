@@ -52,6 +52,11 @@ describe('validateRunJob', () => {
     expect(validateRunJob({ study: 'quick', runId: runIdOf(cosine), config: cosine }).config).toEqual(cosine);
   });
 
+  it('refuses a job whose optimizer this worker does not register', () => {
+    const config = { ...run.config, trainer: { ...run.config.trainer, optimizer: { kind: 'acme/lion' } } };
+    expect(() => validateRunJob({ study: 'quick', runId: runIdOf(config), config })).toThrow(/optimizer "acme\/lion" is not registered in this worker: start the worker with --plugins/);
+  });
+
   it('accepts a corpus inside a data root and refuses one that escapes it', () => {
     expect(validateRunJob(withCorpus('/srv/corpora/docs.txt'), ['/srv/corpora']).config.data.corpus).toBe('/srv/corpora/docs.txt');
     expect(() => validateRunJob(withCorpus('/srv/corpora/../secrets.txt'), ['/srv/corpora'])).toThrow(/neither an embedded corpus/);

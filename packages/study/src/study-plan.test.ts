@@ -82,6 +82,8 @@ describe('bad study definitions fail before any work with the field and the fix'
     expect(() => planStudy(parseStudyDefinition({ ...base(), trainer: { objectiveOptions: { schedule: 'acme/shifted-cosine' } } }))).toThrow(/^trainer\.objectiveOptions \(noise "masked"\): schedule: unknown schedule id "acme\/shifted-cosine"; known: process, difflm\/cosine/);
     expect(() => planStudy(parseStudyDefinition({ ...base(), trainer: { objectiveOptions: { schedule: 'cosine', scheduleOptions: { eps: 1 } } } }))).toThrow(/trainer\.objectiveOptions \(noise "masked"\): .*difflm\/cosine.*unknown option "eps"/);
     expect(planStudy(parseStudyDefinition({ ...base(), trainer: { objectiveOptions: { schedule: 'cosine' } } })).runs.length).toBeGreaterThan(0);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), trainer: { optimizer: { kind: 'acme/lion' } } }))).toThrow(/^trainer\.optimizer\.kind: unknown optimizer "acme\/lion"; known: difflm\/adamw, difflm\/laprop/);
+    expect(() => planStudy(parseStudyDefinition({ ...base(), trainer: { optimizer: { kind: 'adamw', options: { lr: 1 } } } }))).toThrow(/^trainer\.optimizer\.options \(difflm\/adamw\): difflm\/adamw: unknown option "lr"/);
     const gidd = planStudy(parseStudyDefinition({ ...base(), noise: [{ id: 'difflm/gidd', options: { pUniform: 0.1 }, label: 'gidd-0.1' }] }));
     expect(gidd.runs[0]!.config.noise).toEqual({ id: 'difflm/gidd', options: { pUniform: 0.1 } });
   });

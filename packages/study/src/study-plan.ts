@@ -2,6 +2,7 @@
 // trainable: known noise types, sizes that parse, and budgets large enough for each model.
 import { createNoiseRegistry, createObjective, createScheduleRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import { parseTrainRunConfig } from '@difflm/trainer/node';
+import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer';
 import { budgetGrid, replicatePoints, sharedTrainer } from './plan-grid.js';
 import { studyDesign } from './study-designs.js';
 import { resolveNoiseChoice, type NoiseChoice } from './noise-choices.js';
@@ -31,6 +32,8 @@ export interface PlanOptions {
   readonly noiseRegistry?: NoiseRegistry;
   /** λ-schedule types the study's `trainer.objectiveOptions.schedule` may name (default: the built-ins). */
   readonly scheduleRegistry?: ScheduleRegistry;
+  /** Optimizer types the study's `trainer.optimizer.kind` may name (default: the built-ins). */
+  readonly optimizerRegistry?: OptimizerRegistry;
   /** An extra check of each noise choice; throws a clear error. */
   readonly checkNoise?: (choice: NoiseChoice) => void;
   /**
@@ -73,10 +76,18 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
   for (const config of design.plan({ def, noises, grid, replicated, trainer })) {
     if (runs.length === 0) {
       // The trainer settings are shared by every run: check them once, before any work.
+      let parsed;
       try {
-        parseTrainRunConfig(trainRunConfigOf(config, 'data', vocabSizeOf(def.data.tokenizer)));
+        parsed = parseTrainRunConfig(trainRunConfigOf(config, 'data', vocabSizeOf(def.data.tokenizer)));
       } catch (e) {
         throw new Error(`trainer: ${(e as Error).message.replace(/^invalid training config:\s*/, '')}`);
+      }
+      if (!opts.uncheckedNoise) {
+        try {
+          (opts.optimizerRegistry ?? createOptimizerRegistry()).check(parsed.optimizer.kind, parsed.optimizer.options);
+        } catch (e) {
+          throw new Error(`trainer.${(e as Error).message}`);
+        }
       }
       // The objective options (λ schedule, weighting, ...) with every noise type, against the study's registries.
       if (!opts.uncheckedNoise) {

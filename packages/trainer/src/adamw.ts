@@ -6,6 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fusedUpdate, fusedUpdateActive } from './fused-update.js';
 import { MomentStore } from './moment-store.js';
 import { validateHyper, type Optimizer, type OptimizerHyper } from './optimizer.js';
+import { defineOptimizer, noOptions } from './optimizer-type.js';
+
+declare module '@difflm/trainer' {
+  interface OptimizerTypes { 'difflm/adamw': Record<string, never> }
+}
 
 export function createAdamW(hyper: OptimizerHyper): Optimizer {
   validateHyper('adamw', hyper);
@@ -54,3 +59,11 @@ export function createAdamW(hyper: OptimizerHyper): Optimizer {
     dispose: () => store.dispose(),
   };
 }
+
+/** AdamW as an optimizer type (`optimizer.kind: "adamw"` or `"difflm/adamw"`). */
+export default defineOptimizer({
+  id: 'difflm/adamw',
+  description: 'AdamW with bias correction and decoupled weight decay, the usual reference next to LaProp.',
+  parseOptions: noOptions('difflm/adamw'),
+  create: (hyper: OptimizerHyper) => createAdamW(hyper),
+});

@@ -1,8 +1,10 @@
 export type { TrainableModel, ModelShape, NamedVariable, ParamGroup } from './model-port.js';
 export type { TokenBatchSource } from './token-batch-source.js';
 export type { Optimizer, OptimizerHyper, OptimizerState, GroupSettings, GroupSchedule } from './optimizer.js';
-export { createLaProp, biasCorrectedBeta } from './laprop.js';
-export { createAdamW } from './adamw.js';
+export { createLaProp, biasCorrectedBeta, default as lapropOptimizerType } from './laprop.js';
+export { createAdamW, default as adamwOptimizerType } from './adamw.js';
+export { defineOptimizer, isOptimizerPlugin, assertOptimizerPlugin, type OptimizerPlugin, type OptimizerTypes } from './optimizer-type.js';
+export { createOptimizerRegistry, builtinOptimizerTypes, optimizerId, type OptimizerRegistry } from './optimizer-registry.js';
 export { completePGroups, defaultBeta2, defaultEpsilon, type CompletePOptions } from './param-groups.js';
 export { wsdSchedule, type WsdScheduleOptions, type LrSchedule } from './schedule.js';
 export { stepsForBudget, type Budget } from './budget.js';
@@ -12,7 +14,7 @@ export { autoregressiveObjective, nextTokenCrossEntropy } from './autoregressive
 export { elboGrid, type ElboGrid, type ElboGridOptions } from './elbo-grid.js';
 export { evaluateHeldOut, evaluateHeldOutAsync, type EvaluateOptions, type EvalMetrics } from './evaluate.js';
 export type { TrainerState, TensorData } from './trainer-state.js';
-export { createTrainer, type Trainer, type TrainerOptions, type OptimizerOptions, type ScheduleOptions, type StepMetrics } from './trainer.js';
+export { createTrainer, type Trainer, type TrainerOptions, type OptimizerOptions, type OptimizerId, type ScheduleOptions, type StepMetrics } from './trainer.js';
 export { train, type TrainOptions, type TrainResult } from './train.js';
 export { sampleAutoregressive, sampleFromLogits, type AutoregressiveSampleOptions } from './autoregressive-sampler.js';
 export { FusedUpdateKernel, fusedUpdateActive, setFusedUpdatesEnabled } from './fused-update.js';

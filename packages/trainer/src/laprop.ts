@@ -7,6 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fusedUpdate, fusedUpdateActive } from './fused-update.js';
 import { MomentStore } from './moment-store.js';
 import { validateHyper, type Optimizer, type OptimizerHyper } from './optimizer.js';
+import { defineOptimizer, noOptions } from './optimizer-type.js';
+
+declare module '@difflm/trainer' {
+  interface OptimizerTypes { 'difflm/laprop': Record<string, never> }
+}
 
 /** β̃(k) = 1 − (1−β)/(1−β^k) (SPEC §4); β̃(1) = 0, so the first step uses the raw gradient statistics. */
 export function biasCorrectedBeta(beta: number, k: number): number {
@@ -60,3 +65,11 @@ export function createLaProp(hyper: OptimizerHyper): Optimizer {
     dispose: () => store.dispose(),
   };
 }
+
+/** LaProp as an optimizer type (`optimizer.kind: "laprop"` or `"difflm/laprop"`). */
+export default defineOptimizer({
+  id: 'difflm/laprop',
+  description: "LaProp (SPEC §4): momentum after the RMS normalisation, bias-corrected betas, decoupled weight decay; the paper's optimizer.",
+  parseOptions: noOptions('difflm/laprop'),
+  create: (hyper: OptimizerHyper) => createLaProp(hyper),
+});

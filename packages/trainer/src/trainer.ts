@@ -4,9 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { createRng } from '@difflm/noise';
-import { createAdamW } from './adamw.js';
 import { stepsForBudget, type Budget } from './budget.js';
-import { createLaProp } from './laprop.js';
+import { createOptimizerRegistry, type OptimizerRegistry } from './optimizer-registry.js';
+import type { OptimizerTypes } from './optimizer-type.js';
 import type { TrainableModel } from './model-port.js';
 import type { Optimizer } from './optimizer.js';
 import { completePGroups, defaultBeta2, defaultEpsilon } from './param-groups.js';
@@ -15,8 +15,14 @@ import type { TokenBatchSource } from './token-batch-source.js';
 import type { TrainerState } from './trainer-state.js';
 import type { TrainingObjective } from './training-objective.js';
 
+/** Every registered optimizer id (built-ins plus augmentations). */
+export type OptimizerId = keyof OptimizerTypes & string;
+
 export interface OptimizerOptions {
-  readonly kind: 'laprop' | 'adamw';
+  /** An optimizer type's id from the optimizer registry ("laprop", "adamw" — bare names are difflm's — or a plug-in's). */
+  readonly kind: 'laprop' | 'adamw' | OptimizerId | (string & {});
+  /** Options of the optimizer type (its parseOptions checks them). */
+  readonly options?: Readonly<Record<string, unknown>>;
   readonly beta1?: number;
   /** Default 0.99, or 0.98 for batches of ≥ 256 sequences (SPEC §4). */
   readonly beta2?: number;
@@ -40,6 +46,8 @@ export interface TrainerOptions {
   readonly objective: TrainingObjective;
   readonly data: TokenBatchSource;
   readonly optimizer: OptimizerOptions;
+  /** The optimizer types `optimizer.kind` may name (default: the built-ins). */
+  readonly optimizers?: OptimizerRegistry;
   readonly schedule: ScheduleOptions;
   readonly budget: Budget;
   /** Micro-batches per optimizer step (default 1). Gradients are averaged over them. */
@@ -107,7 +115,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
     beta2: o.optimizer.beta2 ?? defaultBeta2(data.batchSize * accum),
     epsilon: o.optimizer.epsilon ?? defaultEpsilon(shape.dModel, shape.nLayers),
   };
-  const optimizer = o.optimizer.kind === 'adamw' ? createAdamW(hyper) : createLaProp(hyper);
+  const optimizer = (o.optimizers ?? createOptimizerRegistry()).create(o.optimizer.kind, hyper, o.optimizer.options);
   const names = new Set<string>();
   for (const p of model.params) {
     if (names.has(p.variable.name)) throw new Error(`model parameter variables must have unique names; '${p.variable.name}' repeats`);

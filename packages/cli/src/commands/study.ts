@@ -41,6 +41,7 @@ export default defineCommand({
       const loaded = await loadPlugins(definition.plugins, process.cwd(), `${args.file ?? 'the study'}: plugins`);
       const noiseRegistry = createNoiseRegistry(loaded);
       const scheduleRegistry = createScheduleRegistry(loaded);
+      const optimizerRegistry = (await import('@difflm/trainer')).createOptimizerRegistry(loaded);
       const workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
       if (args.redis) s.redisOptionsFromUrl(args.redis); // a malformed URL is an error with --dry-run too
       if (args.seed !== undefined) {
@@ -49,7 +50,7 @@ export default defineCommand({
         definition = { ...definition, seed };
       }
       // The whole plan is checked before any work (the backend is not even chosen yet).
-      const plan = s.planStudy(definition, { noiseRegistry, scheduleRegistry });
+      const plan = s.planStudy(definition, { noiseRegistry, scheduleRegistry, optimizerRegistry });
       const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : { name: args.seed !== undefined ? `${definition.name}-seed${definition.seed}` : definition.name }) });
       if (args['dry-run']) {
         // Runs of this study that already finished here calibrate a measured estimate.
@@ -86,7 +87,7 @@ export default defineCommand({
       let outcome;
       try {
         outcome = await s.runStudy({
-          definition, dir, executor, workers, noiseRegistry, scheduleRegistry,
+          definition, dir, executor, workers, noiseRegistry, scheduleRegistry, optimizerRegistry,
           ...(args.redis ? { redisUrl: args.redis } : {}),
           ...(args.queue ? { queue: args.queue } : {}),
           ...(args['max-attempts'] ? { maxAttempts: positiveInt(args['max-attempts'], '--max-attempts') } : {}),

@@ -9,6 +9,7 @@ import { parseBackendName, selectBackend } from '@difflm/backends';
 import { createNoiseRegistry } from '@difflm/noise';
 import { openShards } from '@difflm/data';
 import { assertFitsInMemory, parseTrainRunConfig, runTraining, type ProgressEvent } from '@difflm/trainer/node';
+import { createOptimizerRegistry } from '@difflm/trainer';
 import { defaultRunComponents, loadPlugins, preparedCorpusDir } from '../run-components.js';
 import { loadRecordedPlugins, pluginModuleName, pluginRecord, type PluginRecord } from '@difflm/compose';
 import { configFilePlugins, readStoredConfig } from '../shared-args.js';
@@ -30,7 +31,7 @@ export default defineCommand({
     lr: { type: 'string', description: 'base learning rate η (bulk η/d, aux 0.02·η)' },
     warmup: { type: 'string', description: 'warmup steps' },
     cooldown: { type: 'string', description: 'sqrt cooldown: steps, or a fraction of the run when < 1' },
-    optimizer: { type: 'string', description: 'laprop | adamw' },
+    optimizer: { type: 'string', description: 'optimizer type: laprop | adamw | a plug-in\'s id (see --plugins)' },
     seed: { type: 'string', description: 'random seed' },
     'eval-every': { type: 'string', description: 'held-out ELBO every N steps (0 = only at the end)' },
     'checkpoint-every': { type: 'string', description: 'checkpoint every N steps' },
@@ -80,6 +81,8 @@ export default defineCommand({
       const early = parseTrainRunConfig(buildTrainConfig(flags, fileConfig, { dir: '(checked before the data is prepared)', vocabSize: 260 }));
       assertFitsInMemory(early);
       parseBackendName(args.backend);
+      // The optimizer type and its options, against the registry the run will use.
+      createOptimizerRegistry(plugins).check(early.optimizer.kind, early.optimizer.options);
       if (early.objective.kind === 'diffusion') {
         // The noise id and its options, checked against the registry the run will use (plug-ins included).
         const plugin = createNoiseRegistry([...plugins]).get(early.objective.noise.id);

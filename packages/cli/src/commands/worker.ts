@@ -28,12 +28,13 @@ export default defineCommand({
       // Plug-ins are loaded here (a missing one is an error before the worker takes a job) and again in each run process.
       const { loadPlugins, pluginModuleName } = await import('@difflm/compose');
       const { createNoiseRegistry, createScheduleRegistry } = await import('@difflm/noise');
+      const { createOptimizerRegistry } = await import('@difflm/trainer');
       const plugins = pluginNames(args.plugins).map((n) => pluginModuleName(n));
       const loaded = await loadPlugins(plugins);
       const noiseRegistry = createNoiseRegistry(loaded);
       const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env), plugins);
       const worker = await s.startStudyWorker({
-        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']), noiseRegistry, scheduleRegistry: createScheduleRegistry(loaded),
+        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']), noiseRegistry, scheduleRegistry: createScheduleRegistry(loaded), optimizerRegistry: createOptimizerRegistry(loaded),
         dataRoots: (args['data-root'] ?? '').split(',').filter((p) => p.length > 0).map((p) => resolve(p)),
         ...(args.queue ? { queue: args.queue } : {}),
         ...(lockMs !== undefined ? { lockMs } : {}),

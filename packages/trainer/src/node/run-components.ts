@@ -3,6 +3,7 @@
 // study, a user script) wires them in.
 import type { DiffusionObjective, NoiseSpec, TokenSpace } from '@difflm/noise';
 import type { TrainableModel } from '../model-port.js';
+import type { OptimizerRegistry } from '../optimizer-registry.js';
 import type { TokenBatchSource } from '../token-batch-source.js';
 
 export interface RunData {
@@ -21,6 +22,8 @@ export interface RunComponents {
   openData(data: { dir: string }): RunData | Promise<RunData>;
   /** The @difflm/noise objective factory (createObjective). */
   createNoiseObjective(spec: NoiseSpec, tokens: TokenSpace, options: Record<string, unknown>): DiffusionObjective;
+  /** The optimizer types the config's `optimizer.kind` may name (default: the built-ins). */
+  readonly optimizers?: OptimizerRegistry;
   /** p(λ) of the objective's λ schedule, for the ELBO grid weights (default σ′(λ), SPEC §1.2). */
   logSnrDensity?(objective: DiffusionObjective): ((logSnr: number) => number) | undefined;
 }

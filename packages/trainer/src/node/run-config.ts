@@ -32,7 +32,10 @@ export const trainRunConfigSchema = z.strictObject({
   model: z.record(z.string(), z.unknown()),
   objective,
   optimizer: z.strictObject({
-    kind: z.enum(['laprop', 'adamw']).default('laprop'),
+    /** An optimizer type's id ("laprop", "adamw", or a plug-in's "<namespace>/<name>"), resolved by the optimizer registry. */
+    kind: z.string().regex(/^([a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/i, 'must be an optimizer id such as "laprop", "adamw" or "acme/lion"').default('laprop'),
+    /** Options of the optimizer type, checked by its parseOptions. */
+    options: z.record(z.string(), z.unknown()).optional(),
     beta1: z.number().default(0.9),
     /** null = SPEC §4 default: 0.99, or 0.98 for ≥ 256 sequences per batch. */
     beta2: z.number().nullable().default(null),

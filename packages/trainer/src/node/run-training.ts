@@ -134,9 +134,11 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       data: data.batches({ split: 'train', batchSize: config.batchSize, seqLen: config.seqLen, seed: config.seed }),
       optimizer: {
         kind: config.optimizer.kind, beta1: config.optimizer.beta1, weightDecay: config.optimizer.weightDecay, auxLrScale: config.optimizer.auxLrScale,
+        ...(config.optimizer.options ? { options: config.optimizer.options } : {}),
         ...(config.optimizer.beta2 != null ? { beta2: config.optimizer.beta2 } : {}),
         ...(config.optimizer.epsilon != null ? { epsilon: config.optimizer.epsilon } : {}),
       },
+      ...(o.components.optimizers ? { optimizers: o.components.optimizers } : {}),
       schedule: config.schedule,
       budget: config.budget,
       gradAccumSteps: config.gradAccumSteps,
