@@ -29,6 +29,8 @@ export { corruptBatch, corruptAtLogSnr, sampleToken, type CorruptionSettings } f
 export { insertEmptyTokens } from './corruption/empty-tokens.js';
 export { samplePromptLength, attentionFromLevels } from './corruption/prompt-conditioning.js';
 export { generate, type GenerateOptions, type SamplerKind, type SamplingState } from './sampling/generate.js';
+export { defineSampler, isSamplerPlugin, assertSamplerPlugin, type SamplerPlugin, type SamplerTypes, type SamplerRegistry, type DiffusionSampler, type BlockContext } from './sampling/sampler-type.js';
+export { createSamplerRegistry, builtinSamplers, ancestralSampler, adaptiveSampler, selfCorrectionSampler } from './sampling/sampler-types.js';
 export { logSnrGrid, type LogSnrGridKind } from './sampling/log-snr-grid.js';
 export { ancestralPosterior, posteriorStep, type PosteriorStep } from './sampling/ancestral-posterior.js';
 export { denoiserProbs, sampleCategorical, argmax, type TruncationOptions } from './sampling/denoiser-probs.js';

@@ -112,7 +112,8 @@ describe('generate', () => {
     await useBackend('cpu');
     const objective = createObjective({ id: 'difflm/masked' }, tokens);
     expect((await generate({ ...base({}), spec: undefined, tokens: undefined, objective })).length).toBe(3);
-    await expect(generate(base({ sampler: 'euler' as 'ancestral' }))).rejects.toThrow(/sampler must be/);
+    await expect(generate(base({ sampler: 'euler' }))).rejects.toThrow(/generate: sampler: unknown sampler "euler"; known: difflm\/adaptive, difflm\/ancestral, difflm\/self-correction/);
+    await expect(generate(base({ sampler: 'self-correction', samplerOptions: { iterations: 0 } }))).rejects.toThrow(/samplerOptions \(difflm\/self-correction\): .*iterations must be an integer >= 1/);
     await expect(generate(base({ prompt: [new Int32Array(N + 1)] }))).rejects.toThrow(/more than seqLen/);
     await expect(generate(base({ minLogSnr: 5, maxLogSnr: -5 }))).rejects.toThrow(/inverted λ range/);
     await expect(generate(base({ denoise: () => tf.fill([3, N, V], NaN) as tf.Tensor3D }))).rejects.toThrow(/NaN logits/);

@@ -5,7 +5,7 @@ import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
 import { selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
-import { createRng, generate, type SamplerKind } from '@difflm/noise';
+import { createRng, createSamplerRegistry, generate, type SamplerKind } from '@difflm/noise';
 import { sampleAutoregressive } from '@difflm/trainer';
 import { openRun } from '@difflm/trainer/node';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
@@ -31,7 +31,8 @@ export default defineCommand({
   args: {
     'run-dir': runDirArg,
     prompt: { type: 'string', description: 'a text prefix to continue (default: unprompted)' },
-    sampler: { type: 'string', description: 'ancestral | adaptive | self-correction (diffusion runs)', default: 'ancestral' },
+    sampler: { type: 'string', description: 'diffusion runs: ancestral | adaptive | self-correction | a plug-in sampler\'s id (see --plugins)', default: 'ancestral' },
+    'sampler-options': { type: 'string', description: 'the sampler\'s options as JSON, e.g. \'{"iterations": 64}\' (self-correction)' },
     steps: { type: 'string', description: 'denoising steps (default: the number of generated tokens)' },
     grid: { type: 'string', description: 'λ grid of the ancestral steps: cosine | linear', default: 'cosine' },
     length: { type: 'string', description: 'total tokens per sample, prompt included (default: the run\'s seqLen)' },
@@ -47,7 +48,10 @@ export default defineCommand({
   },
   async run({ args }) {
     const sampler = args.sampler as SamplerKind;
-    if (!['ancestral', 'adaptive', 'self-correction'].includes(sampler)) throw new Error(`--sampler must be ancestral, adaptive or self-correction, got "${args.sampler}"`);
+    let samplerOptions: Record<string, unknown> | undefined;
+    if (args['sampler-options'] !== undefined) {
+      try { samplerOptions = JSON.parse(args['sampler-options']) as Record<string, unknown>; } catch (e) { throw new Error(`--sampler-options is not valid JSON (${(e as Error).message})`); }
+    }
     if (args.grid !== 'cosine' && args.grid !== 'linear') throw new Error(`--grid must be cosine or linear, got "${args.grid}"`);
     const numSamples = int('num-samples', args['num-samples'], 1)!;
     const seed = int('seed', args.seed, 0)!;
@@ -59,6 +63,9 @@ export default defineCommand({
     const lengthFlag = int('length', args.length, 1);
     const blockLength = args['block-length'] !== undefined ? int('block-length', args['block-length'], 1) : undefined;
     const plugins = await runDirPlugins(args['run-dir'], args.plugins);
+    // The sampler and its options, against the built-ins and the plug-ins, before the run is opened.
+    const samplers = createSamplerRegistry(plugins);
+    try { samplers.create(sampler, samplerOptions); } catch (e) { throw new Error(`--${(e as Error).message.replace(/^samplerOptions/, 'sampler-options')}`); }
     await selectBackend(args.backend);
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {
@@ -76,7 +83,7 @@ export default defineCommand({
         const model = run.model;
         rows = await generate({
           objective: run.noise, denoise: (zt, mask) => model.apply(zt, mask), batchSize: numSamples, seqLen: length,
-          steps: stepsFlag ?? length - promptLen, sampler, grid: args.grid, rng, temperature,
+          steps: stepsFlag ?? length - promptLen, sampler, samplers, ...(samplerOptions ? { samplerOptions } : {}), grid: args.grid, rng, temperature,
           ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}),
           ...(promptLen > 0 ? { prompt: [Int32Array.from(promptIds)] } : {}),
           ...(blockLength !== undefined ? { blockLength } : {}),

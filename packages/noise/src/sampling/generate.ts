@@ -8,12 +8,13 @@ import { createNoiseRegistry, type NoiseRegistry } from '../registry.js';
 import { attentionFromLevels } from '../corruption/prompt-conditioning.js';
 import { logSnrGrid, type LogSnrGridKind } from './log-snr-grid.js';
 import { callDenoiser, type Denoiser } from './denoise-call.js';
-import { runAncestralBlock } from './ancestral-sampler.js';
-import { runAdaptiveBlock } from './adaptive-sampler.js';
-import { runSelfCorrection, type SelfCorrectionOptions } from './self-correction.js';
+import type { SelfCorrectionOptions } from './self-correction.js';
+import type { SamplerRegistry, SamplerTypes } from './sampler-type.js';
+import { createSamplerRegistry } from './sampler-types.js';
 import { samplePrior } from './sample-prior.js';
 
-export type SamplerKind = 'ancestral' | 'adaptive' | 'self-correction';
+/** A sampler's id ("ancestral", "adaptive", "self-correction" — bare names are difflm's — or a plug-in's). */
+export type SamplerKind = 'ancestral' | 'adaptive' | 'self-correction' | (keyof SamplerTypes & string) | (string & {});
 
 export interface GenerateOptions {
   /** The objective the model was trained with (its process and λ range are reused) ... */
@@ -29,6 +30,10 @@ export interface GenerateOptions {
   /** Denoising steps (per block when blockLength is set). */
   readonly steps: number;
   readonly sampler: SamplerKind;
+  /** Options of the sampler (its parseOptions checks them); `selfCorrection` is the same for difflm/self-correction. */
+  readonly samplerOptions?: Readonly<Record<string, unknown>>;
+  /** The samplers `sampler` may name (default: the built-ins). */
+  readonly samplers?: SamplerRegistry;
   /** λ grid of the ancestral steps (SPEC §2.1). */
   readonly grid: LogSnrGridKind;
   /** Clean prefixes: one per row, or one shared by every row. */
@@ -43,7 +48,7 @@ export interface GenerateOptions {
   /** λ range of the grid and prior (default: the objective's schedule, else [−9, 9]). */
   readonly minLogSnr?: number;
   readonly maxLogSnr?: number;
-  /** Settings of the self-correction sampler (SPEC §2.3 defaults). */
+  /** Settings of the self-correction sampler (SPEC §2.3 defaults); `samplerOptions` takes precedence. */
   readonly selfCorrection?: SelfCorrectionOptions;
 }
 
@@ -83,7 +88,14 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
   const { process, tokens, range } = resolve(o);
   const B = checkInt(o.batchSize, 'batchSize', 1), N = checkInt(o.seqLen, 'seqLen', 1);
   checkInt(o.steps, 'steps', 1);
-  if (!['ancestral', 'adaptive', 'self-correction'].includes(o.sampler)) throw new Error(`generate: sampler must be 'ancestral', 'adaptive' or 'self-correction', got ${JSON.stringify(o.sampler)}`);
+  if (typeof o.sampler !== 'string' || o.sampler.length === 0) throw new Error(`generate: sampler must be a sampler id such as 'ancestral', 'adaptive' or 'self-correction', got ${JSON.stringify(o.sampler)}`);
+  const samplers = o.samplers ?? createSamplerRegistry();
+  let sampler;
+  try {
+    sampler = samplers.create(o.sampler, o.samplerOptions ?? (samplers.get(o.sampler).id === 'difflm/self-correction' ? o.selfCorrection : undefined));
+  } catch (e) {
+    throw new Error(`generate: ${(e as Error).message}`);
+  }
   if (o.grid !== 'linear' && o.grid !== 'cosine') throw new Error(`generate: grid must be 'linear' or 'cosine', got ${JSON.stringify(o.grid)}`);
   const temperature = o.temperature ?? 1;
   if (!(temperature >= 0)) throw new Error(`generate: temperature must be >= 0, got ${temperature}`);
@@ -123,12 +135,11 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
     }
     if (!any) continue;
     const attention = minPrompt === 0 && Math.max(...promptLen) === 0 && numBlocks === 1 ? null : attentionFromLevels(levels, B, N);
-    if (o.sampler === 'adaptive') await runAdaptiveBlock(state, inBlock, attention, o.steps);
-    else await runAncestralBlock(state, inBlock, attention, grid);
+    await sampler.runBlock(state, { inBlock, attention, steps: o.steps, grid });
   }
-  if (o.sampler === 'self-correction') {
+  if (sampler.refine) {
     for (let b = 0; b < B; b++) for (let j = 0; j < N; j++) { const i = b * N + j; const gen = j >= promptLen[b]!; levels[i] = gen ? 1 : 0; inBlock[i] = gen ? 1 : 0; }
-    await runSelfCorrection(state, inBlock, Math.max(...promptLen) > 0 ? attentionFromLevels(levels, B, N) : null, o.selfCorrection ?? {});
+    await sampler.refine(state, inBlock, Math.max(...promptLen) > 0 ? attentionFromLevels(levels, B, N) : null);
   }
   return Array.from({ length: B }, (_, b) => z.slice(b * N, (b + 1) * N));
 }

@@ -1,2 +1,3 @@
 export { noiseConformanceChecks, describeNoiseConformance, runNoiseConformance, type ConformanceCheck, type ConformanceOptions } from './conformance-checks.js';
 export { scheduleConformanceChecks, describeScheduleConformance, type ScheduleConformanceOptions } from './schedule-conformance.js';
+export { samplerConformanceChecks, describeSamplerConformance, type SamplerConformanceOptions } from './sampler-conformance.js';
