@@ -1,4 +1,5 @@
-// Model sizes of a study and their FLOPs per token (SPEC §3: Method 1, M = 6P + 12·L·d·N).
+// Model sizes of a study and their FLOPs per token (SPEC §3: Method 1, M = 6P + 12·L·d·N), counted by @difflm/models.
+import { flopsPerToken as modelFlopsPerToken, paperParamCount } from '@difflm/models';
 // A size is named like the paper's Table 4 labels: `L8-D512`, optionally `-H8` for the head count.
 
 export interface ModelSize {
@@ -35,13 +36,12 @@ export function parseModelSize(name: string): ModelSize {
   return modelSize(layers, width, m[3] === undefined ? defaultHeads(width) : Number(m[3]));
 }
 
-/** The paper's non-embedding parameter count P = L(12d² + 14d) + d (SPEC §3; it counts MLP biases twice). */
+/** The paper's non-embedding parameter count P = L(12d² + 14d) + d (SPEC §3), as @difflm/models counts it. */
 export function paperParams(size: Pick<ModelSize, 'layers' | 'width'>): number {
-  const { layers: L, width: d } = size;
-  return L * (12 * d * d + 14 * d) + d;
+  return paperParamCount({ nLayers: size.layers, dModel: size.width });
 }
 
-/** Training FLOPs per token, Method 1 (SPEC §3): M = 6P + 12·L·d·N, non-embedding. */
+/** Training FLOPs per token, Method 1 (SPEC §3): M = 6P + 12·L·d·N, non-embedding — @difflm/models' count. */
 export function flopsPerToken(size: Pick<ModelSize, 'layers' | 'width'>, seqLen: number): number {
-  return 6 * paperParams(size) + 12 * size.layers * size.width * seqLen;
+  return modelFlopsPerToken({ nLayers: size.layers, dModel: size.width, seqLen });
 }
