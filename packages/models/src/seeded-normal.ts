@@ -1,24 +1,7 @@
-// Deterministic initial weights: a small seeded generator in plain JavaScript, so the same seed gives
-// bit-identical weights on every backend (tf.randomNormal's seeding differs between backends).
-
-/** splitmix32 → uint32 stream. */
-function splitmix32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x9e3779b9) >>> 0;
-    let z = a;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-/** Mix a parameter name into the seed, so each parameter has its own stream (independent of order). */
-function hashName(seed: number, name: string): number {
-  let h = (seed ^ 0x811c9dc5) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
+// Deterministic initial weights from @difflm/random's generators in plain JavaScript, so the same seed gives
+// bit-identical weights on every backend (tf.randomNormal's seeding differs between backends). Each parameter
+// has its own stream (its name hashed into the seed), independent of the order parameters are built in.
+import { hashName, splitmix32, splitmixHash } from '@difflm/random';
 
 /** `size` draws from N(0, std²) for parameter `name` under `seed` (Box–Muller). */
 export function seededNormal(seed: number, name: string, size: number, std: number): Float32Array {
@@ -36,14 +19,6 @@ export function seededNormal(seed: number, name: string, size: number, std: numb
   return out;
 }
 
-/** A 32-bit mix of a uint32 (the splitmix32 finaliser). */
-function mix32(x: number): number {
-  let z = (x + 0x9e3779b9) >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-  return (z ^ (z >>> 16)) >>> 0;
-}
-
 /**
  * Draws from N(0, std²) for parameter `name` under `seed`, each entry from its coordinates alone: `coords(i)` gives
  * the coordinates of flat index i, and equal coordinates give equal draws whatever the shape. Two widths of one
@@ -55,9 +30,9 @@ export function nestedNormal(seed: number, name: string, size: number, std: numb
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) {
     let h = base;
-    for (const c of coords(i)) h = mix32(h ^ mix32(c >>> 0));
-    const u1 = (mix32(h) + 1) / 4294967296;
-    const u2 = mix32(h ^ 0x5bd1e995) / 4294967296;
+    for (const c of coords(i)) h = splitmixHash(h ^ splitmixHash(c >>> 0));
+    const u1 = (splitmixHash(h) + 1) / 4294967296;
+    const u2 = splitmixHash(h ^ 0x5bd1e995) / 4294967296;
     out[i] = std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
   return out;
