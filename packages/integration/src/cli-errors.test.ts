@@ -26,6 +26,11 @@ describe('difflm train: bad inputs', () => {
     ['heads not dividing width', () => { const f = join(tmp, 'heads.json'); writeFileSync(f, JSON.stringify({ model: { dModel: 64, nLayers: 1, nHeads: 3 }, budget: { steps: 2 }, batchSize: 2, seqLen: 16 })); return ['--config', f, '--data', data.dir]; }, /nHeads \(3\) must divide dModel \(64\)/],
     ['an unknown noise id', () => ['--noise', 'acme/nothing', '--data', data.dir, '--steps', '2'], /unknown noise id "acme\/nothing"/],
     ['a missing backend', () => ['--data', data.dir, '--steps', '2', '--backend', 'tensorflow-gpu'], /tensorflow-gpu|tfjs-node-gpu/],
+    // Round three (issue #28): each of these used to be accepted or answered with zod's bare "Invalid input".
+    ['--resume of a directory that does not exist', () => ['--resume', '--data', data.dir, '--steps', '2'], /--resume: .* does not exist, so there is no run to continue; drop --resume/],
+    ['a budget with both steps and tokens', () => { const f = join(tmp, 'two-budgets.json'); writeFileSync(f, JSON.stringify({ budget: { steps: 2, tokens: 100 }, batchSize: 2, seqLen: 16 })); return ['--config', f, '--data', data.dir]; }, /budget: has steps and tokens: give exactly one of \{ "steps": <integer ≥ 1> \}/],
+    ['a string step count', () => { const f = join(tmp, 'string-steps.json'); writeFileSync(f, JSON.stringify({ budget: { steps: '40' }, batchSize: 2, seqLen: 16 })); return ['--config', f, '--data', data.dir]; }, /budget\.steps: must be an integer ≥ 1, got "40"/],
+    ['a weight decay that collapses the run', () => { const f = join(tmp, 'wd.json'); writeFileSync(f, JSON.stringify({ budget: { steps: 2 }, batchSize: 2, seqLen: 16, optimizer: { weightDecay: 1e6 } })); return ['--config', f, '--data', data.dir]; }, /optimizer\.weightDecay: must be ≤ 1/],
   ];
   for (const [name, argv, message] of cases) {
     it(`${name} → a clear error, no run directory`, async () => {

@@ -50,6 +50,9 @@ export default defineCommand({
     // resuming without either, the ones the run directory recorded. A new run records what it loaded, with versions.
     let pluginModules = pluginNames(args.plugins).map((n) => pluginModuleName(n));
     let plugins = await loadPlugins(pluginModules);
+    // --resume means "continue": a directory that does not exist holds nothing to continue. (One left by a run killed
+    // while it was being created, with no config.json yet, starts cleanly — runTraining handles that debris.)
+    if (args.resume && !existsSync(runDir)) throw new Error(`--resume: ${runDir} does not exist, so there is no run to continue; drop --resume to start a new run there`);
     const resumingExisting = args.resume && existsSync(join(runDir, 'config.json'));
     const flags: TrainFlags = {
       preset: args.preset, noise: args.noise, noiseOptions: args['noise-options'], depth: args.depth, steps: args.steps, tokens: args.tokens,

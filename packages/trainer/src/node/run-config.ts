@@ -21,11 +21,20 @@ const objective = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('autoregressive') }),
 ]);
 
-const budget = z.union([
-  z.strictObject({ steps: positiveInt }),
-  z.strictObject({ tokens: z.number().positive() }),
-  z.strictObject({ flops: z.number().positive() }),
-]);
+/** Exactly one of steps, tokens or FLOPs; every other shape gets one message that says so (not zod's "Invalid input"). */
+const budget = z.unknown().superRefine((b, ctx) => {
+  const fix = 'give exactly one of { "steps": <integer ≥ 1> }, { "tokens": <number > 0> } or { "flops": <number > 0> }';
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) { ctx.addIssue({ code: 'custom', message: `must be an object: ${fix}` }); return; }
+  const keys = Object.keys(b);
+  const kinds = new Set(['steps', 'tokens', 'flops']);
+  const known = keys.filter((k) => kinds.has(k));
+  const unknown = keys.filter((k) => !kinds.has(k));
+  if (unknown.length) { ctx.addIssue({ code: 'custom', message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}: ${fix}` }); return; }
+  if (known.length !== 1) { ctx.addIssue({ code: 'custom', message: `${known.length ? `has ${known.join(' and ')}` : 'is empty'}: ${fix}` }); return; }
+  const k = known[0]!, v = (b as Record<string, unknown>)[k];
+  const ok = typeof v === 'number' && Number.isFinite(v) && v > 0 && (k !== 'steps' || Number.isInteger(v));
+  if (!ok) ctx.addIssue({ code: 'custom', path: [k], message: `must be ${k === 'steps' ? 'an integer ≥ 1' : 'a number > 0'}, got ${JSON.stringify(v)}` });
+}).transform((b) => b as { steps: number } | { tokens: number } | { flops: number });
 
 export const trainRunConfigSchema = z.strictObject({
   /** The model architecture, passed to the model factory (e.g. @difflm/models resolveModelConfig input). */
@@ -41,7 +50,11 @@ export const trainRunConfigSchema = z.strictObject({
     beta2: z.number().nullable().default(null),
     /** null = SPEC §4 default 1e−8/(d·L). */
     epsilon: z.number().positive().nullable().default(null),
-    weightDecay: z.number().min(0).default(0),
+    /**
+     * Decoupled weight decay λ (the update subtracts η·λ·θ; CompleteP scales it by d for the bulk group). Above 1 the
+     * decay outruns the gradient within a few steps and the run collapses, so larger values are refused.
+     */
+    weightDecay: z.number().min(0).max(1, 'must be ≤ 1 (decoupled: each step shrinks θ by η·λ; the paper uses 0, AdamW runs typically 0.01–0.1)').default(0),
     auxLrScale: z.number().positive().default(0.02),
   }).prefault({}),
   schedule: z.strictObject({
