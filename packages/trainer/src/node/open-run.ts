@@ -27,10 +27,19 @@ export interface OpenedRun {
 export async function openRun(runDir: string, components: RunComponents): Promise<OpenedRun> {
   const paths = runPaths(runDir);
   if (!existsSync(paths.config)) throw new Error(`${runDir} is not a difflm run directory (no config.json): pass the --run-dir of a training run`);
-  const config = parseTrainRunConfig(JSON.parse(readFileSync(paths.config, 'utf8')));
+  let stored: unknown;
+  try { stored = JSON.parse(readFileSync(paths.config, 'utf8')); } catch (e) { throw new Error(`${paths.config} is not valid JSON (${(e as Error).message}): the run directory is damaged`); }
+  let config: TrainRunConfig;
+  try { config = parseTrainRunConfig(stored); } catch (e) { throw new Error(`${paths.config}: ${(e as Error).message}`); }
   const latest = listCheckpoints(paths).at(-1);
   if (!latest) throw new Error(`${runDir} has no checkpoint yet: train it (or resume it) until the first checkpoint is written`);
-  const { state } = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path, latest.step);
+  const decoded = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path, latest.step);
+  // A reader checks the config against the checkpoint exactly as resume does: an edited config.json (another noise,
+  // another model) would otherwise evaluate or sample the weights under the wrong objective without a word.
+  if (JSON.stringify(decoded.config) !== JSON.stringify(config)) {
+    throw new Error(`checkpoint ${latest.path} was written by a different config than ${paths.config}: the run directory is inconsistent (was config.json edited?); restore config.json or evaluate another run`);
+  }
+  const { state } = decoded;
   const data = await components.openData(config.data);
   const model = components.createModel(config.model, { seed: config.seed });
   try {

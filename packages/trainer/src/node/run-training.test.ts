@@ -45,6 +45,27 @@ const config = {
 };
 const strip = (rows: Record<string, number>[]) => rows.map(({ tokensPerSec: _, ...r }) => r);
 
+describe('readers of a run directory (eval, sample)', () => {
+  it('refuse a config.json that no longer matches its checkpoint, and name a damaged one', async () => {
+    const runDir = join(tmp, 'edited');
+    await runTraining({ runDir, config, components });
+    const { openRun } = await import('./open-run.js');
+    const run = await openRun(runDir, components);
+    expect(run.step).toBe(10);
+    run.dispose();
+    const file = join(runDir, 'config.json');
+    const original = readFileSync(file, 'utf8');
+    // The noise swapped after training: reading the weights under it would report a wrong ELBO silently.
+    const edited = JSON.parse(original) as { objective: { noise: { id: string } } };
+    edited.objective.noise.id = 'test/uniform';
+    writeFileSync(file, JSON.stringify(edited));
+    await expect(openRun(runDir, components)).rejects.toThrow(/was written by a different config than .*config\.json: the run directory is inconsistent \(was config\.json edited\?\)/);
+    writeFileSync(file, original.slice(0, 40));
+    await expect(openRun(runDir, components)).rejects.toThrow(/config\.json is not valid JSON .*the run directory is damaged/);
+    writeFileSync(file, original);
+  });
+});
+
 describe('runTraining and the run directory', () => {
   it('writes config, metrics per step, eval, checkpoints and a summary', async () => {
     const runDir = join(tmp, 'full');
