@@ -4,7 +4,13 @@
 // to 567M, N = 2048), for GPUs.
 import type { StudyDefinitionInput } from './study-definition.js';
 
-const ladder = (widths: readonly number[]): string[] => widths.map((d) => `L2-D${d}-H2`);
+/**
+ * The tiny family: two layers, two heads — but never a head narrower than 8 dimensions. Heads of 4 and 6 dimensions
+ * (L2-D8-H2, L2-D12-H2) stall on the unigram plateau far longer than their width explains (L2-D12-H2 ends 8–10%
+ * above L2-D12-H1 at the same tokens; a head of 4 learns nothing in 1.4M tokens), so D8 and D12 take one head
+ * (ADR 0006, "What the scatter about the parabolas is").
+ */
+const ladder = (widths: readonly number[]): string[] => widths.map((d) => `L2-D${d}-H${d < 16 ? 1 : 2}`);
 
 /**
  * What the quick and micro presets share, chosen from measured noise floors (2 cores, native backend):
@@ -33,23 +39,27 @@ const tinyScale = {
 } as const;
 
 /**
- * M*(C) = 136·C^0.262 FLOPs/token: the masked frontier measured by an earlier quick run on this grid (1e11–1e12
- * FLOPs, held-out ELBO). At this scale the optimum moves slowly with compute (the paper finds α_M ≈ 0.57).
+ * M*(C) = 1.257·C^0.417 FLOPs/token: the masked frontier measured by the quick study on this ladder (2026-12-07,
+ * seed 0, IsoFLOP vertices of 6 budgets from 1e10 to 3.16e11 FLOPs). Below about 5e10 FLOPs the optimum sits at the
+ * smallest size (L2-D8-H1); a smaller one would need a head under 8 dimensions (see `ladder`).
  */
-const QUICK_PRIOR = { flopsPerToken: { A: 136, alpha: 0.262 } } as const;
+const QUICK_PRIOR = { flopsPerToken: { A: 1.257, alpha: 0.417 } } as const;
+
+/** The frontier the quick-separate grid was designed around: M*(C) = 136·C^0.262 (held-out ELBO, 1e11–1e12 FLOPs). */
+const SEPARATE_PRIOR = { flopsPerToken: { A: 136, alpha: 0.262 } } as const;
 
 /**
- * What --dry-run predicts the quick preset's precision from: a law with this scale's measured features (IsoFLOP
- * curves ≈ 1.9% deep over a 4x window, α_L ≈ −0.07, L ≈ 2.5 at 1e11 FLOPs, α_M = 0.30) and the noise the quick
- * study itself showed about its parabolas on the curve design (2026-12-07, seeds 0 and 1): 1.5% per point in both
- * noise types, about half of it a persistent offset per size (ADR 0006: mostly an irregularity of the model family
- * in width, not seed noise). Seed noise alone (the replicated size: 0.6% masked, 1.0% uniform) would predict far
- * narrower intervals than the study gets.
+ * What --dry-run predicts the quick preset's precision from: a law L(M, D) = E + A·M^−α + B·D^−β whose compute
+ * optimum is the measured frontier above (α_M = β/(α+β) = 0.417, M*(1e10) = 18.6k) and whose data term and floor
+ * are the joint fit's of the same study (E 1.75, B 46.3, β 0.327; the free joint fit put α_M at 0.52), and the noise
+ * the study measured about its parabolas: masked 0.62% per run, which is the replicates' seed spread (no per-width
+ * irregularity left); uniform 1.9%, of which the seed spread is 1.06%; about half of it persisting along a run
+ * (masked 0.53 between adjacent budgets, uniform 0.75).
  */
 const QUICK_CURVE_PRIOR = {
   ...QUICK_PRIOR,
-  law: { E: 1.74, A: 1445, alpha: 0.76, B: 50.3, beta: 0.33 },
-  noise: { masked: { spread: 0.015, persistence: 0.5, shared: 0 }, uniform: { spread: 0.015, persistence: 0.5, shared: 0 } },
+  law: { E: 1.75, A: 39.6, alpha: 0.457, B: 46.3, beta: 0.327 },
+  noise: { masked: { spread: 0.0062, persistence: 0.5, shared: 0 }, uniform: { spread: 0.019, persistence: 0.75, shared: 0 } },
 } as const;
 
 /**
@@ -57,18 +67,19 @@ const QUICK_CURVE_PRIOR = {
  * no cooldown) to the largest budget whose window lists it; every budget the run passes is read off the curve
  * L(S) = C + B·S^−b fitted to its training ELBO (EMA γ = 0.96) after the warmup — the paper's reading, measured
  * quieter here than a held-out evaluation of the constant-LR iterate (0.64% vs 1.26% masked, 1.5% vs 2.7% uniform,
- * three seeds). Seven budgets a quarter-decade apart from 1e10 to 3.16e11 FLOPs; each budget's window holds the
- * sizes within 3x of the prior optimum that have passed the first read (100 steps) there. Runs stay within one
- * epoch of the corpus (≤ 4.9M of its 9.9M training tokens), so the training ELBO is on unseen text.
+ * three seeds). Seven budgets a quarter-decade apart from 1e10 to 3.16e11 FLOPs; each budget's window runs from
+ * the smallest healthy size (L2-D8-H1) or 2x below the measured optimum up to 3–4x above it, among the sizes that
+ * have passed the first read (100 steps) there. Runs stay within one epoch of the corpus (≤ 4.9M of its 9.9M
+ * training tokens), so the training ELBO is on unseen text.
  */
 const QUICK_CURVE_BUDGETS = [
   { flops: 1e10, models: ladder([8, 12, 16, 20]) },
-  { flops: 1.78e10, models: ladder([8, 12, 16, 20, 24, 28]) },
-  { flops: 3.16e10, models: ladder([12, 16, 20, 24, 28, 32]) },
-  { flops: 5.62e10, models: ladder([12, 16, 20, 24, 28, 32]) },
-  { flops: 1e11, models: ladder([12, 16, 20, 24, 28, 32, 40]) },
-  { flops: 1.78e11, models: ladder([12, 16, 20, 24, 28, 32, 40]) },
-  { flops: 3.16e11, models: ladder([16, 20, 24, 28, 32, 40, 48]) },
+  { flops: 1.78e10, models: ladder([8, 12, 16, 20, 24]) },
+  { flops: 3.16e10, models: ladder([8, 12, 16, 20, 24, 28]) },
+  { flops: 5.62e10, models: ladder([8, 12, 16, 20, 24, 28]) },
+  { flops: 1e11, models: ladder([8, 12, 16, 20, 24, 28, 32]) },
+  { flops: 1.78e11, models: ladder([12, 16, 20, 24, 28, 32]) },
+  { flops: 3.16e11, models: ladder([16, 20, 24, 28, 32, 40]) },
 ];
 
 export const STUDY_PRESETS = {
@@ -97,7 +108,7 @@ export const STUDY_PRESETS = {
     ],
     // The middle size of the second budget, three seeds.
     replicates: { count: 3, points: [{ model: 'L2-D28-H2', budget: 2.15e11 }] },
-    prior: QUICK_PRIOR,
+    prior: SEPARATE_PRIOR,
   },
   micro: {
     name: 'micro',

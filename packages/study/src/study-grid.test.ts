@@ -21,7 +21,7 @@ describe('per-budget sizes and replicates', () => {
     const grid = budgetGrid(quick());
     expect(grid.map((g) => g.sizes.length)).toEqual([5, 5, 5, 5]);
     for (const g of grid) for (let i = 1; i < g.sizes.length; i++) expect(g.sizes[i]!.width).toBeGreaterThan(g.sizes[i - 1]!.width);
-    expect(grid[0]!.sizes[0]!.name).toBe('L2-D12-H2');
+    expect(grid[0]!.sizes[0]!.name).toBe('L2-D12-H1');
     expect(grid[3]!.sizes.at(-1)!.name).toBe('L2-D48-H2');
   });
   it('replicated points repeat with seeds seed, seed+1, ...; others run once', () => {

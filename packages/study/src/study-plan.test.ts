@@ -60,8 +60,8 @@ describe('planStudy', () => {
   });
   it('every preset plans without error', () => {
     for (const name of ['quick', 'quick-separate', 'micro', 'lr-sweep', 'paper']) expect(planStudy(parseStudyDefinition(studyPreset(name))).runs.length).toBeGreaterThan(0);
-    // The curve design: 9 sizes per noise type (L2-D8 … L2-D48), L2-D20 with two more seeds.
-    expect(planStudy(parseStudyDefinition(studyPreset('quick'))).runs).toHaveLength(2 * 9 + 2 * 2);
+    // The curve design: 8 sizes per noise type (L2-D8-H1 … L2-D40-H2; micro adds L2-D48-H2), L2-D20 with two more seeds.
+    expect(planStudy(parseStudyDefinition(studyPreset('quick'))).runs).toHaveLength(2 * 8 + 2 * 2);
     expect(planStudy(parseStudyDefinition(studyPreset('micro'))).runs).toHaveLength(5 * 9 + 5 * 2);
     expect(planStudy(parseStudyDefinition(studyPreset('lr-sweep'))).runs).toHaveLength(3 * 5);
   });

@@ -23,7 +23,7 @@ describe('wall-time estimates', () => {
     expect(one.estimates.find((e) => e.backend === 'wasm')!.wallSeconds).toBeCloseTo(sum, 6);
     const w2 = two.estimates.find((e) => e.backend === 'wasm')!.wallSeconds;
     expect(w2).toBeLessThan(sum);
-    expect(w2).toBeGreaterThanOrEqual(sum / 2);
+    expect(w2).toBeGreaterThanOrEqual((sum / 2) * (1 - 1e-12)); // a perfectly balanced schedule, up to rounding
     const measured = summarizeDryRun(plan, STORED_THROUGHPUT, 2, { secondsPerStep: 0.1, flopsPerSec: 1e9, runs: 5 });
     expect(measured.estimates[0]!.backend).toBe('measured');
     expect(formatDryRun(measured)).toMatch(/measured .* fitted on 5 finished runs of this study on this machine: 100 ms\/step/);
