@@ -4,6 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/** A plug-in value of any kind ("difflm/<kind>-plugin"), or a module whose default export is one. */
+function isDifflmPlugin(value: unknown): boolean {
+  const kind = (v: unknown): unknown => (typeof v === 'object' && v !== null ? (v as { kind?: unknown }).kind : undefined);
+  const k = kind(value) ?? kind((value as { default?: unknown } | null)?.default);
+  return typeof k === 'string' && /^difflm\/[\w-]+-plugin$/.test(k);
+}
+
 /** What a run directory records of each plug-in it was trained with (TrainRunConfig.plugins). */
 export interface PluginRecord {
   /** A package name, or the absolute path of the module file. */
@@ -61,12 +68,18 @@ export async function loadRecordedPlugins(config: unknown, cwd: string = process
 /** Load noise plug-ins by module name (each default-exports a NoisePlugin; checked by shape). */
 export async function loadPlugins(names: readonly string[], cwd: string = process.cwd(), label = '--plugins'): Promise<unknown[]> {
   const out: unknown[] = [];
-  for (const name of names) {
+  for (const [i, name] of names.entries()) {
+    let mod: unknown;
     try {
-      out.push(await import(pluginSpecifier(name, cwd)));
+      mod = await import(pluginSpecifier(name, cwd));
     } catch (e) {
       throw new Error(`${label}: cannot load module '${name}' (${(e as Error).message.split('\n')[0]}); ${label === '--plugins' ? 'pass a path (./plugin.mjs, relative to the current directory)' : 'name a path'} or a package installed in this project`);
     }
+    // Every registry takes its own kind from the list, so a module of no kind at all is named here, once.
+    if (!isDifflmPlugin(mod)) {
+      throw new Error(`${label}: plug-in #${i + 1}, module '${name}', is not a difflm plug-in: its default export must be a noise type, λ schedule, optimizer or sampler (built with defineNoise, defineSchedule, defineOptimizer or defineSampler)`);
+    }
+    out.push(mod);
   }
   return out;
 }

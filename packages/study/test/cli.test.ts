@@ -86,7 +86,9 @@ describe('local study: a killed coordinator resumes without rerunning finished r
     expect(second.code).toBe(0);
     const summary = JSON.parse(second.stdout) as { runs: number; done: number; skipped: number; failed: number };
     expect(summary).toMatchObject({ runs: 12, failed: 0 });
-    expect(summary.skipped).toBeGreaterThanOrEqual(3);
+    // Runs recorded before the kill are skipped; a run that had finished but was not yet recorded (at most one per
+    // worker) is collected from its result file, not run again (checked below).
+    expect(summary.skipped).toBeGreaterThanOrEqual(before - 2);
     expect(summary.done + summary.skipped).toBe(12);
     const ev = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; runId: string });
     const finished = ev.filter((e) => e.event === 'finish').map((e) => e.runId);
