@@ -8,7 +8,7 @@ import { exportRuns, openResultsStore, parseStudyDefinition, planStudy, runStudy
 const fail = (msg) => { console.error(`study consumer: ${msg}`); process.exit(1); };
 const quick = planStudy(parseStudyDefinition(studyPreset('quick')));
 // The curve design: 9 sizes × 2 noise types, one size replicated with 2 extra seeds.
-if (quick.runs.length !== 22) fail(`quick preset should have 22 runs, got ${quick.runs.length}`);
+if (quick.runs.length !== 20) fail(`quick preset should have 20 runs, got ${quick.runs.length}`);
 if (!quick.runs.every((r) => r.config.reads?.length > 0)) fail('every run of the curve design should be read at one budget at least');
 const dry = summarizeDryRun(quick, STORED_THROUGHPUT, 2);
 if (!(dry.estimates.length > 0 && dry.estimates.every((e) => e.wallSeconds > 0))) fail('dry-run estimates missing');
