@@ -45,7 +45,7 @@ if (process.platform === 'linux' && process.arch === 'x64') {
   sh('mkdir', ['-p', nocc], work);
   writeFileSync(join(nocc, 'package.json'), JSON.stringify({ name: 'difflm-consumer-nocc', private: true, type: 'module' }, null, 2));
   const pick = (name) => tarballs.find((t) => t.includes(`difflm-${name}-`));
-  const noccTarballs = ['backend-native', 'backends', 'models', 'noise', 'trainer', 'data'].map(pick);
+  const noccTarballs = ['backend-native', 'backends', 'models', 'noise', 'trainer', 'data', 'random'].map(pick);
   const fake = join(work, 'no-compiler');
   writeFileSync(fake, '#!/bin/sh\necho "no compiler here" >&2\nexit 1\n', { mode: 0o755 });
   const env = { ...process.env, CC: fake, CXX: fake, CPATH: '', C_INCLUDE_PATH: '', CPLUS_INCLUDE_PATH: '' };
