@@ -50,6 +50,10 @@ describe('distributed study on Redis', () => {
     const before = startsOfA();
     await waitFor('worker a to start a run', () => startsOfA() > before, 30_000);
     const killedRun = a.stderr().trim().split('\n').filter((l) => l.includes('job-start')).pop()!.split(' ').pop()!;
+    // Kill it once that run is executing (its run process has logged the start), not between the worker taking the
+    // job and the executor starting it: BullMQ counts a take, the store counts executions, and the check below
+    // compares the store with the executions the executor logged.
+    await waitFor('the run to start executing on worker a', () => events().some((e) => e.event === 'start' && e.runId === killedRun), 30_000);
     a.child.kill('SIGKILL');
     expect(await a.exited).toBe('SIGKILL');
 
