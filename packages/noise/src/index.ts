@@ -37,3 +37,4 @@ export { denoiserProbs, sampleCategorical, argmax, type TruncationOptions } from
 export type { Denoiser } from './sampling/denoise-call.js';
 export type { SelfCorrectionOptions } from './sampling/self-correction.js';
 export { samplePrior } from './sampling/sample-prior.js';
+export { pluginKind, type PluginKind } from './plugin-kind.js';

@@ -3,6 +3,7 @@
 // and everything else (corruption, ELBO weights, loss, posterior, samplers) depends only on the mixing
 // distribution π_λ, its derivative dπ_λ/dλ and a λ-density p(λ). A noise type therefore supplies π_λ as a
 // mixture of K fixed base distributions with coefficients c_k(λ) (and dc_k/dλ), evaluated per token.
+import { pluginKind } from './plugin-kind.js';
 import type { Rng } from './random.js';
 import type { TokenSpace } from './objective.js';
 import type { LogSnrSchedule } from './schedule/log-snr-schedule.js';
@@ -93,20 +94,10 @@ export function defineNoise<Id extends string, Options>(plugin: Omit<NoisePlugin
   return Object.freeze({ kind: 'difflm/noise-plugin' as const, ...plugin });
 }
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i;
+const noiseKind = pluginKind<NoisePlugin>('difflm/noise-plugin', 'noise', 'defineNoise');
 
 /** True when value has the shape of a NoisePlugin (plug-ins are checked by shape, not by class). */
-export function isNoisePlugin(value: unknown): value is NoisePlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return v.kind === 'difflm/noise-plugin' && typeof v.id === 'string' && ID_PATTERN.test(v.id)
-    && typeof v.parseOptions === 'function' && typeof v.create === 'function';
-}
+export const isNoisePlugin = (value: unknown): value is NoisePlugin => noiseKind.is(value);
 
 /** Accept a plug-in value or an ES module namespace whose default export is one; throw otherwise. */
-export function assertNoisePlugin(value: unknown, source = 'plug-in'): NoisePlugin {
-  const candidate = isNoisePlugin(value) ? value : (value as { default?: unknown } | null)?.default;
-  if (isNoisePlugin(candidate)) return candidate;
-  throw new Error(`${source} is not a difflm noise plug-in: expected a (default-exported) object with kind "difflm/noise-plugin", ` +
-    'an id "<namespace>/<name>", parseOptions() and create(); build it with defineNoise()');
-}
+export const assertNoisePlugin = (value: unknown, source = 'plug-in'): NoisePlugin => noiseKind.assert(value, source);

@@ -1,5 +1,6 @@
 // The optimizer as a value: a plug-in kind registered and resolved by namespaced id, exactly as noise types and λ
 // schedules are (ADR 0008). The built-ins `difflm/laprop` and `difflm/adamw` are written this way in their own files.
+import { pluginKind } from '@difflm/noise';
 import type { Optimizer, OptimizerHyper } from './optimizer.js';
 
 /**
@@ -30,21 +31,13 @@ export function defineOptimizer<Id extends string, Options>(plugin: Omit<Optimiz
   return Object.freeze({ kind: 'difflm/optimizer-plugin' as const, ...plugin });
 }
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i;
+const optimizerKind = pluginKind<OptimizerPlugin>('difflm/optimizer-plugin', 'optimizer', 'defineOptimizer');
 
-export function isOptimizerPlugin(value: unknown): value is OptimizerPlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return v.kind === 'difflm/optimizer-plugin' && typeof v.id === 'string' && ID_PATTERN.test(v.id)
-    && typeof v.parseOptions === 'function' && typeof v.create === 'function';
-}
+/** True when value has the shape of a OptimizerPlugin (plug-ins are checked by shape, not by class). */
+export const isOptimizerPlugin = (value: unknown): value is OptimizerPlugin => optimizerKind.is(value);
 
-export function assertOptimizerPlugin(value: unknown, source = 'plug-in'): OptimizerPlugin {
-  const candidate = isOptimizerPlugin(value) ? value : (value as { default?: unknown } | null)?.default;
-  if (isOptimizerPlugin(candidate)) return candidate;
-  throw new Error(`${source} is not a difflm optimizer plug-in: expected a (default-exported) object with kind "difflm/optimizer-plugin", ` +
-    'an id "<namespace>/<name>", parseOptions() and create(); build it with defineOptimizer()');
-}
+/** Accept a plug-in value or an ES module namespace whose default export is one; throw otherwise. */
+export const assertOptimizerPlugin = (value: unknown, source = 'plug-in'): OptimizerPlugin => optimizerKind.assert(value, source);
 
 /** Options of a built-in that has none of its own: undefined or an empty object. */
 export function noOptions(id: string): (raw: unknown) => Record<string, never> {

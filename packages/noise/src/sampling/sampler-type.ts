@@ -2,6 +2,7 @@
 // prepares the shared state (prior draw, prompt, blocks, λ grid) and hands each block to the sampler; a sampler may
 // also refine the whole sequence after the last block. The built-ins (difflm/ancestral, difflm/adaptive,
 // difflm/self-correction) are written this way in sampler-types.ts.
+import { pluginKind } from '../plugin-kind.js';
 import type { SamplingState } from './generate.js';
 
 /** What a block sampler is given besides the shared state. */
@@ -44,21 +45,13 @@ export function defineSampler<Id extends string, Options>(plugin: Omit<SamplerPl
   return Object.freeze({ kind: 'difflm/sampler-plugin' as const, ...plugin });
 }
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i;
+const samplerKind = pluginKind<SamplerPlugin>('difflm/sampler-plugin', 'sampler', 'defineSampler');
 
-export function isSamplerPlugin(value: unknown): value is SamplerPlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return v.kind === 'difflm/sampler-plugin' && typeof v.id === 'string' && ID_PATTERN.test(v.id)
-    && typeof v.parseOptions === 'function' && typeof v.create === 'function';
-}
+/** True when value has the shape of a SamplerPlugin (plug-ins are checked by shape, not by class). */
+export const isSamplerPlugin = (value: unknown): value is SamplerPlugin => samplerKind.is(value);
 
-export function assertSamplerPlugin(value: unknown, source = 'plug-in'): SamplerPlugin {
-  const candidate = isSamplerPlugin(value) ? value : (value as { default?: unknown } | null)?.default;
-  if (isSamplerPlugin(candidate)) return candidate;
-  throw new Error(`${source} is not a difflm sampler plug-in: expected a (default-exported) object with kind "difflm/sampler-plugin", ` +
-    'an id "<namespace>/<name>", parseOptions() and create(); build it with defineSampler()');
-}
+/** Accept a plug-in value or an ES module namespace whose default export is one; throw otherwise. */
+export const assertSamplerPlugin = (value: unknown, source = 'plug-in'): SamplerPlugin => samplerKind.assert(value, source);
 
 export interface SamplerRegistry {
   ids(): string[];

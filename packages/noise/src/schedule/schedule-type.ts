@@ -1,5 +1,6 @@
 // The λ-schedule contract: a schedule type is a value, registered and resolved by namespaced id exactly as a noise
 // type is (registry.ts). Built-ins (`difflm/linear`, `difflm/cosine`, `difflm/log-linear`) are written this way too.
+import { pluginKind } from '../plugin-kind.js';
 import type { LogSnrSchedule } from './log-snr-schedule.js';
 
 /** The λ range the objective asks for (its `minLogSnr`/`maxLogSnr` options, default [−9, 9], SPEC §1.2). */
@@ -35,20 +36,10 @@ export function defineSchedule<Id extends string, Options>(plugin: Omit<Schedule
   return Object.freeze({ kind: 'difflm/schedule-plugin' as const, ...plugin });
 }
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i;
+const scheduleKind = pluginKind<SchedulePlugin>('difflm/schedule-plugin', 'schedule', 'defineSchedule');
 
-/** True when value has the shape of a SchedulePlugin (checked by shape, not by class). */
-export function isSchedulePlugin(value: unknown): value is SchedulePlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return v.kind === 'difflm/schedule-plugin' && typeof v.id === 'string' && ID_PATTERN.test(v.id)
-    && typeof v.parseOptions === 'function' && typeof v.create === 'function';
-}
+/** True when value has the shape of a SchedulePlugin (plug-ins are checked by shape, not by class). */
+export const isSchedulePlugin = (value: unknown): value is SchedulePlugin => scheduleKind.is(value);
 
-/** Accept a schedule plug-in value or an ES module namespace whose default export is one; throw otherwise. */
-export function assertSchedulePlugin(value: unknown, source = 'plug-in'): SchedulePlugin {
-  const candidate = isSchedulePlugin(value) ? value : (value as { default?: unknown } | null)?.default;
-  if (isSchedulePlugin(candidate)) return candidate;
-  throw new Error(`${source} is not a difflm schedule plug-in: expected a (default-exported) object with kind "difflm/schedule-plugin", ` +
-    'an id "<namespace>/<name>", parseOptions() and create(); build it with defineSchedule()');
-}
+/** Accept a plug-in value or an ES module namespace whose default export is one; throw otherwise. */
+export const assertSchedulePlugin = (value: unknown, source = 'plug-in'): SchedulePlugin => scheduleKind.assert(value, source);

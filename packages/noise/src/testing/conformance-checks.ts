@@ -10,10 +10,8 @@ import { createNoiseRegistry } from '../registry.js';
 import { ancestralPosterior, posteriorStep } from '../sampling/ancestral-posterior.js';
 import { giddWeight, klAndIs, marginalVector, mixingAt, tokenWeights } from '../token-math.js';
 
-export interface ConformanceCheck {
-  readonly name: string;
-  run(): void | Promise<void>;
-}
+export type { ConformanceCheck } from './plugin-contract-checks.js';
+import { pluginContractChecks, type ConformanceCheck } from './plugin-contract-checks.js';
 
 export interface ConformanceOptions {
   /** Token space to test on (default V = 12, mask 11, pad 10). */
@@ -39,18 +37,7 @@ export function noiseConformanceChecks(pluginOrModule: unknown, o: ConformanceOp
   let cached: NoiseProcess | undefined;
   const proc = (): NoiseProcess => (cached ??= plugin.create(plugin.parseOptions(o.options), tokens));
   const checks: ConformanceCheck[] = [
-    { name: 'is a plug-in value with a namespaced id', run() {
-      if (!/^[^/]+\/[^/]+$/.test(plugin.id)) fail(`id "${plugin.id}" is not namespaced as "<namespace>/<name>"`);
-      if (typeof plugin.description !== 'string' || plugin.description.length === 0) fail('description must be a non-empty string');
-    } },
-    { name: 'parses JSON options and rejects non-object options', run() {
-      plugin.parseOptions(JSON.parse(JSON.stringify(o.options ?? null)) ?? undefined);
-      for (const bad of [42, 'text', [1]]) {
-        let threw = false;
-        try { plugin.parseOptions(bad); } catch (e) { threw = e instanceof Error && e.message.length > 0; }
-        if (!threw) fail(`parseOptions(${JSON.stringify(bad)}) must throw an Error naming the problem`);
-      }
-    } },
+    ...pluginContractChecks(plugin, o.options),
     { name: 'registers in a registry and is rebuilt from a JSON spec', run() {
       const registry = createNoiseRegistry([plugin], { builtins: false });
       const p = registry.create(JSON.parse(JSON.stringify(spec)), tokens);

@@ -1,3 +1,4 @@
 export { noiseConformanceChecks, describeNoiseConformance, runNoiseConformance, type ConformanceCheck, type ConformanceOptions } from './conformance-checks.js';
 export { scheduleConformanceChecks, describeScheduleConformance, type ScheduleConformanceOptions } from './schedule-conformance.js';
 export { samplerConformanceChecks, describeSamplerConformance, type SamplerConformanceOptions } from './sampler-conformance.js';
+export { pluginContractChecks } from './plugin-contract-checks.js';

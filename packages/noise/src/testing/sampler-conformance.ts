@@ -6,7 +6,7 @@ import { generate } from '../sampling/generate.js';
 import { assertSamplerPlugin, samplerRegistryOf, type SamplerPlugin } from '../sampling/sampler-type.js';
 import { createRng } from '../random.js';
 import type { TokenSpace } from '../objective.js';
-import type { ConformanceCheck } from './conformance-checks.js';
+import { pluginContractChecks, type ConformanceCheck } from './plugin-contract-checks.js';
 
 export interface SamplerConformanceOptions {
   /** Raw (JSON) options passed to parseOptions (default undefined = the sampler's defaults). */
@@ -35,18 +35,7 @@ export function samplerConformanceChecks(pluginOrModule: unknown, o: SamplerConf
   });
   const same = (a: Int32Array, b: Int32Array, what: string): void => { for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) fail(`${what}: position ${j} is ${a[j]}, expected ${b[j]}`); };
   return [
-    { name: 'is a plug-in value with a namespaced id', run() {
-      if (!/^[^/]+\/[^/]+$/.test(plugin.id)) fail(`id "${plugin.id}" is not namespaced as "<namespace>/<name>"`);
-      if (typeof plugin.description !== 'string' || plugin.description.length === 0) fail('description must be a non-empty string');
-    } },
-    { name: 'parses JSON options and rejects non-object options', run() {
-      plugin.parseOptions(JSON.parse(JSON.stringify(o.options ?? null)) ?? undefined);
-      for (const bad of [42, 'text', [1]]) {
-        let threw = false;
-        try { plugin.parseOptions(bad); } catch (e) { threw = e instanceof Error && e.message.length > 0; }
-        if (!threw) fail(`parseOptions(${JSON.stringify(bad)}) must throw an Error naming the problem`);
-      }
-    } },
+    ...pluginContractChecks(plugin, o.options),
     { name: 'recovers the oracle\'s sequence under masked noise at temperature 0, without leaking tensors', async run() {
       const before = tf.memory().numTensors;
       for (const row of await run()) same(row, target, 'sample');

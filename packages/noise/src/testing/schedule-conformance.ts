@@ -4,7 +4,7 @@
 import { assertSchedulePlugin, type LogSnrRange, type SchedulePlugin } from '../schedule/schedule-type.js';
 import { createScheduleRegistry } from '../schedule/schedule-registry.js';
 import type { LogSnrSchedule } from '../schedule/log-snr-schedule.js';
-import type { ConformanceCheck } from './conformance-checks.js';
+import { pluginContractChecks, type ConformanceCheck } from './plugin-contract-checks.js';
 
 export interface ScheduleConformanceOptions {
   /** Raw (JSON) options passed to parseOptions (default undefined = the plug-in's defaults). */
@@ -25,18 +25,7 @@ export function scheduleConformanceChecks(pluginOrModule: unknown, o: ScheduleCo
   const schedule = (): LogSnrSchedule => (cached ??= plugin.create(plugin.parseOptions(o.options), range));
   const inner = (s: LogSnrSchedule): number[] => Array.from({ length: n }, (_, i) => s.minLogSnr + ((i + 0.5) / n) * (s.maxLogSnr - s.minLogSnr));
   return [
-    { name: 'is a plug-in value with a namespaced id', run() {
-      if (!/^[^/]+\/[^/]+$/.test(plugin.id)) fail(`id "${plugin.id}" is not namespaced as "<namespace>/<name>"`);
-      if (typeof plugin.description !== 'string' || plugin.description.length === 0) fail('description must be a non-empty string');
-    } },
-    { name: 'parses JSON options and rejects non-object options', run() {
-      plugin.parseOptions(JSON.parse(JSON.stringify(o.options ?? null)) ?? undefined);
-      for (const bad of [42, 'text', [1]]) {
-        let threw = false;
-        try { plugin.parseOptions(bad); } catch (e) { threw = e instanceof Error && e.message.length > 0; }
-        if (!threw) fail(`parseOptions(${JSON.stringify(bad)}) must throw an Error naming the problem`);
-      }
-    } },
+    ...pluginContractChecks(plugin, o.options),
     { name: 'registers in a registry and is rebuilt from a JSON spec', run() {
       const registry = createScheduleRegistry([plugin], { builtins: false });
       const spec = JSON.parse(JSON.stringify({ id: plugin.id, ...(o.options === undefined ? {} : { options: o.options }) })) as { id: string; options?: Record<string, unknown> };

@@ -1,2 +1,3 @@
 // @difflm/trainer/testing: the conformance kit of optimizer plug-ins.
-export { optimizerConformanceChecks, describeOptimizerConformance, type OptimizerConformanceOptions, type ConformanceCheck } from './optimizer-conformance.js';
+export { optimizerConformanceChecks, describeOptimizerConformance, type OptimizerConformanceOptions } from './optimizer-conformance.js';
+export type { ConformanceCheck } from '@difflm/noise/testing';

@@ -5,6 +5,7 @@ import type { NamedVariable } from '../model-port.js';
 import type { GroupSchedule, OptimizerHyper } from '../optimizer.js';
 import { createOptimizerRegistry } from '../optimizer-registry.js';
 import { assertOptimizerPlugin, type OptimizerPlugin } from '../optimizer-type.js';
+import { pluginContractChecks, type ConformanceCheck } from '@difflm/noise/testing';
 
 export interface OptimizerConformanceOptions {
   /** Raw (JSON) options passed to parseOptions (default undefined = the plug-in's defaults). */
@@ -13,11 +14,6 @@ export interface OptimizerConformanceOptions {
   readonly hyper?: OptimizerHyper;
   /** LR of the quadratic the descent check minimises (default 0.05). */
   readonly lr?: number;
-}
-
-export interface ConformanceCheck {
-  readonly name: string;
-  run(): void | Promise<void>;
 }
 
 const fail = (msg: string): never => { throw new Error(msg); };
@@ -49,18 +45,7 @@ export function optimizerConformanceChecks(pluginOrModule: unknown, o: Optimizer
   };
   const create = () => createOptimizerRegistry([plugin], { builtins: false }).create(plugin.id, hyper, JSON.parse(JSON.stringify(o.options ?? null)) ?? undefined);
   return [
-    { name: 'is a plug-in value with a namespaced id', run() {
-      if (!/^[^/]+\/[^/]+$/.test(plugin.id)) fail(`id "${plugin.id}" is not namespaced as "<namespace>/<name>"`);
-      if (typeof plugin.description !== 'string' || plugin.description.length === 0) fail('description must be a non-empty string');
-    } },
-    { name: 'parses JSON options and rejects non-object options', run() {
-      plugin.parseOptions(JSON.parse(JSON.stringify(o.options ?? null)) ?? undefined);
-      for (const bad of [42, 'text', [1]]) {
-        let threw = false;
-        try { plugin.parseOptions(bad); } catch (e) { threw = e instanceof Error && e.message.length > 0; }
-        if (!threw) fail(`parseOptions(${JSON.stringify(bad)}) must throw an Error naming the problem`);
-      }
-    } },
+    ...pluginContractChecks(plugin, o.options),
     { name: 'descends a quadratic and counts its steps', run() {
       const ps = makeParams('descent');
       const opt = create();

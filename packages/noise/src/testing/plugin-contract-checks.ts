@@ -1,0 +1,25 @@
+// The checks every plug-in kind shares (noise types, λ schedules, samplers, optimizers): a namespaced id with a
+// description, and parseOptions that accepts its JSON options and rejects what is not an options object.
+export interface ConformanceCheck {
+  readonly name: string;
+  run(): void | Promise<void>;
+}
+
+/** The contract checks of any plug-in value: `options` are the raw (JSON) options the kit runs it with. */
+export function pluginContractChecks(plugin: { readonly id: string; readonly description: string; parseOptions(raw: unknown): unknown }, options?: unknown): ConformanceCheck[] {
+  const fail = (msg: string): never => { throw new Error(msg); };
+  return [
+    { name: 'is a plug-in value with a namespaced id', run() {
+      if (!/^[^/]+\/[^/]+$/.test(plugin.id)) fail(`id "${plugin.id}" is not namespaced as "<namespace>/<name>"`);
+      if (typeof plugin.description !== 'string' || plugin.description.length === 0) fail('description must be a non-empty string');
+    } },
+    { name: 'parses JSON options and rejects non-object options', run() {
+      plugin.parseOptions(JSON.parse(JSON.stringify(options ?? null)) ?? undefined);
+      for (const bad of [42, 'text', [1]]) {
+        let threw = false;
+        try { plugin.parseOptions(bad); } catch (e) { threw = e instanceof Error && e.message.length > 0; }
+        if (!threw) fail(`parseOptions(${JSON.stringify(bad)}) must throw an Error naming the problem`);
+      }
+    } },
+  ];
+}
