@@ -89,9 +89,15 @@ export function checkpointPath(paths: RunPaths, step: number): string {
 export function listCheckpoints(paths: RunPaths): { step: number; path: string }[] {
   if (!existsSync(paths.checkpoints)) return [];
   const out: { step: number; path: string }[] = [];
-  for (const f of readdirSync(paths.checkpoints)) {
-    const m = /^step-(\d+)\.ckpt$/.exec(f);
-    if (m) out.push({ step: Number(m[1]), path: join(paths.checkpoints, f) });
+  for (const f of readdirSync(paths.checkpoints, { withFileTypes: true })) {
+    const m = /^step-(\d+)\.ckpt$/.exec(f.name);
+    if (!m) continue;
+    const path = join(paths.checkpoints, f.name);
+    // A checkpoint is a file the trainer wrote; anything else under that name is a damaged run directory.
+    if (!f.isFile()) throw new Error(`${path} is not a file (a checkpoint name on a ${f.isDirectory() ? 'directory' : 'non-regular file'}): the run directory is damaged; remove it to resume from the previous checkpoint`);
+    const step = Number(m[1]);
+    if (!Number.isSafeInteger(step)) throw new Error(`${path}: the step in its name is out of range: the run directory is damaged; remove it to resume from the previous checkpoint`);
+    out.push({ step, path });
   }
   return out.sort((a, b) => a.step - b.step);
 }

@@ -45,6 +45,17 @@ const config = {
 };
 const strip = (rows: Record<string, number>[]) => rows.map(({ tokensPerSec: _, ...r }) => r);
 
+describe('a checkpoint name on something that is not a checkpoint file', () => {
+  it('is named, with the fix, by resume and by readers (not a raw EISDIR)', async () => {
+    const runDir = join(tmp, 'ckpt-dir');
+    await runTraining({ runDir, config, components });
+    mkdirSync(join(runDir, 'checkpoints', 'step-99.ckpt'));
+    await expect(runTraining({ runDir, components, resume: true })).rejects.toThrow(/step-99\.ckpt is not a file \(a checkpoint name on a directory\): the run directory is damaged; remove it/);
+    const { openRun } = await import('./open-run.js');
+    await expect(openRun(runDir, components)).rejects.toThrow(/step-99\.ckpt is not a file/);
+  });
+});
+
 describe('readers of a run directory (eval, sample)', () => {
   it('refuse a config.json that no longer matches its checkpoint, and name a damaged one', async () => {
     const runDir = join(tmp, 'edited');
