@@ -3,13 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-/** A plug-in value of any kind ("difflm/<kind>-plugin"), or a module whose default export is one. */
-function isDifflmPlugin(value: unknown): boolean {
-  const kind = (v: unknown): unknown => (typeof v === 'object' && v !== null ? (v as { kind?: unknown }).kind : undefined);
-  const k = kind(value) ?? kind((value as { default?: unknown } | null)?.default);
-  return typeof k === 'string' && /^difflm\/[\w-]+-plugin$/.test(k);
-}
+import { pluginKindOf } from '@difflm/noise';
 
 /** What a run directory records of each plug-in it was trained with (TrainRunConfig.plugins). */
 export interface PluginRecord {
@@ -76,7 +70,7 @@ export async function loadPlugins(names: readonly string[], cwd: string = proces
       throw new Error(`${label}: cannot load module '${name}' (${(e as Error).message.split('\n')[0]}); ${label === '--plugins' ? 'pass a path (./plugin.mjs, relative to the current directory)' : 'name a path'} or a package installed in this project`);
     }
     // Every registry takes its own kind from the list, so a module of no kind at all is named here, once.
-    if (!isDifflmPlugin(mod)) {
+    if (pluginKindOf(mod) === undefined) {
       throw new Error(`${label}: plug-in #${i + 1}, module '${name}', is not a difflm plug-in: its default export must be a noise type, λ schedule, optimizer or sampler (built with defineNoise, defineSchedule, defineOptimizer or defineSampler)`);
     }
     out.push(mod);

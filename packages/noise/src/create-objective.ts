@@ -82,13 +82,11 @@ function resolveSchedule(o: ObjectiveOptions, process: NoiseProcess, where: stri
     if (scheduleOptions !== undefined) throw new Error(`${where}.scheduleOptions has no meaning with schedule 'process' (the process's own schedule); remove it`);
     return process.defaultSchedule;
   }
-  // A bare name is the difflm namespace's ("linear" = "difflm/linear").
-  const id = raw.includes('/') ? raw : `difflm/${raw}`;
-  if (!schedules.has(id)) throw new Error(`${where}.schedule: unknown schedule id "${raw}"; known: process, ${schedules.ids().join(', ')} (a plug-in schedule: pass its module to --plugins or a study's "plugins")`);
+  if (!schedules.has(raw)) throw new Error(`${where}.schedule: unknown schedule id "${raw}"; known: process, ${schedules.ids().join(', ')} (a plug-in schedule: pass its module to --plugins or a study's "plugins")`);
   try {
-    return schedules.create({ id, ...(scheduleOptions === undefined ? {} : { options: scheduleOptions }) }, range);
+    return schedules.create({ id: raw, ...(scheduleOptions === undefined ? {} : { options: scheduleOptions }) }, range);
   } catch (e) {
-    throw new Error(`${where}.scheduleOptions (${id}): ${(e as Error).message}`);
+    throw new Error(`${where}.scheduleOptions (${schedules.get(raw).id}): ${(e as Error).message}`);
   }
 }
 

@@ -15,7 +15,7 @@ export { linearSchedule, default as linearScheduleType, type LinearScheduleOptio
 export { cosineSchedule, default as cosineScheduleType, type CosineScheduleOptions } from './schedule/cosine-schedule.js';
 export { logLinearSchedule, mdlmSigma, mdlmDSigma, default as logLinearScheduleType, type LogLinearScheduleOptions } from './schedule/log-linear-schedule.js';
 export { defineSchedule, isSchedulePlugin, assertSchedulePlugin, type SchedulePlugin, type ScheduleTypes, type LogSnrRange } from './schedule/schedule-type.js';
-export { createScheduleRegistry, builtinScheduleTypes, schedulePluginsOf, type ScheduleRegistry, type ScheduleSpec } from './schedule/schedule-registry.js';
+export { createScheduleRegistry, builtinScheduleTypes, type ScheduleRegistry, type ScheduleSpec } from './schedule/schedule-registry.js';
 export { stratifiedUniforms } from './schedule/stratified.js';
 export { sigmoid, logit } from './scalar-math.js';
 export {
@@ -37,4 +37,4 @@ export { denoiserProbs, sampleCategorical, argmax, type TruncationOptions } from
 export type { Denoiser } from './sampling/denoise-call.js';
 export type { SelfCorrectionOptions } from './sampling/self-correction.js';
 export { samplePrior } from './sampling/sample-prior.js';
-export { pluginKind, type PluginKind } from './plugin-kind.js';
+export { pluginKind, pluginKindOf, qualifiedId, type PluginKind } from './plugin-kind.js';

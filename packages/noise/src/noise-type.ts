@@ -94,7 +94,7 @@ export function defineNoise<Id extends string, Options>(plugin: Omit<NoisePlugin
   return Object.freeze({ kind: 'difflm/noise-plugin' as const, ...plugin });
 }
 
-const noiseKind = pluginKind<NoisePlugin>('difflm/noise-plugin', 'noise', 'defineNoise');
+export const noiseKind = pluginKind<NoisePlugin>('difflm/noise-plugin', 'noise', 'defineNoise');
 
 /** True when value has the shape of a NoisePlugin (plug-ins are checked by shape, not by class). */
 export const isNoisePlugin = (value: unknown): value is NoisePlugin => noiseKind.is(value);

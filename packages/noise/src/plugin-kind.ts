@@ -3,12 +3,27 @@
 // an ES module namespace whose default export is one.
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i;
+const KIND_PATTERN = /^difflm\/[\w-]+-plugin$/;
+
+/** The kind ("difflm/<kind>-plugin") of a plug-in value, or of a module namespace's default export; undefined otherwise. */
+export function pluginKindOf(value: unknown): string | undefined {
+  const kind = (v: unknown): unknown => (typeof v === 'object' && v !== null ? (v as { kind?: unknown }).kind : undefined);
+  const k = kind(value) ?? kind((value as { default?: unknown } | null)?.default);
+  return typeof k === 'string' && KIND_PATTERN.test(k) ? k : undefined;
+}
+
+/** A registered id from what a config names: a bare name is the difflm namespace's ("cosine" = "difflm/cosine"). */
+export function qualifiedId(idOrName: string): string {
+  return idOrName.includes('/') ? idOrName : `difflm/${idOrName}`;
+}
 
 export interface PluginKind<P> {
   /** True when value has the shape of a plug-in of this kind. */
   is(value: unknown): value is P;
   /** The plug-in itself, or the default export of a module namespace; throws naming the source and the builder. */
   assert(value: unknown, source?: string): P;
+  /** True for a plug-in of another kind: a registry of this kind skips it in a list of loaded modules. */
+  isOtherKind(value: unknown): boolean;
 }
 
 /** The shape check of one kind, e.g. `pluginKind('difflm/noise-plugin', 'noise', 'defineNoise')`. */
@@ -20,6 +35,7 @@ export function pluginKind<P>(kind: string, noun: string, builder: string): Plug
   };
   return {
     is,
+    isOtherKind: (value) => { const k = pluginKindOf(value); return k !== undefined && k !== kind; },
     assert(value, source = 'plug-in') {
       const candidate = is(value) ? value : (value as { default?: unknown } | null)?.default;
       if (is(candidate)) return candidate;

@@ -1,7 +1,7 @@
 // An immutable registry of noise types keyed by namespaced id. No global state: build one with the
 // plug-ins you want; the built-ins are ordinary plug-ins, registered the same way.
 import type { NoiseSpec, TokenSpace } from './objective.js';
-import { assertNoisePlugin, type NoisePlugin, type NoiseProcess, type NoiseTypes } from './noise-type.js';
+import { assertNoisePlugin, noiseKind, type NoisePlugin, type NoiseProcess, type NoiseTypes } from './noise-type.js';
 import giddNoise from './process/gidd-noise.js';
 import hybridNoise from './process/hybrid-noise.js';
 import maskedNoise from './process/masked-noise.js';
@@ -33,7 +33,7 @@ export interface NoiseRegistryOptions {
 /** Build a registry from plug-in values (or module namespaces whose default export is one), checked by shape. */
 export function createNoiseRegistry(plugins: readonly unknown[] = [], options: NoiseRegistryOptions = {}): NoiseRegistry {
   // A list of loaded plug-in modules may mix kinds (noise types, λ schedules): this registry takes the noise types.
-  const all = [...(options.builtins === false ? [] : builtinNoiseTypes), ...plugins.filter((p) => !isOtherPluginKind(p))];
+  const all = [...(options.builtins === false ? [] : builtinNoiseTypes), ...plugins.filter((p) => !noiseKind.isOtherKind(p))];
   const byId = new Map<string, NoisePlugin>();
   const builtinCount = options.builtins === false ? 0 : builtinNoiseTypes.length;
   all.forEach((value, i) => {
@@ -62,7 +62,7 @@ function fromMap(byId: ReadonlyMap<string, NoisePlugin>): NoiseRegistry {
     },
     with(...plugins) {
       const next = new Map(byId);
-      plugins.filter((p) => !isOtherPluginKind(p)).forEach((value, i) => {
+      plugins.filter((p) => !noiseKind.isOtherKind(p)).forEach((value, i) => {
         const plugin = assertNoisePlugin(value, `noise plug-in #${i + 1}`);
         if (next.has(plugin.id)) throw new Error(`noise id "${plugin.id}" is registered twice; each plug-in needs a unique namespaced id`);
         next.set(plugin.id, plugin);
@@ -71,13 +71,6 @@ function fromMap(byId: ReadonlyMap<string, NoisePlugin>): NoiseRegistry {
     },
   };
   return registry;
-}
-
-/** A plug-in value (or module whose default export is one) of another kind than a noise type, e.g. a λ schedule. */
-function isOtherPluginKind(value: unknown): boolean {
-  const v = typeof value === 'object' && value !== null && 'default' in value ? (value as { default: unknown }).default : value;
-  const kind = (v as { kind?: unknown } | null)?.kind;
-  return typeof kind === 'string' && /^difflm\/[\w-]+-plugin$/.test(kind) && kind !== 'difflm/noise-plugin';
 }
 
 /** Check that a value is a JSON noise spec {id, options?}. */

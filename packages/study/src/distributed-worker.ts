@@ -50,8 +50,7 @@ export function validateRunJob(data: unknown, dataRoots: readonly string[] = [],
   }
   const schedule = ((config!.trainer as { objectiveOptions?: { schedule?: unknown } } | undefined)?.objectiveOptions)?.schedule;
   if (typeof schedule === 'string' && schedule !== 'process') {
-    const id = schedule.includes('/') ? schedule : `difflm/${schedule}`;
-    if (!scheduleRegistry.has(id)) bad(`λ schedule "${schedule.slice(0, 100)}" is not registered in this worker${plugins.length ? `; the study loads its plug-ins from ${plugins.map((p) => p.slice(0, 200)).join(', ')}` : ''}: start the worker with --plugins <module> (the same plug-in, installed where the worker runs)`);
+    if (!scheduleRegistry.has(schedule)) bad(`λ schedule "${schedule.slice(0, 100)}" is not registered in this worker${plugins.length ? `; the study loads its plug-ins from ${plugins.map((p) => p.slice(0, 200)).join(', ')}` : ''}: start the worker with --plugins <module> (the same plug-in, installed where the worker runs)`);
   }
   const optimizer = ((config!.trainer as { optimizer?: { kind?: unknown } } | undefined)?.optimizer)?.kind;
   if (typeof optimizer === 'string' && !optimizerRegistry.has(optimizer)) {

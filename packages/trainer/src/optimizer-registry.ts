@@ -3,7 +3,8 @@
 import adamwType from './adamw.js';
 import lapropType from './laprop.js';
 import type { Optimizer, OptimizerHyper } from './optimizer.js';
-import { assertOptimizerPlugin, type OptimizerPlugin } from './optimizer-type.js';
+import { qualifiedId } from '@difflm/noise';
+import { assertOptimizerPlugin, optimizerKind, type OptimizerPlugin } from './optimizer-type.js';
 
 /** The optimizer types that ship with @difflm/trainer, as plain plug-in values. */
 export const builtinOptimizerTypes: readonly OptimizerPlugin[] = Object.freeze([lapropType, adamwType]) as readonly OptimizerPlugin[];
@@ -19,15 +20,8 @@ export interface OptimizerRegistry {
   create(idOrName: string, hyper: OptimizerHyper, options?: unknown): Optimizer;
 }
 
-const unwrap = (value: unknown): unknown => (typeof value === 'object' && value !== null && 'default' in value ? (value as { default: unknown }).default : value);
-
-function isOtherPluginKind(value: unknown): boolean {
-  const kind = (unwrap(value) as { kind?: unknown } | null)?.kind;
-  return typeof kind === 'string' && /^difflm\/[\w-]+-plugin$/.test(kind) && kind !== 'difflm/optimizer-plugin';
-}
-
 /** A bare name is the difflm namespace's: "adamw" = "difflm/adamw". */
-export const optimizerId = (idOrName: string): string => (idOrName.includes('/') ? idOrName : `difflm/${idOrName}`);
+export const optimizerId = qualifiedId;
 
 function parse(plugin: OptimizerPlugin, raw: unknown): unknown {
   try { return plugin.parseOptions(raw); } catch (e) { throw new Error(`optimizer.options (${plugin.id}): ${(e as Error).message}`); }
@@ -41,7 +35,7 @@ export function createOptimizerRegistry(plugins: readonly unknown[] = [], option
     byId.set(plugin.id, plugin);
   };
   if (options.builtins !== false) builtinOptimizerTypes.forEach((p, i) => add(p, `built-in optimizer type #${i + 1}`));
-  plugins.filter((p) => !isOtherPluginKind(p)).forEach((p, i) => add(p, `optimizer plug-in #${i + 1}`));
+  plugins.filter((p) => !optimizerKind.isOtherKind(p)).forEach((p, i) => add(p, `optimizer plug-in #${i + 1}`));
   const registry: OptimizerRegistry = {
     ids: () => [...byId.keys()].sort(),
     has: (idOrName) => byId.has(optimizerId(idOrName)),

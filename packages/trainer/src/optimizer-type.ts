@@ -31,7 +31,7 @@ export function defineOptimizer<Id extends string, Options>(plugin: Omit<Optimiz
   return Object.freeze({ kind: 'difflm/optimizer-plugin' as const, ...plugin });
 }
 
-const optimizerKind = pluginKind<OptimizerPlugin>('difflm/optimizer-plugin', 'optimizer', 'defineOptimizer');
+export const optimizerKind = pluginKind<OptimizerPlugin>('difflm/optimizer-plugin', 'optimizer', 'defineOptimizer');
 
 /** True when value has the shape of a OptimizerPlugin (plug-ins are checked by shape, not by class). */
 export const isOptimizerPlugin = (value: unknown): value is OptimizerPlugin => optimizerKind.is(value);

@@ -2,7 +2,7 @@
 // prepares the shared state (prior draw, prompt, blocks, λ grid) and hands each block to the sampler; a sampler may
 // also refine the whole sequence after the last block. The built-ins (difflm/ancestral, difflm/adaptive,
 // difflm/self-correction) are written this way in sampler-types.ts.
-import { pluginKind } from '../plugin-kind.js';
+import { pluginKind, qualifiedId } from '../plugin-kind.js';
 import type { SamplingState } from './generate.js';
 
 /** What a block sampler is given besides the shared state. */
@@ -45,7 +45,7 @@ export function defineSampler<Id extends string, Options>(plugin: Omit<SamplerPl
   return Object.freeze({ kind: 'difflm/sampler-plugin' as const, ...plugin });
 }
 
-const samplerKind = pluginKind<SamplerPlugin>('difflm/sampler-plugin', 'sampler', 'defineSampler');
+export const samplerKind = pluginKind<SamplerPlugin>('difflm/sampler-plugin', 'sampler', 'defineSampler');
 
 /** True when value has the shape of a SamplerPlugin (plug-ins are checked by shape, not by class). */
 export const isSamplerPlugin = (value: unknown): value is SamplerPlugin => samplerKind.is(value);
@@ -62,12 +62,6 @@ export interface SamplerRegistry {
   create(idOrName: string, options?: unknown): DiffusionSampler;
 }
 
-const unwrap = (value: unknown): unknown => (typeof value === 'object' && value !== null && 'default' in value ? (value as { default: unknown }).default : value);
-const isOtherPluginKind = (value: unknown): boolean => {
-  const kind = (unwrap(value) as { kind?: unknown } | null)?.kind;
-  return typeof kind === 'string' && /^difflm\/[\w-]+-plugin$/.test(kind) && kind !== 'difflm/sampler-plugin';
-};
-const samplerId = (idOrName: string): string => (idOrName.includes('/') ? idOrName : `difflm/${idOrName}`);
 
 /** A registry of the given sampler plug-ins (values of other plug-in kinds are skipped) after the built-ins. */
 export function samplerRegistryOf(builtins: readonly SamplerPlugin[], plugins: readonly unknown[]): SamplerRegistry {
@@ -78,12 +72,12 @@ export function samplerRegistryOf(builtins: readonly SamplerPlugin[], plugins: r
     byId.set(plugin.id, plugin);
   };
   builtins.forEach((p, i) => add(p, `built-in sampler #${i + 1}`));
-  plugins.filter((p) => !isOtherPluginKind(p)).forEach((p, i) => add(p, `sampler plug-in #${i + 1}`));
+  plugins.filter((p) => !samplerKind.isOtherKind(p)).forEach((p, i) => add(p, `sampler plug-in #${i + 1}`));
   const registry: SamplerRegistry = {
     ids: () => [...byId.keys()].sort(),
-    has: (idOrName) => byId.has(samplerId(idOrName)),
+    has: (idOrName) => byId.has(qualifiedId(idOrName)),
     get(idOrName) {
-      const plugin = byId.get(samplerId(idOrName));
+      const plugin = byId.get(qualifiedId(idOrName));
       if (!plugin) throw new Error(`sampler: unknown sampler "${idOrName}"; known: ${registry.ids().join(', ')} (a plug-in sampler: pass its module to --plugins)`);
       return plugin;
     },

@@ -3,7 +3,8 @@
 // the values of its own kind and leaves the others (see pluginsOfKind).
 import { checkLogSnrRange } from './log-snr-schedule.js';
 import type { LogSnrSchedule } from './log-snr-schedule.js';
-import { assertSchedulePlugin, isSchedulePlugin, type LogSnrRange, type SchedulePlugin } from './schedule-type.js';
+import { qualifiedId } from '../plugin-kind.js';
+import { assertSchedulePlugin, scheduleKind, type LogSnrRange, type SchedulePlugin } from './schedule-type.js';
 import cosineScheduleType from './cosine-schedule.js';
 import linearScheduleType from './linear-schedule.js';
 import logLinearScheduleType from './log-linear-schedule.js';
@@ -20,20 +21,14 @@ export interface ScheduleSpec {
 export interface ScheduleRegistry {
   /** Registered ids, sorted. */
   ids(): string[];
-  has(id: string): boolean;
-  /** The plug-in for id; throws listing the known ids when absent. */
-  get(id: string): SchedulePlugin;
+  /** True for a registered id or a bare name of the difflm namespace ("cosine"). */
+  has(idOrName: string): boolean;
+  /** The plug-in for an id or bare name; throws listing the known ids when absent. */
+  get(idOrName: string): SchedulePlugin;
   /** Validate the spec's options and build the schedule on a λ range. */
   create(spec: ScheduleSpec, range: LogSnrRange): LogSnrSchedule;
   /** A new registry with more plug-ins (this one is unchanged). */
   with(...plugins: unknown[]): ScheduleRegistry;
-}
-
-const unwrap = (value: unknown): unknown => (typeof value === 'object' && value !== null && 'default' in value ? (value as { default: unknown }).default : value);
-
-/** The values of a loaded plug-in list that are schedule plug-ins (module namespaces unwrapped). */
-export function schedulePluginsOf(values: readonly unknown[]): SchedulePlugin[] {
-  return values.map(unwrap).filter(isSchedulePlugin);
 }
 
 /**
@@ -41,7 +36,7 @@ export function schedulePluginsOf(values: readonly unknown[]): SchedulePlugin[] 
  * another plug-in kind (a noise type) are skipped, so one list of loaded modules serves every registry.
  */
 export function createScheduleRegistry(plugins: readonly unknown[] = [], options: { readonly builtins?: boolean } = {}): ScheduleRegistry {
-  const mine = plugins.filter((p) => !isOtherPluginKind(unwrap(p)));
+  const mine = plugins.filter((p) => !scheduleKind.isOtherKind(p));
   const byId = new Map<string, SchedulePlugin>();
   const add = (value: unknown, source: string): void => {
     const plugin = assertSchedulePlugin(value, source);
@@ -53,19 +48,13 @@ export function createScheduleRegistry(plugins: readonly unknown[] = [], options
   return fromMap(byId);
 }
 
-/** A value that is some other kind of difflm plug-in ("difflm/<kind>-plugin"), not a schedule. */
-function isOtherPluginKind(value: unknown): boolean {
-  const kind = (value as { kind?: unknown } | null)?.kind;
-  return typeof kind === 'string' && /^difflm\/[\w-]+-plugin$/.test(kind) && kind !== 'difflm/schedule-plugin';
-}
-
 function fromMap(byId: ReadonlyMap<string, SchedulePlugin>): ScheduleRegistry {
   const registry: ScheduleRegistry = {
     ids: () => [...byId.keys()].sort(),
-    has: (id) => byId.has(id),
-    get(id) {
-      const plugin = byId.get(id);
-      if (!plugin) throw new Error(`unknown schedule id "${id}"; known ids: ${registry.ids().join(', ')} (a plug-in schedule: pass its module to --plugins or a study's "plugins")`);
+    has: (idOrName) => byId.has(qualifiedId(idOrName)),
+    get(idOrName) {
+      const plugin = byId.get(qualifiedId(idOrName));
+      if (!plugin) throw new Error(`unknown schedule id "${idOrName}"; known ids: ${registry.ids().join(', ')} (a plug-in schedule: pass its module to --plugins or a study's "plugins")`);
       return plugin;
     },
     create(spec, range) {
@@ -76,7 +65,7 @@ function fromMap(byId: ReadonlyMap<string, SchedulePlugin>): ScheduleRegistry {
     },
     with(...plugins) {
       const next = new Map(byId);
-      plugins.filter((p) => !isOtherPluginKind(unwrap(p))).forEach((value, i) => {
+      plugins.filter((p) => !scheduleKind.isOtherKind(p)).forEach((value, i) => {
         const plugin = assertSchedulePlugin(value, `schedule plug-in #${i + 1}`);
         if (next.has(plugin.id)) throw new Error(`schedule id "${plugin.id}" is registered twice; each plug-in needs a unique namespaced id`);
         next.set(plugin.id, plugin);

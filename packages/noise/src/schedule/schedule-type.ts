@@ -36,7 +36,7 @@ export function defineSchedule<Id extends string, Options>(plugin: Omit<Schedule
   return Object.freeze({ kind: 'difflm/schedule-plugin' as const, ...plugin });
 }
 
-const scheduleKind = pluginKind<SchedulePlugin>('difflm/schedule-plugin', 'schedule', 'defineSchedule');
+export const scheduleKind = pluginKind<SchedulePlugin>('difflm/schedule-plugin', 'schedule', 'defineSchedule');
 
 /** True when value has the shape of a SchedulePlugin (plug-ins are checked by shape, not by class). */
 export const isSchedulePlugin = (value: unknown): value is SchedulePlugin => scheduleKind.is(value);
