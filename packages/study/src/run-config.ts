@@ -31,6 +31,12 @@ export interface RunConfig {
    */
   readonly reads?: readonly { readonly budget: number; readonly step: number }[];
   /**
+   * Where the reads come from when not from held-out evaluations: `train-ema`, the curve fitted to the run's own
+   * training ELBO (the curve design's paper reading), which needs no evaluation along the way. Absent: a held-out
+   * evaluation at each read's step.
+   */
+  readonly readFrom?: 'train-ema';
+  /**
    * With reads, read each budget off a cooldown branch instead of the run itself (the `branches` design): at each
    * read's step a branch that left the run `fraction` of the way back, cooled down to that step, evaluated held out.
    */

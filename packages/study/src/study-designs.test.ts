@@ -85,6 +85,20 @@ describe('study designs', () => {
     }
   });
 
+  it('curve: held-out reads evaluate the run at each read; reads off the training curve evaluate only at the end', async () => {
+    const { trainRunConfigOf } = await import('./trainer-executor.js');
+    const heldOut = planStudy(parseStudyDefinition(curveStudy({ evaluation: { loss: 'held-out' } })));
+    const ema = planStudy(parseStudyDefinition(curveStudy({ evaluation: { loss: 'train-ema' } })));
+    const run = (p: typeof ema) => p.runs.find((r) => r.config.model.name === 'L2-D32-H2')!.config;
+    const evalOf = (p: typeof ema) => (trainRunConfigOf(run(p), 'data', 260) as { eval: { atSteps?: number[] } }).eval;
+    expect(run(heldOut).readFrom).toBeUndefined();
+    expect(evalOf(heldOut).atSteps).toEqual(run(heldOut).reads!.slice(0, -1).map((r) => r.step));
+    // Same reads, no evaluation along the way (the final one is the run's own).
+    expect(run(ema).readFrom).toBe('train-ema');
+    expect(run(ema).reads).toEqual(run(heldOut).reads);
+    expect(evalOf(ema).atSteps).toBeUndefined();
+  });
+
   it('branches: the curve plan, with each read a cooldown branch the trainer runs, measured off the branches', async () => {
     const { trainRunConfigOf } = await import('./trainer-executor.js');
     const def = parseStudyDefinition(curveStudy({ design: { kind: 'branches', warmupSteps: 40, fraction: 0.25 } }));

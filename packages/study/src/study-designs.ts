@@ -159,7 +159,9 @@ export const curveDesign: StudyDesign = {
     }
   },
   plan(ctx) {
-    return planAlongRuns(ctx, parseOptions(curveOptions, ctx.def), {});
+    // Read off the fitted training curve, a run needs no held-out evaluation at its reads (each costs as much as
+    // a fifth of a small run's training: 8 λ levels × the shared set).
+    return planAlongRuns(ctx, parseOptions(curveOptions, ctx.def), ctx.def.evaluation.loss === 'train-ema' ? { readFrom: 'train-ema' } : {});
   },
   measure(def, runs) {
     return measureAlongRuns(def, runs, 'run');

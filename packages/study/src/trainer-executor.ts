@@ -25,10 +25,10 @@ export interface TrainerExecutorOptions {
 export function trainRunConfigOf(config: RunConfig, dataDir: string, vocabSize: number, plugins: readonly PluginRecord[] = []): TrainRunConfigInput {
   const extra = config.trainer as Partial<TrainRunConfigInput> & { objectiveOptions?: Record<string, unknown> };
   const { objectiveOptions, schedule, eval: evalSettings, ...rest } = extra;
-  // A run read along the way (the curve design) is evaluated on the held-out set at each read's step.
-  // The branches design reads cooldown branches that end at those steps instead.
+  // A run read along the way (the curve design) is evaluated on the held-out set at each read's step, unless
+  // its reads come from its fitted training curve. The branches design reads cooldown branches that end there.
   const readSteps = [...new Set((config.reads ?? []).map((r) => r.step))].sort((a, b) => a - b);
-  const atSteps = config.branches ? [] : readSteps.filter((s) => s < config.steps);
+  const atSteps = config.branches || config.readFrom === 'train-ema' ? [] : readSteps.filter((s) => s < config.steps);
   const branches = config.branches && readSteps.length ? { branches: { atSteps: readSteps, fraction: config.branches.fraction } } : {};
   return {
     checkpointEvery: Math.max(1, Math.ceil(config.steps / 4)),

@@ -11,6 +11,9 @@ export interface DiffusionTrainingOptions {
   readonly eval?: Partial<ElboGridOptions>;
 }
 
+/** Logit elements (float32) one held-out forward pass may hold, 64 MB: evaluation levels are batched up to it. */
+const EVAL_PASS_LOGITS = 1 << 24;
+
 export function diffusionObjective(noise: DiffusionObjective, options: DiffusionTrainingOptions = {}): TrainingObjective {
   const grid = elboGrid({ levels: 16, ...options.eval });
   return {
@@ -23,16 +26,27 @@ export function diffusionObjective(noise: DiffusionObjective, options: Diffusion
       return { loss: l.loss, nats: l.elbo, tokens: l.numNoisy };
     },
     evaluate(model, x, rng) {
+      const [B, N] = x.shape;
+      const K = grid.logSnr.length;
+      // Levels share forward passes up to EVAL_PASS_LOGITS logits: one pass per batch for the tiny models, where a
+      // pass of 16 sequences costs mostly per-kernel overhead. The noise draws keep the level order of one pass per
+      // level, and each level's loss is its own slice of the logits.
+      const perPass = Math.max(1, Math.min(K, Math.floor(EVAL_PASS_LOGITS / (B * N * model.shape.vocabSize))));
       let nats = 0;
-      for (let k = 0; k < grid.logSnr.length; k++) {
-        const batch = noise.corruptAt(x, grid.logSnr[k]!, rng);
-        const e = tf.tidy(() => {
-          const logits = model.apply(batch.zt, batch.attentionMask); // [B, N, V]
-          const l = noise.loss(logits, batch);
-          return l.elbo.dataSync()[0]!;
+      for (let k0 = 0; k0 < K; k0 += perPass) {
+        const levels = Array.from({ length: Math.min(perPass, K - k0) }, (_, i) => k0 + i);
+        const batches = levels.map((k) => noise.corruptAt(x, grid.logSnr[k]!, rng));
+        const elbos = tf.tidy(() => {
+          const zt = batches.length === 1 ? batches[0]!.zt : tf.concat(batches.map((b) => b.zt), 0);
+          const masks = batches.map((b) => b.attentionMask);
+          const mask = masks.every((m) => m === null) ? null
+            : batches.length === 1 ? masks[0]! : tf.concat(masks.map((m) => m ?? tf.ones([B, N, N])), 0) as tf.Tensor3D;
+          const logits = model.apply(zt, mask); // [levels·B, N, V]
+          const parts: tf.Tensor3D[] = batches.length === 1 ? [logits] : tf.split(logits, batches.length, 0);
+          return tf.stack(batches.map((b, i) => noise.loss(parts[i]!, b).elbo)).dataSync();
         });
-        batch.dispose();
-        nats += grid.weights[k]! * e;
+        for (const b of batches) b.dispose();
+        levels.forEach((k, i) => { nats += grid.weights[k]! * elbos[i]!; });
       }
       return { natsPerToken: nats, tokens: x.shape[0] * x.shape[1] };
     },

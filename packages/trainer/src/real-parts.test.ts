@@ -8,6 +8,7 @@ import { createObjective } from '@difflm/noise';
 import { arraySource, patternedTokens } from '../test/tiny-model.js';
 import { autoregressiveObjective } from './autoregressive-objective.js';
 import { diffusionObjective } from './diffusion-objective.js';
+import { elboGrid } from './elbo-grid.js';
 import type { TrainableModel } from './model-port.js';
 import { train } from './train.js';
 
@@ -31,6 +32,30 @@ describe('trainer with the real transformer and noise objectives', () => {
       expect(norms.every(Number.isFinite)).toBe(true);
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       expect(mean(elbo.slice(-10))).toBeLessThan(mean(elbo.slice(0, 10)));
+      model.dispose();
+    });
+  }
+
+  for (const id of ['difflm/masked', 'difflm/uniform']) {
+    it(`${id}: the held-out ELBO batches its λ levels into shared forward passes and equals one pass per level`, () => {
+      const model: TrainableModel = createTransformer({ vocabSize: V, seqLen: N, dModel: 32, nLayers: 1, nHeads: 2 }, { seed: 1 });
+      const noise = createObjective({ id }, tokens);
+      const objective = diffusionObjective(noise, { eval: { levels: 5 } });
+      const x = tf.tensor2d(ids.slice(0, 4 * N), [4, N], 'int32');
+      const before = tf.memory().numTensors;
+      const batched = objective.evaluate(model, x, createRng(9)).natsPerToken;
+      expect(tf.memory().numTensors).toBe(before);
+      // The reference: the grid's levels one forward pass each, with the same noise draws in the same order.
+      const grid = elboGrid({ levels: 5 });
+      const rng = createRng(9);
+      let reference = 0;
+      grid.logSnr.forEach((lam, k) => {
+        const b = noise.corruptAt(x, lam, rng);
+        reference += grid.weights[k]! * tf.tidy(() => noise.loss(model.apply(b.zt, b.attentionMask), b).elbo.dataSync()[0]!);
+        b.dispose();
+      });
+      expect(batched).toBeCloseTo(reference, 5);
+      x.dispose();
       model.dispose();
     });
   }
