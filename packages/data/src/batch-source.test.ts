@@ -60,7 +60,10 @@ describe('batch source', () => {
       const resumed = set.createBatchSource(opts);
       resumed.setPosition(saved);
       expect(take(resumed, 4)).toEqual(all.slice(cut, cut + 4));
+      // The position tells how many batches were read (a resumed trainer checks it against its step).
+      expect(first.batchesAt(saved)).toBe(cut);
     }
+    expect(reference.batchesAt({ ...reference.getPosition(), windows: 7 })).toBeNaN();
   });
 
   it('visits every window once per epoch', () => {

@@ -41,6 +41,8 @@ export interface TokenBatchSource {
   getPosition(): BatchPosition;
   /** After setPosition(p), next() returns what the source that produced p would have returned. */
   setPosition(position: unknown): void;
+  /** Batches next() had returned at a position of this source (windows / batchSize; NaN when not a whole number). */
+  batchesAt(position: unknown): number;
   /** `count` fixed batches of the validation split: its first windows in stream order (cycling when fewer). */
   validationBatches(count: number): Int32Array[];
 }
@@ -99,6 +101,10 @@ export function createBatchSourceFromReaders(readers: Readonly<Record<SplitName,
         throw new Error(`setPosition: the position was saved by a source with a different ${mismatch.join(', ')} (saved ${mismatch.map((k) => `${k}=${String(p[k])}`).join(', ')}); open the source with the same options`);
       }
       windows = p.windows!;
+    },
+    batchesAt(position) {
+      const w = (position as Partial<BatchPosition> | null)?.windows;
+      return typeof w === 'number' && Number.isInteger(w) && w % batchSize === 0 ? w / batchSize : Number.NaN;
     },
     validationBatches(count) {
       if (!Number.isInteger(count) || count < 1) throw new Error(`validationBatches: count must be a positive integer, got ${count}`);

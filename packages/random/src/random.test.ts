@@ -18,6 +18,10 @@ describe('@difflm/random', () => {
     for (let i = 0; i < 20; i++) expect(b.uniform()).toBe(a.uniform());
     expect(() => createRng({ kind: 'mt19937', s: [1, 2, 3, 4] } as never)).toThrow(/rng state: expected/);
     expect(() => createRng(Number.NaN)).toThrow(/finite/);
+    // States no generator reaches: the all-zero fixed point, words outside uint32.
+    expect(() => createRng({ kind: 'xoshiro128**', s: [0, 0, 0, 0] })).toThrow(/all four words are zero/);
+    expect(() => createRng({ kind: 'xoshiro128**', s: [1, -2, 3, 4] })).toThrow(/rng state: expected/);
+    expect(() => createRng({ kind: 'xoshiro128**', s: [1, 2 ** 32, 3, 4] })).toThrow(/rng state: expected/);
   });
 
   it('the raw stream, splitmix32 and the counter-based hashes keep their values', () => {

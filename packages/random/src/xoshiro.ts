@@ -42,9 +42,11 @@ export function xoshiro128(seed: number | RngState): Xoshiro128 {
     const sm = splitmix32(Math.floor(seed));
     s0 = sm(); s1 = sm(); s2 = sm(); s3 = sm();
   } else {
-    if (seed?.kind !== 'xoshiro128**' || !Array.isArray(seed.s) || seed.s.length !== 4 || !seed.s.every((v) => Number.isInteger(v))) {
+    if (seed?.kind !== 'xoshiro128**' || !Array.isArray(seed.s) || seed.s.length !== 4 || !seed.s.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
       throw new Error('rng state: expected {kind: "xoshiro128**", s: [4 uint32]}');
     }
+    // No generator reaches the all-zero state (a fixed point), so a saved one is forged or damaged.
+    if ((seed.s[0] | seed.s[1] | seed.s[2] | seed.s[3]) === 0) throw new Error('rng state: all four words are zero, a state no xoshiro128** generator reaches');
     [s0, s1, s2, s3] = seed.s.map((v) => v >>> 0) as [number, number, number, number];
   }
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is a fixed point

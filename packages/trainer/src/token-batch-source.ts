@@ -11,4 +11,9 @@ export interface TokenBatchSource {
   /** A JSON-serialisable position from which setPosition() replays the same stream. */
   getPosition(): unknown;
   setPosition(position: unknown): void;
+  /**
+   * How many batches next() had returned when this source's getPosition() gave `position` (optional). With it, a
+   * restored training state whose data position disagrees with its step count is refused.
+   */
+  batchesAt?(position: unknown): number;
 }

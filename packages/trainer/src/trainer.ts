@@ -199,6 +199,9 @@ export function createTrainer(o: TrainerOptions): Trainer {
     },
     setState(s) {
       if (s.version !== 1) throw new Error(`trainer state version ${String(s.version)} is not supported (expected 1)`);
+      const implausible = implausibleState(s, { totalSteps, tokensPerStep, flopsPerToken, params: model.params.map((p) => p.name) })
+        ?? (data.batchesAt && data.batchesAt(s.data) !== s.step * accum ? `its data position ${JSON.stringify(s.data)} is not where ${s.step} steps of ${accum} batch${accum === 1 ? '' : 'es'} end` : null);
+      if (implausible) throw new Error(`the trainer state is not one this run can have reached: ${implausible}`);
       for (const p of model.params) {
         const t = s.params[p.name];
         if (!t) throw new Error(`trainer state has no weights for parameter '${p.name}': the checkpoint belongs to a different model config`);
@@ -213,4 +216,36 @@ export function createTrainer(o: TrainerOptions): Trainer {
     setLrOverride(lr) { lrOverride = lr; },
     dispose: () => optimizer.dispose(),
   };
+}
+
+/**
+ * What a state says that its run cannot have reached, or null. The checks tie the counters to each other and to the
+ * run (step within the budget, tokens = step × tokens per step, FLOPs = tokens × FLOPs per token, the optimizer's
+ * update count within the step count), the optimizer moments to the parameters (every parameter has the same slots,
+ * none belongs to no parameter, and a state past its first update has them), and every value to finite numbers. A
+ * checkpoint digest catches damage; these catch a header or tensor that lies with a valid digest.
+ */
+export function implausibleState(s: TrainerState, run: { totalSteps: number; tokensPerStep: number; flopsPerToken: number; params: readonly string[] }): string | null {
+  if (!Number.isSafeInteger(s.step) || s.step < 0) return `step ${JSON.stringify(s.step)} is not a step count`;
+  if (s.step > run.totalSteps) return `step ${s.step} is beyond the run's budget of ${run.totalSteps} steps`;
+  if (s.tokens !== s.step * run.tokensPerStep) return `tokens ${JSON.stringify(s.tokens)} is not step ${s.step} × ${run.tokensPerStep} tokens per step`;
+  const flops = s.tokens * run.flopsPerToken;
+  if (!(Math.abs(s.flops - flops) <= 1e-9 * Math.max(1, flops))) return `flops ${JSON.stringify(s.flops)} is not tokens ${s.tokens} × ${run.flopsPerToken} FLOPs per token`;
+  const opt = s.optimizer;
+  if (!Number.isSafeInteger(opt.step) || opt.step < 0 || opt.step > s.step) return `the optimizer's update count ${JSON.stringify(opt.step)} is not between 0 and the step ${s.step}`;
+  const known = new Set(run.params);
+  const slotNames = (name: string): string => Object.keys(opt.slots[name] ?? {}).sort().join(',');
+  for (const name of Object.keys(opt.slots)) if (!known.has(name)) return `optimizer moments for '${name}', which is no parameter of the model`;
+  const first = run.params.length ? slotNames(run.params[0]!) : '';
+  for (const name of run.params) {
+    if (slotNames(name) !== first) return `parameter '${name}' has optimizer moments [${slotNames(name)}] where '${run.params[0]}' has [${first}]`;
+  }
+  if (opt.step === 0 && first !== '' && run.params.some((n) => Object.values(opt.slots[n] ?? {}).some((t) => t.values.some((v) => v !== 0)))) {
+    return 'the optimizer has made no update but holds non-zero moments';
+  }
+  for (const [name, t] of Object.entries(s.params)) if (!t.values.every(Number.isFinite)) return `parameter '${name}' holds a value that is not finite`;
+  for (const [name, bySlot] of Object.entries(opt.slots)) {
+    for (const [slot, t] of Object.entries(bySlot)) if (!t.values.every(Number.isFinite)) return `the optimizer moment '${slot}' of '${name}' holds a value that is not finite`;
+  }
+  return null;
 }

@@ -52,6 +52,7 @@ export function arraySource(ids: Int32Array, batchSize: number, seqLen: number):
     next() { const i = pos % nBatches; pos++; return ids.slice(i * per, (i + 1) * per); },
     getPosition: () => pos,
     setPosition(p: unknown) { pos = p as number; },
+    batchesAt: (p: unknown) => p as number,
   };
 }
 

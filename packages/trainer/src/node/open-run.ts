@@ -46,6 +46,8 @@ export async function openRun(runDir: string, components: RunComponents): Promis
     for (const p of model.params) {
       const t = state.params[p.name];
       if (!t || t.shape.join('x') !== p.variable.shape.join('x')) throw new Error(`checkpoint ${latest.path} does not fit the model of ${paths.config} (parameter '${p.name}')`);
+      // NaN weights would surface as "logits contain NaN" in the middle of an evaluation, naming neither file nor cause.
+      if (!t.values.every(Number.isFinite)) throw new Error(`checkpoint ${latest.path} holds weights that are not finite (parameter '${p.name}'): the run diverged before it was written, or the file was forged; evaluate an earlier checkpoint or retrain`);
       tf.tidy(() => p.variable.assign(tf.tensor(t.values, t.shape, 'float32')));
     }
   } catch (e) {

@@ -77,6 +77,55 @@ describe('readers of a run directory (eval, sample)', () => {
   });
 });
 
+describe('checkpoints that lie with a valid digest', () => {
+  it('a forged state this run cannot have reached is refused by resume (naming the file and what is wrong), and readers refuse NaN weights', async () => {
+    const runDir = join(tmp, 'forged');
+    const ctl = new AbortController();
+    await runTraining({ runDir, config, components, signal: ctl.signal, onProgress: (e) => { if (e.type === 'step' && e.metrics.step === 6) ctl.abort(); } });
+    const ckpt = join(runDir, 'checkpoints', 'step-00000006.ckpt');
+    const good = readFileSync(ckpt);
+    const { state, config: stored } = decodeCheckpoint(new Uint8Array(good), ckpt, 6);
+    const names = Object.keys(state.params);
+    const before = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8');
+    type S = typeof state;
+    const cases: [string, (s: S) => S, RegExp, string?][] = [
+      ['an all-zero PRNG state', (s) => ({ ...s, rng: { kind: 'xoshiro128**', s: [0, 0, 0, 0] } }), /rng state: all four words are zero/],
+      ['no optimizer update on a step-6 model', (s) => ({ ...s, optimizer: { ...s.optimizer, step: 0 } }), /made no update but holds non-zero moments/],
+      ['more optimizer updates than steps', (s) => ({ ...s, optimizer: { ...s.optimizer, step: 7 } }), /update count 7 is not between 0 and the step 6/],
+      ['missing optimizer tensors', (s) => { const slots = { ...s.optimizer.slots }; delete slots[names[1]!]; return { ...s, optimizer: { ...s.optimizer, slots } }; }, /has optimizer moments \[\] where/],
+      ['moments for a parameter the model lacks', (s) => ({ ...s, optimizer: { ...s.optimizer, slots: { ...s.optimizer.slots, ghost: s.optimizer.slots[names[0]!]! } } }), /moments for 'ghost', which is no parameter/],
+      ['a non-finite optimizer moment', (s) => {
+        const [p, bySlot] = Object.entries(s.optimizer.slots)[0]!;
+        const [slot, t] = Object.entries(bySlot)[0]!;
+        const values = Float32Array.from(t.values); values[0] = Number.NaN;
+        return { ...s, optimizer: { ...s.optimizer, slots: { ...s.optimizer.slots, [p]: { ...bySlot, [slot]: { ...t, values } } } } };
+      }, /optimizer moment '.*' of '.*' holds a value that is not finite/],
+      ['a non-finite weight', (s) => { const t = s.params[names[0]!]!; const values = Float32Array.from(t.values); values[1] = Infinity; return { ...s, params: { ...s.params, [names[0]!]: { ...t, values } } }; }, /parameter '.*' holds a value that is not finite/],
+      ['a data position outside the run', (s) => ({ ...s, data: 1000 }), /data position 1000 is not where 6 steps of 1 batch end/],
+      ['tokens that do not follow from the step', (s) => ({ ...s, tokens: s.tokens + 1 }), /tokens 193 is not step 6 × 32 tokens per step/],
+      ['flops that do not follow from the tokens', (s) => ({ ...s, flops: 1 }), /flops 1 is not tokens 192 ×/],
+      ['a step beyond the budget', (s) => ({ ...s, step: 500, tokens: 500 * 32, optimizer: { ...s.optimizer, step: 500 } }), /step 500 is beyond the run's budget of 10 steps/, 'step-00000500.ckpt'],
+    ];
+    for (const [what, forge, message, name] of cases) {
+      const file = join(runDir, 'checkpoints', name ?? 'step-00000006.ckpt');
+      writeFileSync(file, encodeCheckpoint(forge(structuredClone(state)), stored));
+      await expect(runTraining({ runDir, components, resume: true }), what).rejects.toThrow(new RegExp(`checkpoint .*${(name ?? 'step-00000006.ckpt').replace('.', '\\.')} cannot be resumed: .*${message.source}.*Delete it`));
+      expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8'), what).toBe(before);
+      if (name) rmSync(file);
+    }
+    // Readers (eval, sample) name the checkpoint and the cause of NaN weights instead of failing on NaN logits.
+    const nan = structuredClone(state);
+    nan.params[names[0]!]!.values[0] = Number.NaN;
+    writeFileSync(ckpt, encodeCheckpoint(nan, stored));
+    const { openRun } = await import('./open-run.js');
+    await expect(openRun(runDir, components)).rejects.toThrow(/step-00000006\.ckpt holds weights that are not finite \(parameter '.*'\)/);
+    // The true checkpoint resumes, and the run finishes.
+    writeFileSync(ckpt, good);
+    const done = await runTraining({ runDir, components, resume: true });
+    expect(done.steps).toBe(10);
+  });
+});
+
 describe('runTraining and the run directory', () => {
   it('writes config, metrics per step, eval, checkpoints and a summary', async () => {
     const runDir = join(tmp, 'full');
@@ -262,6 +311,10 @@ describe('runTraining and the run directory', () => {
     expect(typeof third.eval!.elbo).toBe('number');
     expect(third.eval!.elbo).toBe(done.eval!.elbo);
     expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).eval.elbo).toBe(done.eval!.elbo);
+    // The forged row is replaced, not kept beside the new one: one row per step, every one finite.
+    const after = readFileSync(evalPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; elbo: unknown });
+    expect(after.map((r) => r.step)).toEqual(rows.map((l) => (JSON.parse(l) as { step: number }).step));
+    expect(after.every((r) => typeof r.elbo === 'number')).toBe(true);
   });
 
   it('prunes to keepCheckpoints on resume (a kill between writing a checkpoint and pruning left one more)', async () => {

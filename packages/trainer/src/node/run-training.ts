@@ -146,7 +146,14 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       seed: config.seed + 1,
     });
     try {
-      if (resumeState) trainer.setState(resumeState);
+      if (resumeState) {
+        try {
+          trainer.setState(resumeState);
+        } catch (e) {
+          // The digest vouches for the bytes, not for what they say: a state this run cannot have reached is refused.
+          throw new Error(`checkpoint ${latest!.path} cannot be resumed: ${(e as Error).message}. Delete it to resume from an earlier checkpoint, or start a new run`);
+        }
+      }
       // Inputs are good: now the run directory becomes consistent with the restored state.
       // config.json first: from then on the directory is a run that can be resumed, whatever is killed next.
       mkdirSync(paths.root, { recursive: true });
@@ -269,6 +276,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       } else if (!stopped && config.eval.batches > 0) {
         finalEval = await evaluate();
         if (finalEval) {
+          // A row already at this step is one that could not be trusted (a finished run resumed): replace it.
+          if (resumeState?.step === trainer.step) truncateJsonl(paths.eval, trainer.step - 1);
           appendJsonl(paths.eval, { step: trainer.step, ...finalEval });
           o.onProgress?.({ type: 'eval', step: trainer.step, metrics: finalEval });
         } else stopped = true; // stopped during the final evaluation: a resume evaluates again
