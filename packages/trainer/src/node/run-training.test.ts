@@ -14,7 +14,7 @@ import { listCheckpoints, readJsonl, removeDeadTempFiles, runPaths } from './run
 function deadPid(): number {
   return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 }
-import { runTraining } from './run-training.js';
+import { missingSteps, runTraining } from './run-training.js';
 
 beforeAll(async () => { await useBackend('cpu'); });
 const tmp = mkdtempSync(join(tmpdir(), 'difflm-run-'));
@@ -74,6 +74,16 @@ describe('readers of a run directory (eval, sample)', () => {
     writeFileSync(file, original.slice(0, 40));
     await expect(openRun(runDir, components)).rejects.toThrow(/config\.json is not valid JSON .*the run directory is damaged/);
     writeFileSync(file, original);
+  });
+});
+
+describe('missingSteps', () => {
+  it('lists the step ranges without a row, from the rows present (a step of 1e12 allocates nothing)', () => {
+    const rows = [1, 2, 5, 6, 9].map((step) => ({ step }));
+    expect(missingSteps(rows, 10)).toEqual([[3, 4], [7, 8], [10, 10]]);
+    expect(missingSteps([{ step: 1 }, { step: 'x' }, { step: 2.5 }], 2)).toEqual([[2, 2]]);
+    expect(missingSteps([], 0)).toEqual([]);
+    expect(missingSteps([{ step: 1 }], 1e12)).toEqual([[2, 1e12]]);
   });
 });
 

@@ -63,14 +63,13 @@ const canonical = (v: unknown): string => JSON.stringify(v);
 
 /** The step ranges in 1..upTo that no row of `rows` holds (rows of a metrics log, one per step). */
 export function missingSteps(rows: readonly Record<string, unknown>[], upTo: number): [number, number][] {
-  const seen = new Uint8Array(upTo + 1);
-  for (const r of rows) if (typeof r.step === 'number' && Number.isInteger(r.step) && r.step >= 1 && r.step <= upTo) seen[r.step] = 1;
+  // From the rows present (not an array of upTo flags: a forged step count must not size an allocation).
+  const seen = [...new Set(rows.map((r) => r.step).filter((k): k is number => typeof k === 'number' && Number.isInteger(k) && k >= 1 && k <= upTo))].sort((a, b) => a - b);
   const gaps: [number, number][] = [];
-  for (let k = 1; k <= upTo; k++) {
-    if (seen[k]) continue;
-    const start = k;
-    while (k + 1 <= upTo && !seen[k + 1]) k++;
-    gaps.push([start, k]);
+  let next = 1;
+  for (const k of [...seen, upTo + 1]) {
+    if (k > next) gaps.push([next, k - 1]);
+    next = k + 1;
   }
   return gaps;
 }
