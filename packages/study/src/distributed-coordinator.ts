@@ -3,7 +3,7 @@
 // A killed coordinator loses nothing: finished jobs keep their results in Redis until it comes back.
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { ResultsStore } from './results-store.js';
-import { redisOptionsFromUrl } from './redis-connection.js';
+import { redisOptionsFromUrl, redisOutage } from './redis-connection.js';
 import type { RunConfig } from './run-config.js';
 import type { RunProgress, RunResult } from './run-executor.js';
 import { runLabel } from './run-label.js';
@@ -43,6 +43,10 @@ export async function runDistributed(opts: DistributedRunOptions): Promise<{ don
   const byId = new Map(opts.runs.map((r) => [r.id, r]));
   const open = new Set(byId.keys());
   const emit = opts.onEvent ?? (() => {});
+  // Without listeners BullMQ prints every failed reconnect as a stack trace.
+  const outage = redisOutage((error) => emit({ type: 'redis-lost', error }), () => emit({ type: 'redis-back' }));
+  queue.on('error', outage.error);
+  events.on('error', outage.error);
   events.on('progress', ({ jobId, data }) => {
     const run = byId.get(jobId);
     if (run && open.has(jobId) && typeof data === 'object') emit({ type: 'run-progress', runId: jobId, label: runLabel(run.config), progress: data as unknown as RunProgress });
@@ -78,6 +82,7 @@ export async function runDistributed(opts: DistributedRunOptions): Promise<{ don
   };
   try {
     await events.waitUntilReady();
+    (await queue.getBackend().client).on('ready', outage.ready);
     // Enqueue: a job that already exists (waiting, active, completed) is left alone; a failed one is retried.
     for (const run of opts.runs) {
       const job = await queue.getJob(run.id);

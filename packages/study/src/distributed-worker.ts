@@ -7,7 +7,7 @@ import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULT_QUEUE, type RunJobData } from './distributed-coordinator.js';
 import type { ExecutorRef } from './executor-ref.js';
-import { redisOptionsFromUrl } from './redis-connection.js';
+import { redisOptionsFromUrl, redisOutage } from './redis-connection.js';
 import type { RunResult } from './run-executor.js';
 import { createRunProcessPool } from './run-process-pool.js';
 import { readRunResultFile } from './run-result-file.js';
@@ -80,6 +80,8 @@ export interface StudyWorkerOptions {
   /** How often a job may stall (its worker died) before it fails (default 5). */
   readonly maxStalledCount?: number;
   readonly onEvent?: (e: { type: 'job-start' | 'job-done' | 'job-failed'; runId: string; error?: string }) => void;
+  /** Redis lost (ioredis retries; `error` is its code) and back: one call each per outage. */
+  readonly onRedis?: (e: { type: 'redis-lost'; error: string } | { type: 'redis-back' }) => void;
 }
 
 export interface StudyWorker {
@@ -120,8 +122,11 @@ export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyW
     },
     { connection, concurrency: slots, lockDuration, stalledInterval: Math.max(1000, Math.round(lockDuration / 2)), maxStalledCount: opts.maxStalledCount ?? 5 },
   );
-  worker.on('error', () => {}); // connection hiccups are retried by ioredis; job errors go through onEvent
+  // Connection errors are retried by ioredis: one report per outage, not one per retry; job errors go through onEvent.
+  const outage = redisOutage((error) => opts.onRedis?.({ type: 'redis-lost', error }), () => opts.onRedis?.({ type: 'redis-back' }));
+  worker.on('error', outage.error);
   await worker.waitUntilReady();
+  (await worker.getBackend().client).on('ready', outage.ready);
   return {
     async close() {
       await worker.close();

@@ -11,7 +11,7 @@ export { fakeExecutor, fakeOptionsFromEnv, type FakeExecutorOptions } from './fa
 export { openResultsStore, type ResultsStore, type StoredRun, type RunStatus } from './results-store.js';
 export { createRunProcessPool, RunCrashedError, type RunProcessPool } from './run-process-pool.js';
 export { runLocally, type LocalRunOptions } from './local-runner.js';
-export { redisOptionsFromUrl, checkRedis } from './redis-connection.js';
+export { redisOptionsFromUrl, checkRedis, redactRedisUrl, redisOutage } from './redis-connection.js';
 export { runDistributed, DEFAULT_QUEUE, type DistributedRunOptions, type RunJobData } from './distributed-coordinator.js';
 export { startStudyWorker, validateRunJob, type StudyWorker, type StudyWorkerOptions } from './distributed-worker.js';
 export { STORED_THROUGHPUT, estimateRunSeconds, estimateRunSecondsMeasured, measuredCost, trainingFlopsPerToken, type BackendThroughput, type MeasuredCost } from './throughput.js';

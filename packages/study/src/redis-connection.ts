@@ -88,3 +88,25 @@ export async function checkRedis(url: string, timeoutMs = 3000, opts: RedisConne
     client.disconnect();
   }
 }
+
+/**
+ * One report when Redis is lost and one when it is back, however many connection errors come in between (ioredis
+ * retries on its own; without this, every failed reconnect is a stack trace). `error` goes to the connection's
+ * 'error' events, `ready` to its client's 'ready' event.
+ */
+export function redisOutage(onLost: (why: string) => void, onBack: () => void): { error(e: unknown): void; ready(): void } {
+  let lost = false;
+  return {
+    error(e) {
+      if (lost) return;
+      lost = true;
+      const err = e as NodeJS.ErrnoException;
+      onLost(err?.code ?? (err?.message ?? String(e)).split('\n')[0]!);
+    },
+    ready() {
+      if (!lost) return;
+      lost = false;
+      onBack();
+    },
+  };
+}

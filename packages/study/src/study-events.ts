@@ -8,7 +8,10 @@ export type StudyEvent =
   | { readonly type: 'run-done'; readonly runId: string; readonly label: string; readonly finalLoss: number; readonly heldOutLoss?: number }
   | { readonly type: 'run-retry'; readonly runId: string; readonly label: string; readonly attempt: number; readonly error: string }
   | { readonly type: 'run-failed'; readonly runId: string; readonly label: string; readonly error: string }
-  | { readonly type: 'study-done'; readonly done: number; readonly failed: number };
+  | { readonly type: 'study-done'; readonly done: number; readonly failed: number }
+  /** The distributed coordinator lost its Redis connection (ioredis retries) / has it again. */
+  | { readonly type: 'redis-lost'; readonly error: string }
+  | { readonly type: 'redis-back' };
 
 export type StudyEventListener = (e: StudyEvent) => void;
 

@@ -20,11 +20,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(options: { password?: string } = {}): Promise<RedisHandle> {
+export async function startRedis(options: { password?: string; port?: number } = {}): Promise<RedisHandle> {
   if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
     throw new Error('redis-server is not installed; the distributed-study test needs it: apt-get install redis-server (scripts/ensure-system-deps.mjs and .ci/run install it)');
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(options.password ? ['--requirepass', options.password] : [])], { stdio: 'ignore' });
   const url = options.password ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;

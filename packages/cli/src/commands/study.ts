@@ -91,7 +91,12 @@ export default defineCommand({
           ...(args.redis ? { redisUrl: args.redis } : {}),
           ...(args.queue ? { queue: args.queue } : {}),
           ...(args['max-attempts'] ? { maxAttempts: positiveInt(args['max-attempts'], '--max-attempts') } : {}),
-          onEvent: progress.onEvent,
+          onEvent: (e) => {
+            // Losing Redis is said even with --json (stderr; stdout keeps the JSON): once when lost, once when back.
+            if (e.type === 'redis-lost') process.stderr.write(`lost Redis at ${s.redactRedisUrl(args.redis ?? '')} (${e.error}); retrying, the workers' runs go on\n`);
+            else if (e.type === 'redis-back') process.stderr.write('Redis is back\n');
+            else progress.onEvent(e);
+          },
         });
       } finally {
         progress.stop();

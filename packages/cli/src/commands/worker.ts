@@ -39,6 +39,7 @@ export default defineCommand({
         ...(args.queue ? { queue: args.queue } : {}),
         ...(lockMs !== undefined ? { lockMs } : {}),
         onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type} ${e.runId}${e.error ? `: ${e.error.split('\n')[0]}` : ''}\n`),
+        onRedis: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type === 'redis-lost' ? `lost Redis at ${s.redactRedisUrl(args.redis)} (${e.error}); retrying, the active runs go on` : 'Redis is back'}\n`),
       });
       const extra = noiseRegistry.ids().filter((id) => !createNoiseRegistry().has(id));
       const schedules = createScheduleRegistry(loaded).ids().filter((id) => !createScheduleRegistry().has(id));
