@@ -33,6 +33,24 @@ describe('results store (SQLite)', () => {
     store.close();
   });
 
+  it('a queued run is pending until an execution starts (only then running), and a failed one queued again is pending', () => {
+    const store = openResultsStore(':memory:');
+    store.addRuns('quick', plan.runs);
+    const [a, b] = plan.runs;
+    for (const r of plan.runs) store.markQueued(r.id, 'redis:q');
+    expect(store.counts('quick')).toMatchObject({ pending: plan.runs.length, running: 0 });
+    expect(store.get(a!.id)).toMatchObject({ status: 'pending', worker: 'redis:q', attempts: 0 });
+    store.countAttempt(a!.id);
+    expect(store.get(a!.id)).toMatchObject({ status: 'running', attempts: 1 });
+    store.recordFailure(b!.id, 'boom');
+    store.markQueued(b!.id, 'redis:q');
+    expect(store.get(b!.id)?.status).toBe('pending');
+    store.recordResult(a!.id, result(3), 'redis');
+    store.countAttempt(a!.id); // a late 'active' event changes nothing on a finished run
+    expect(store.get(a!.id)).toMatchObject({ status: 'done', attempts: 1 });
+    store.close();
+  });
+
   it('exports CSV and JSONL', () => {
     const store = openResultsStore(':memory:');
     store.addRuns('quick', plan.runs.slice(0, 2));

@@ -72,9 +72,9 @@ export interface ResultsStore {
   resetRunning(study: string): number;
   /** An execution of the run starts now (on `worker`): status 'running', attempts + 1. */
   markRunning(id: string, worker: string): void;
-  /** The run is handed to a queue (status 'running', on `worker`); no execution is counted. */
+  /** The run is handed to a queue (status 'pending' until an execution starts, on `worker`); no execution is counted. */
   markQueued(id: string, worker: string): void;
-  /** An execution started somewhere (a queue's 'active' event): attempts + 1, status unchanged. */
+  /** An execution started somewhere (a queue's 'active' event): status 'running', attempts + 1. */
   countAttempt(id: string): void;
   /** The queue says the run was started `n` times in all: attempts become at least n. */
   noteAttempts(id: string, n: number): void;
@@ -101,8 +101,9 @@ export function openResultsStore(file: string): ResultsStore {
     VALUES (@id, @study, 'pending', @config, @noise, @model, @budget, @now)`);
   const resetRunning = db.prepare(`UPDATE runs SET status = 'pending', worker = NULL WHERE study = ? AND status = 'running'`);
   const markRunning = db.prepare(`UPDATE runs SET status = 'running', worker = ?, attempts = attempts + 1 WHERE id = ? AND status != 'done'`);
-  const markQueued = db.prepare(`UPDATE runs SET status = 'running', worker = ? WHERE id = ? AND status != 'done'`);
-  const countAttempt = db.prepare(`UPDATE runs SET attempts = attempts + 1 WHERE id = ? AND status != 'done'`);
+  // Queued is pending: a study on two worker slots shows two runs running, not every run it has queued.
+  const markQueued = db.prepare(`UPDATE runs SET status = 'pending', worker = ? WHERE id = ? AND status != 'done'`);
+  const countAttempt = db.prepare(`UPDATE runs SET status = 'running', attempts = attempts + 1 WHERE id = ? AND status != 'done'`);
   const noteAttempts = db.prepare(`UPDATE runs SET attempts = MAX(attempts, ?) WHERE id = ?`);
   const finish = db.prepare(`UPDATE runs SET status = 'done', final_loss = @loss, metrics = @metrics, wall_seconds = @wall,
     worker = COALESCE(@worker, worker), error = NULL, finished_at = @now WHERE id = @id AND status != 'done'`);
