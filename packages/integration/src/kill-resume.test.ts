@@ -8,9 +8,9 @@ import { defaultRunComponents } from '@difflm/cli';
 import { readJsonl, runTraining } from '@difflm/trainer/node';
 import { embeddedCorpus, removeTempDirs, tempDir, tinyRunConfig } from './fixtures.js';
 
-const child = (runDir: string, arg: string): ChildProcess =>
+const child = (runDir: string, arg: string, env: NodeJS.ProcessEnv = {}): ChildProcess =>
   spawn(process.execPath, ['--conditions=@difflm/source', '--import', 'tsx', join(REPO_ROOT, 'packages/integration/src/train-child.ts'), runDir, arg], {
-    cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env },
+    cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
   });
 
 const exited = (p: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> => new Promise((resolve) => {
@@ -62,5 +62,39 @@ describe('kill -9 and resume', () => {
     });
     const evalA = readJsonl<Row>(join(reference, 'eval.jsonl')), evalB = readJsonl<Row>(join(runDir, 'eval.jsonl'));
     expect(evalB.at(-1)!.elbo).toBeCloseTo(evalA.at(-1)!.elbo!, 4);
+  }, 150_000);
+
+  it('two processes, one run directory: a second resume is refused while the first trains; a stalled owner loses the directory to the next one and stops without writing', async () => {
+    const tmp = tempDir('difflm-two-');
+    const config = tinyRunConfig(data.dir, data.vocabSize, { budget: { steps: 400 }, checkpointEvery: 50 });
+    const runDir = join(tmp, 'shared');
+    const env = { DIFFLM_RUN_LEASE_MS: '1000' };
+    const a = child(runDir, JSON.stringify(config), env);
+    const aDone = exited(a);
+    const metrics = join(runDir, 'metrics.jsonl');
+    const t0 = Date.now();
+    while (lines(metrics) < 15 && a.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+    // While a trains, a second process gets one line naming the owner, and a goes on.
+    const refused = await exited(child(runDir, '--resume', env));
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/is being trained by .*:\d+ \(its lease runs until .*\): wait for that process to finish or stop it, then resume/);
+    // a stalls (SIGSTOP) past its lease; b takes the directory over and finishes the run.
+    a.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, 1500));
+    const b = await exited(child(runDir, '--resume', env));
+    expect(b.code, b.stderr).toBe(0);
+    const afterB = readFileSync(metrics, 'utf8');
+    // a wakes: it finds the directory gone to another process and stops before writing anything more.
+    a.kill('SIGCONT');
+    const aEnd = await aDone;
+    expect(aEnd.code).not.toBe(0);
+    expect(aEnd.stderr).toMatch(/lost the run directory .*: another process took it over while this one was stalled past its lease; stopping without writing more/);
+    expect(readFileSync(metrics, 'utf8')).toBe(afterB);
+    const steps = readJsonl<Row>(metrics).map((r) => r.step);
+    expect(steps).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    const evals = readJsonl<Row>(join(runDir, 'eval.jsonl')).map((r) => r.step);
+    expect(new Set(evals).size).toBe(evals.length);
+    expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'))).toMatchObject({ steps: 400 });
+    expect(existsSync(join(runDir, 'owner.json'))).toBe(false);
   }, 150_000);
 });

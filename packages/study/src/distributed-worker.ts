@@ -92,8 +92,10 @@ export interface StudyWorker {
 export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyWorker> {
   const connection = redisOptionsFromUrl(opts.redisUrl);
   const slots = opts.slots ?? 1;
-  const pool = createRunProcessPool({ size: slots, executor: opts.executor });
   const lockDuration = opts.lockMs ?? 30_000;
+  // A run directory's lease (trainer run-lease.ts) runs out when the job's lock does: the worker that BullMQ hands a
+  // stalled job to can take the directory over, and the stalled one, if it wakes, stops before writing more.
+  const pool = createRunProcessPool({ size: slots, executor: opts.executor, env: { DIFFLM_RUN_LEASE_MS: String(lockDuration) } });
   const worker = new Worker<RunJobData, RunResult>(
     opts.queue ?? DEFAULT_QUEUE,
     async (job) => {

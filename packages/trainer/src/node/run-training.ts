@@ -12,6 +12,7 @@ import type { TrainingObjective } from '../training-objective.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import type { RunComponents } from './run-components.js';
 import { parseTrainRunConfig, type TrainRunConfig } from './run-config.js';
+import { acquireRunLease, OWNER_FILE, type RunLease } from './run-lease.js';
 import { appendJsonl, checkpointPath, listCheckpoints, readJsonlLenient, removeDeadTempFiles, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
 
 export type ProgressEvent =
@@ -36,6 +37,11 @@ export interface RunTrainingOptions {
    * starts from, so a run directory says what ran each stretch of it; the last one is in summary.json.
    */
   readonly environment?: Readonly<Record<string, string | number | boolean | null>>;
+  /**
+   * How long the run directory stays this process's without a check (run-lease.ts; default DIFFLM_RUN_LEASE_MS or
+   * 60 s): another process may take a directory over only after its owner stalled that long, or died on this host.
+   */
+  readonly leaseMs?: number;
 }
 
 export interface RunResult {
@@ -80,7 +86,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   // during a run's creation leaves: nothing of it is worth keeping, so it counts as new.
   const leftovers = existsSync(paths.root) ? readdirSync(paths.root) : [];
   const onlyCreationDebris = leftovers.length > 0 && !existsSync(paths.config) && leftovers.every((f) =>
-    (f === 'checkpoints' && lstatSync(paths.checkpoints).isDirectory() && readdirSync(paths.checkpoints).length === 0) || /\.tmp-\d+$/.test(f));
+    (f === 'checkpoints' && lstatSync(paths.checkpoints).isDirectory() && readdirSync(paths.checkpoints).length === 0) || /\.tmp-\d+$/.test(f) || f === OWNER_FILE);
   if (onlyCreationDebris) removeDeadTempFiles(paths);
   const exists = leftovers.length > 0 && !onlyCreationDebris;
   if (exists && !o.resume) throw new Error(`run directory ${paths.root} already exists and is not empty: pass resume (--resume) to continue it, or choose another run directory`);
@@ -128,6 +134,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       if (canonical(decoded.config) !== canonical(config)) throw new Error(`checkpoint ${latest.path} was written by a different config than ${paths.config}: the run directory is inconsistent; start a new run`);
       resumeState = decoded.state;
     }
+    let lease: RunLease | undefined;
     const trainer = createTrainer({
       model, objective,
       data: data.batches({ split: 'train', batchSize: config.batchSize, seqLen: config.seqLen, seed: config.seed }),
@@ -156,6 +163,9 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       // Inputs are good: now the run directory becomes consistent with the restored state.
       // config.json first: from then on the directory is a run that can be resumed, whatever is killed next.
       mkdirSync(paths.root, { recursive: true });
+      // Nothing is written before the directory is ours (another process may be training it: a second worker given
+      // the same job, a second resume).
+      lease = acquireRunLease(paths.root, o.leaseMs !== undefined ? { leaseMs: o.leaseMs } : {});
       if (!exists) writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       mkdirSync(paths.checkpoints, { recursive: true });
       removeDeadTempFiles(paths);
@@ -183,6 +193,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         batches: config.eval.batches, seed: config.eval.seed, bytesPerToken: data.bytesPerToken,
       });
       const checkpoint = (): void => {
+        lease!.check();
         const path = checkpointPath(paths, trainer.step);
         writeFileAtomic(path, encodeCheckpoint(trainer.getState(), config));
         pruneCheckpoints();
@@ -215,6 +226,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
             const m = ok ? await evaluate() : null;
             if (!m) ok = false;
             else {
+              lease!.check();
               appendJsonl(paths.branches, { step: from, target, cooldownSteps: length, ...m });
               branchedAt.add(target);
               o.onProgress?.({ type: 'eval', step: target, metrics: m });
@@ -235,6 +247,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (o.signal?.aborted) { stopped = true; break; }
         last = trainer.trainStep();
+        lease.check();
         appendJsonl(paths.metrics, last);
         o.onProgress?.({ type: 'step', totalSteps: trainer.totalSteps, metrics: last });
         const evalDue = (config.eval.every > 0 && trainer.step % config.eval.every === 0) || evalSteps.has(trainer.step);
@@ -247,6 +260,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
             evalInterrupted = true;
             break;
           }
+          lease.check();
           appendJsonl(paths.eval, { step: trainer.step, ...m });
           o.onProgress?.({ type: 'eval', step: trainer.step, metrics: m });
         }
@@ -277,6 +291,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         if (finalEval) {
           // A row already at this step is one that could not be trusted (a finished run resumed): replace it.
           if (resumeState?.step === trainer.step) truncateJsonl(paths.eval, trainer.step - 1);
+          lease.check();
           appendJsonl(paths.eval, { step: trainer.step, ...finalEval });
           o.onProgress?.({ type: 'eval', step: trainer.step, metrics: finalEval });
         } else stopped = true; // stopped during the final evaluation: a resume evaluates again
@@ -287,9 +302,11 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         ...(metricsGaps.length ? { metricsGaps } : {}),
         ...(o.environment ? { environment: o.environment } : {}),
       };
+      lease.check();
       if (!stopped) writeFileAtomic(paths.summary, `${JSON.stringify(result, null, 2)}\n`);
       return result;
     } finally {
+      lease?.release();
       trainer.dispose();
     }
   } finally {
