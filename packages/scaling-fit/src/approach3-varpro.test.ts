@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapApproach3VarPro, fitApproach3VarPro, type VarProPoint } from './approach3-varpro.js';
+import { bootstrapApproach3VarPro, fitApproach3VarPro, runNoiseApproach3VarPro, type VarProPoint } from './approach3-varpro.js';
 import { createFitRng } from './rng.js';
 
 const law = (n: number, d: number) => 1.5 + 400 * n ** -0.34 + 600 * d ** -0.28;
@@ -45,6 +45,24 @@ describe('Approach 3 by variable projection', () => {
     const pointwise = bootstrapApproach3VarPro(curvePoints(0.005, 0.001).map(({ trajectory: _, ...p }) => p), { resamples: 200, seed: 1 });
     expect(pointwise.trajectories).toBeGreaterThan(8);
     expect(iv.upper - iv.lower).toBeGreaterThan(pointwise.intervals.allocation.upper - pointwise.intervals.allocation.lower);
+  });
+  it('the run-noise bootstrap keeps the design and draws each run\'s shared noise once: it covers the truth, narrower than resampling runs', () => {
+    const truth = 0.28 / 0.62;
+    // No noise: every resample is the fit itself.
+    const exact = runNoiseApproach3VarPro(curvePoints(0, 0), { spread: 0, persistence: 0.5 }, { resamples: 30, seed: 1 });
+    expect(exact.intervals.allocation.upper - exact.intervals.allocation.lower).toBeLessThan(1e-5);
+    // The noise the points were drawn with (0.5% per run, 0.1% per read: persistence ≈ 0.96). Coverage across many
+    // draws is measured on synthetic studies (packages/study/bench/joint-interval-coverage.ts, ADR 0006), not here.
+    const pts = curvePoints(0.005, 0.001);
+    const noise = { spread: Math.hypot(0.005, 0.001), persistence: 0.005 ** 2 / (0.005 ** 2 + 0.001 ** 2) };
+    const b = runNoiseApproach3VarPro(pts, noise, { resamples: 100, seed: 1 });
+    expect(b.trajectories).toBe(8);
+    const iv = b.intervals.allocation;
+    expect(iv.lower).toBeLessThan(truth);
+    expect(iv.upper).toBeGreaterThan(truth);
+    const r = bootstrapApproach3VarPro(pts, { resamples: 100, seed: 1 }).intervals.allocation;
+    expect(iv.upper - iv.lower).toBeLessThan(r.upper - r.lower);
+    expect(() => runNoiseApproach3VarPro(pts, { spread: 0.01, persistence: 2 })).toThrow(/persistence in \[0, 1\]/);
   });
   it('refuses points that are too few or not positive', () => {
     expect(() => fitApproach3VarPro(curvePoints(0, 0).slice(0, 3))).toThrow(/needs at least 5 points/);

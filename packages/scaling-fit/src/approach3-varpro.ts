@@ -145,3 +145,31 @@ export function bootstrapApproach3VarPro(points: readonly VarProPoint[], options
   const iv = bs.intervals as VarProBootstrap['intervals'];
   return { fit, intervals: iv, trajectories: groups.length, resamples, failures: bs.failures };
 }
+
+/**
+ * The fit plus a parametric bootstrap over the runs' own noise, the joint fit's counterpart of the IsoFLOP run-noise
+ * intervals (run-noise.ts): each resample redraws every point's loss as loss·(1 + spread·z), where z shares the part
+ * `persistence` of its variance with the other points of its trajectory (one draw per run) and draws the rest per
+ * point; the design stays as it is. `spread` is the relative run-to-run sd of one point (the study measures it from
+ * replicates and the runs' scatter).
+ */
+export function runNoiseApproach3VarPro(points: readonly VarProPoint[], noise: { spread: number; persistence: number }, options: VarProOptions & { resamples?: number; seed?: number; level?: number } = {}): VarProBootstrap {
+  if (!(noise.spread >= 0) || !(noise.persistence >= 0 && noise.persistence <= 1)) throw new Error(`run noise must have spread ≥ 0 and persistence in [0, 1], got ${JSON.stringify(noise)}`);
+  const fit = fitApproach3VarPro(points, options);
+  const cluster = new Map<string, number>();
+  const of = points.map((pt, i) => {
+    const t = pt.trajectory ?? `#${i}`;
+    if (!cluster.has(t)) cluster.set(t, cluster.size);
+    return cluster.get(t)!;
+  });
+  const wShared = noise.spread * Math.sqrt(noise.persistence), wOwn = noise.spread * Math.sqrt(1 - noise.persistence);
+  const estimate = { alpha: fit.alpha, beta: fit.beta, allocation: fit.allocation, E: fit.E };
+  const resamples = options.resamples ?? 1000;
+  const bs = resampleStatistic(estimate, (rng) => {
+    const z = Array.from({ length: cluster.size }, () => rng.normal());
+    const sample = points.map((pt, i) => ({ ...pt, loss: pt.loss * (1 + wShared * z[of[i]!]! + wOwn * rng.normal()) }));
+    const f = fitApproach3VarPro(sample, options);
+    return { alpha: f.alpha, beta: f.beta, allocation: f.allocation, E: f.E };
+  }, { resamples, seed: options.seed ?? 0, level: options.level ?? 0.95 });
+  return { fit, intervals: bs.intervals as VarProBootstrap['intervals'], trajectories: cluster.size, resamples, failures: bs.failures };
+}

@@ -24,4 +24,4 @@ export { fitBatchSizeLaw, fitLearningRateLaw, tokensToTarget, type Hyperparamete
 export { fitIsoLossHyperbola, isoLossSteps, type IsoLossFit } from './iso-loss.js';
 export { fitStudy, type FitStudyOptions, type StudyFit, type ExponentRow, type ParametricMethod, type TokenFrontier, type JointFit } from './fit-study.js';
 export { studyMarkdown, studyJson, formatInterval } from './study-markdown.js';
-export { fitApproach3VarPro, bootstrapApproach3VarPro, type VarProPoint, type VarProOptions, type VarProFit, type VarProBootstrap } from './approach3-varpro.js';
+export { fitApproach3VarPro, bootstrapApproach3VarPro, runNoiseApproach3VarPro, type VarProPoint, type VarProOptions, type VarProFit, type VarProBootstrap } from './approach3-varpro.js';

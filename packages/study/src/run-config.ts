@@ -53,9 +53,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Idempotent run id: `r` + the first 16 hex digits of sha256(canonical config). Safe as a file name. */
+/**
+ * Idempotent run id: `r` + the first 16 hex digits of sha256(canonical config). Safe as a file name. `readFrom` is
+ * left out: it says which evaluations a run may skip, not what it trains, so a study planned before it existed keeps
+ * its run ids (and its finished runs) under a version that plans it.
+ */
 export function runIdOf(config: RunConfig): string {
-  return `r${createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16)}`;
+  const { readFrom: _, ...identity } = config;
+  return `r${createHash('sha256').update(canonicalJson(identity)).digest('hex').slice(0, 16)}`;
 }
 
 /** Run ids are `r` + 16 lowercase hex digits; anything else is refused before touching the disk. */

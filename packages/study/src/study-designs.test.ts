@@ -97,6 +97,10 @@ describe('study designs', () => {
     expect(run(ema).readFrom).toBe('train-ema');
     expect(run(ema).reads).toEqual(run(heldOut).reads);
     expect(evalOf(ema).atSteps).toBeUndefined();
+    // What a run may skip is not what it trains: the id is the one a study planned before readFrom existed.
+    const { runIdOf } = await import('./run-config.js');
+    const { readFrom: _, ...before } = run(ema);
+    expect(ema.runs.find((r) => r.config === run(ema))!.id).toBe(runIdOf(before));
   });
 
   it('branches: the curve plan, with each read a cooldown branch the trainer runs, measured off the branches', async () => {

@@ -39,6 +39,10 @@ describe('study report', () => {
     expect(md).toContain('0.566 [−0.022, +0.019]'); // the paper's masked α_M beside ours
     expect(md).toMatch(/masked is ahead of uniform at \d of 3 budgets/);
     expect(report.data.findings!.replicatedPoints).toBe(2);
+    // The joint fit beside the IsoFLOP vertices, with the run-noise interval (the calibrated one) and the run-resampling one.
+    expect(md).toContain('## α_M two ways: IsoFLOP vertices and a joint fit of every point');
+    expect(md).toMatch(/\| masked \| [\d.]+ \[−[\d.]+, \+[\d.]+\] \| [\d.]+ \[−[\d.e-]+, \+[\d.e-]+\] \| [\d.]+ \[−[\d.e-]+, \+[\d.e-]+\] \|/);
+    expect(report.data.fit?.joint?.masked).toHaveProperty('runNoise');
     // User strings are escaped: no raw HTML and no injected heading.
     expect(md).not.toContain('<script>');
     expect(md).not.toMatch(/^# injected heading/m);

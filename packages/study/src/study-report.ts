@@ -168,14 +168,15 @@ function tableOneSection(fit: StudyFit): string[] {
 function jointSection(fit: StudyFit): string[] {
   if (!fit.joint) return [];
   const out = ['## α_M two ways: IsoFLOP vertices and a joint fit of every point', '',
-    'The IsoFLOP method fits a parabola per budget and a power law through the vertices; the joint fit (Approach 3 by variable projection, Czech et al. 2026) fits L(M, D) = E + A·M^−α + B·D^−β to every point at once, so α_M = β/(α+β), with a 95% bootstrap that resamples whole runs (points read off one run share its noise). The tied form (α = β, so α_M = ½) is the baseline a free fit must beat.', '',
-    '| noise | α_M (IsoFLOP, run noise) | α_M (joint) | α | β | E | rms residual (free / tied) | runs resampled |', '|---|---|---|---|---|---|---|---|'];
+    'The IsoFLOP method fits a parabola per budget and a power law through the vertices; the joint fit (Approach 3 by variable projection, Czech et al. 2026) fits L(M, D) = E + A·M^−α + B·D^−β to every point at once, so α_M = β/(α+β). Its 95% interval is the run-noise bootstrap of the IsoFLOP column, applied to every point: each resample redraws every run\'s losses from the measured noise (the persistent share once per run) and refits, the design fixed. On synthetic quick studies it covered the true α_M in 97.5% of studies at ±0.155 where the estimates spread ±0.142 (ADR 0006); a bootstrap that resamples whole runs, shown beside it, covered 100% at twice the width, since with a handful of sizes a resample that loses the smallest or largest moves the fit far. The tied form (α = β, so α_M = ½) is the baseline a free fit must beat.', '',
+    '| noise | α_M (IsoFLOP, run noise) | α_M (joint, run noise) | α_M (joint, runs resampled) | α | β | E | rms residual (free / tied) | runs |', '|---|---|---|---|---|---|---|---|---|'];
   for (const r of fit.exponentTable) {
     const j = fit.joint[r.group];
     if (!j) continue;
-    if ('error' in j) { out.push(`| ${escapeMarkdown(r.group)} | ${formatInterval(r.runNoise?.alphaM ?? r.alphaM, 3)} | — (${escapeMarkdown(j.error)}) | | | | | |`); continue; }
-    const f = j.free;
-    out.push(`| ${escapeMarkdown(r.group)} | ${formatInterval(r.runNoise?.alphaM ?? r.alphaM, 3)} | ${formatInterval(f.intervals.allocation, 3)} | ${formatInterval(f.intervals.alpha, 3)} | ${formatInterval(f.intervals.beta, 3)} | ${f.fit.E.toFixed(3)} | ${(f.fit.rmsRelative * 100).toFixed(2)}% / ${(j.tied.rmsRelative * 100).toFixed(2)}% | ${f.trajectories} (${f.failures} of ${f.resamples} resamples failed) |`);
+    if ('error' in j) { out.push(`| ${escapeMarkdown(r.group)} | ${formatInterval(r.runNoise?.alphaM ?? r.alphaM, 3)} | — (${escapeMarkdown(j.error)}) | | | | | | |`); continue; }
+    const f = j.free, n = j.runNoise;
+    const iv = n ?? f;
+    out.push(`| ${escapeMarkdown(r.group)} | ${formatInterval(r.runNoise?.alphaM ?? r.alphaM, 3)} | ${n ? formatInterval(n.intervals.allocation, 3) : '—'} | ${formatInterval(f.intervals.allocation, 3)} | ${formatInterval(iv.intervals.alpha, 3)} | ${formatInterval(iv.intervals.beta, 3)} | ${f.fit.E.toFixed(3)} | ${(f.fit.rmsRelative * 100).toFixed(2)}% / ${(j.tied.rmsRelative * 100).toFixed(2)}% | ${f.trajectories} (failed resamples: ${n ? `run noise ${n.failures}, ` : ''}runs resampled ${f.failures} of ${f.resamples}) |`);
   }
   return [...out, ''];
 }
@@ -243,7 +244,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
       isoflop: { budgets },
       frontier: { resamples: opts.bootstrap ?? 2000, seed: def.seed },
       runNoise: { resamples: opts.bootstrap ?? 2000, seed: def.seed, ...(persistence ? { persistence } : {}) },
-      joint: { resamples: Math.min(opts.bootstrap ?? 2000, 1000), seed: def.seed },
+      joint: { resamples: Math.min(opts.bootstrap ?? 2000, 500), seed: def.seed },
       ...batchTargets(points),
     });
     findings = studyFindings(fit, points);
