@@ -54,6 +54,19 @@ describe('local runner (run processes)', () => {
     expect(out).toMatchObject({ done: 0, failed: 4 });
     const store = openResultsStore(studyPaths(join(dir, 'failing')).db);
     expect(store.list({ study: 'failing' }).every((r) => r.status === 'failed' && /unknown executor "no-such-executor"/.test(r.error ?? ''))).toBe(true);
+    expect(store.list({ study: 'failing' }).map((r) => r.attempts)).toEqual([2, 2, 2, 2]);
     store.close();
+    // Running the study again (or restarting it) does not give a run that used up its attempts a fresh set: the
+    // limit is per run, not per invocation. --retry-failed does.
+    const again = await runStudy({ definition: { ...definition, name: 'failing' }, dir: join(dir, 'failing'), workers: 1, maxAttempts: 2, executor: { name: 'no-such-executor' } });
+    expect(again).toMatchObject({ done: 0, failed: 4, exhausted: 4 });
+    const s2 = openResultsStore(studyPaths(join(dir, 'failing')).db);
+    expect(s2.list({ study: 'failing' }).map((r) => r.attempts)).toEqual([2, 2, 2, 2]);
+    s2.close();
+    const retried = await runStudy({ definition: { ...definition, name: 'failing' }, dir: join(dir, 'failing'), workers: 1, maxAttempts: 2, retryFailed: true, executor: { name: 'no-such-executor' } });
+    expect(retried).toMatchObject({ done: 0, failed: 4, exhausted: 0 });
+    const s3 = openResultsStore(studyPaths(join(dir, 'failing')).db);
+    expect(s3.list({ study: 'failing' }).map((r) => r.attempts)).toEqual([4, 4, 4, 4]);
+    s3.close();
   });
 });

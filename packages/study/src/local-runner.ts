@@ -16,6 +16,8 @@ export interface LocalRunOptions {
   readonly executor: ExecutorRef;
   readonly workers: number;
   readonly maxAttempts?: number;
+  /** Attempts a run has left in this invocation (default maxAttempts). */
+  readonly attemptsLeft?: (runId: string) => number;
   readonly onEvent?: StudyEventListener;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -40,6 +42,8 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ done: number;
         done++;
         continue;
       }
+      // A run that failed in an earlier invocation gets only the attempts it has left.
+      const limit = opts.attemptsLeft?.(run.id) ?? maxAttempts;
       for (let attempt = 1; ; attempt++) {
         opts.store.markRunning(run.id, worker);
         opts.onEvent?.({ type: 'run-start', runId: run.id, label, attempt });
@@ -52,7 +56,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ done: number;
           break;
         } catch (e) {
           const error = e instanceof Error ? e.message : String(e);
-          if (attempt >= maxAttempts) {
+          if (attempt >= limit) {
             opts.store.recordFailure(run.id, error, worker);
             opts.onEvent?.({ type: 'run-failed', runId: run.id, label, error });
             failed++;

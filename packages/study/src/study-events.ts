@@ -9,6 +9,8 @@ export type StudyEvent =
   | { readonly type: 'run-retry'; readonly runId: string; readonly label: string; readonly attempt: number; readonly error: string }
   | { readonly type: 'run-failed'; readonly runId: string; readonly label: string; readonly error: string }
   | { readonly type: 'study-done'; readonly done: number; readonly failed: number }
+  /** Failed runs that used up their attempts in earlier invocations and are not run again (--retry-failed runs them). */
+  | { readonly type: 'runs-exhausted'; readonly count: number; readonly maxAttempts: number }
   /** The distributed coordinator lost its Redis connection (ioredis retries) / has it again. */
   | { readonly type: 'redis-lost'; readonly error: string }
   | { readonly type: 'redis-back' };

@@ -19,7 +19,8 @@ export default defineCommand({
     redis: { type: 'string', description: 'Distributed mode: enqueue on this Redis (redis://[:password@]host:port, rediss:// for TLS) for `difflm worker`s' },
     queue: { type: 'string', description: 'BullMQ queue name (default difflm-runs)' },
     backend: backendArg,
-    'max-attempts': { type: 'string', description: 'Attempts per run before it is marked failed (default 3)' },
+    'max-attempts': { type: 'string', description: 'Attempts per run before it is marked failed (default 3), across restarts of the study' },
+    'retry-failed': { type: 'boolean', description: 'Run failed runs again with a fresh set of attempts (without it, a run that used up its attempts stays failed)' },
     report: { type: 'boolean', description: 'Write the report when the study finishes (--no-report to skip)', default: true },
     json: { type: 'boolean', description: 'Print a JSON summary on stdout' },
   },
@@ -91,10 +92,12 @@ export default defineCommand({
           ...(args.redis ? { redisUrl: args.redis } : {}),
           ...(args.queue ? { queue: args.queue } : {}),
           ...(args['max-attempts'] ? { maxAttempts: positiveInt(args['max-attempts'], '--max-attempts') } : {}),
+          ...(args['retry-failed'] ? { retryFailed: true } : {}),
           onEvent: (e) => {
             // Losing Redis is said even with --json (stderr; stdout keeps the JSON): once when lost, once when back.
             if (e.type === 'redis-lost') process.stderr.write(`lost Redis at ${s.redactRedisUrl(args.redis ?? '')} (${e.error}); retrying, the workers' runs go on\n`);
             else if (e.type === 'redis-back') process.stderr.write('Redis is back\n');
+            else if (e.type === 'runs-exhausted') process.stderr.write(`${e.count} run${e.count === 1 ? '' : 's'} failed all ${e.maxAttempts} attempts before and ${e.count === 1 ? 'is' : 'are'} not run again; pass --retry-failed to run ${e.count === 1 ? 'it' : 'them'} with a fresh set\n`);
             else progress.onEvent(e);
           },
         });
