@@ -9,32 +9,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@difflm/test-utils';
-import { arraySource, patternedTokens, standInMaskedObjective, tinyModel } from '../../test/tiny-model.js';
+import { memoryRunComponents, memoryRunConfig } from '../../test/memory-run.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
-import type { RunComponents } from './run-components.js';
 import { runTraining } from './run-training.js';
 
 beforeAll(async () => { await useBackend('cpu'); });
 const tmp = mkdtempSync(join(tmpdir(), 'difflm-forged-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const V = 12;
-const ids = patternedTokens(8192, V, 11);
-const components: RunComponents = {
-  createModel: (m, { seed }) => tinyModel({ vocabSize: m.vocabSize as number, dModel: m.dModel as number, seqLen: m.seqLen as number, seed }),
-  openData: () => ({
-    tokens: { vocabSize: V, maskId: V - 1, padId: null }, bytesPerToken: 1,
-    batches: ({ split, batchSize, seqLen }) => arraySource(split === 'train' ? ids.subarray(0, 6144) : ids.subarray(6144), batchSize, seqLen),
-  }),
-  createNoiseObjective: (_spec, tokens) => standInMaskedObjective(tokens.vocabSize),
-};
-const config = {
-  model: { vocabSize: V, dModel: 8, nHeads: 2, seqLen: 8 },
-  objective: { kind: 'diffusion', noise: { id: 'test/masked' } },
-  schedule: { peakLr: 0.5, warmupSteps: 2 },
-  budget: { steps: 10 }, batchSize: 4, seqLen: 8,
-  data: { dir: 'memory' }, seed: 5, eval: { batches: 1, levels: 2, every: 5 }, checkpointEvery: 3,
-};
+const components = memoryRunComponents;
+const config = { ...memoryRunConfig, eval: { ...memoryRunConfig.eval, levels: 2 } };
 
 /** Arbitrary JSON-ish values a forger might write into a field. */
 const junk = fc.oneof(
