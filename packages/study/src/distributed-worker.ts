@@ -2,6 +2,7 @@
 // event loop stays free to renew job locks). A killed worker's jobs are recovered by the stalled-job
 // check of the remaining workers after lockMs and run again; finished jobs are never taken again.
 import { UnrecoverableError, Worker } from 'bullmq';
+import { z } from 'zod';
 import { createNoiseRegistry, createScheduleRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -15,6 +16,29 @@ import { assertRunId, runIdOf, type RunConfig } from './run-config.js';
 
 /** Corpora a job may name without a data root: the ones embedded in @difflm/data. */
 const EMBEDDED_CORPORA = new Set(['sotu']);
+
+const count = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** What validateRunJob requires of a job's run config (the fields read before the trainer's own parser sees it). */
+const runConfigShape = z.object({
+  noiseLabel: z.string().min(1).max(200),
+  noise: z.object({ id: z.string().min(1).max(200) }).passthrough(),
+  model: z.object({ name: z.string().max(200), layers: count, width: count, heads: count, init: z.literal('nested').optional() }).passthrough(),
+  seqLen: count,
+  data: z.object({ corpus: z.string().min(1), tokenizer: z.string().min(1) }).passthrough(),
+  budgetFlops: z.number().positive().finite(),
+  flopsPerToken: z.number().positive().finite(),
+  params: z.number().nonnegative().finite(),
+  batchSequences: count,
+  steps: count,
+  tokens: z.number().positive().finite(),
+  lr: z.number().positive().finite(),
+  warmupSteps: z.number().int().min(0),
+  seed: z.number().int(),
+  trainer: z.record(z.string(), z.unknown()),
+  reads: z.array(z.object({ budget: z.number().positive().finite(), step: count })).optional(),
+  readFrom: z.literal('train-ema').optional(),
+  branches: z.object({ fraction: z.number().gt(0).lt(1) }).optional(),
+}).passthrough();
 
 /**
  * A queue job is untrusted input: check every field a worker acts on before it touches the disk. The run id must
@@ -31,6 +55,13 @@ export function validateRunJob(data: unknown, dataRoots: readonly string[] = [],
   const config = d.config as RunConfig | null;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) bad('config is not an object');
   if (runIdOf(config!) !== d.runId) bad(`runId ${String(d.runId)} is not the hash of the job's config (${runIdOf(config!)}): the job was altered`);
+  // The fields the worker and its run process read, with their types: a hash proves only that the job is consistent,
+  // not that a coordinator made it (a hostile one rehashes).
+  const shape = runConfigShape.safeParse(config);
+  if (!shape.success) {
+    const issue = shape.error.issues[0]!;
+    bad(`config.${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
   const corpus = (config!.data as { corpus?: unknown } | undefined)?.corpus;
   if (typeof corpus !== 'string' || corpus.length === 0) bad('config.data.corpus is not a string');
   if (!EMBEDDED_CORPORA.has(corpus as string)) {

@@ -19,5 +19,8 @@ describe('study progress without a terminal', () => {
     expect(lines[2]).toMatch(/^done {3}\[2\/3\] r1 masked L2-D12 train ELBO \(EMA\) 2\.5000, held-out ELBO 2\.4000\n$/);
     t = 70_000; progress(60); // a late event of a finished run is not shown as running
     expect(lines[3]).toBe('status 2/3 runs done after 1.2 min\n');
+    // A run's error of several lines (the trainer lists every bad field) stays one line, every field named.
+    p.onEvent({ type: 'run-failed', runId: 'r2', label: 'uniform L2-D12', error: 'invalid training config:\n  seed: expected number\n  budget.steps: must be an integer ≥ 1' });
+    expect(lines[4]).toBe('FAILED r2 uniform L2-D12: invalid training config: seed: expected number; budget.steps: must be an integer ≥ 1\n');
   });
 });

@@ -3,6 +3,7 @@
 // a long study is alive and how far it got). Silent when disabled (--json).
 import cliProgress from 'cli-progress';
 import type { StudyEvent } from '@difflm/study';
+import { oneLine } from '../run-cli.js';
 
 export interface StudyProgress {
   onEvent(e: StudyEvent): void;
@@ -32,8 +33,8 @@ export function createStudyProgress(enabled: boolean): StudyProgress {
       } else if (e.type === 'run-done' || e.type === 'run-failed') {
         endRun(e.runId);
         total?.increment(1);
-        if (e.type === 'run-failed') multi.log(`FAILED ${e.label}: ${e.error.split('\n')[0]}\n`);
-      } else if (e.type === 'run-retry') multi.log(`retry ${e.label}: ${e.error.split('\n')[0]}\n`);
+        if (e.type === 'run-failed') multi.log(`FAILED ${e.label}: ${oneLine(e.error)}\n`);
+      } else if (e.type === 'run-retry') multi.log(`retry ${e.label}: ${oneLine(e.error)}\n`);
     },
     stop() {
       multi.stop();
@@ -64,10 +65,10 @@ export function lineProgress(out: { write(s: string): unknown }, now: () => numb
       } else if (e.type === 'run-done') {
         active.delete(e.runId); finished++;
         out.write(`done   [${finished}/${total}] ${e.runId} ${e.label} train ELBO (EMA) ${e.finalLoss.toFixed(4)}${e.heldOutLoss !== undefined ? `, held-out ELBO ${e.heldOutLoss.toFixed(4)}` : ''}\n`);
-      } else if (e.type === 'run-retry') out.write(`retry  ${e.runId} ${e.label} (attempt ${e.attempt} failed: ${e.error.split('\n')[0]})\n`);
+      } else if (e.type === 'run-retry') out.write(`retry  ${e.runId} ${e.label} (attempt ${e.attempt} failed: ${oneLine(e.error)})\n`);
       else if (e.type === 'run-failed') {
         active.delete(e.runId); failed++;
-        out.write(`FAILED ${e.runId} ${e.label}: ${e.error.split('\n')[0]}\n`);
+        out.write(`FAILED ${e.runId} ${e.label}: ${oneLine(e.error)}\n`);
       }
     },
     stop() {},

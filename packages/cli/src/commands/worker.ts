@@ -38,7 +38,7 @@ export default defineCommand({
         dataRoots: (args['data-root'] ?? '').split(',').filter((p) => p.length > 0).map((p) => resolve(p)),
         ...(args.queue ? { queue: args.queue } : {}),
         ...(lockMs !== undefined ? { lockMs } : {}),
-        onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type} ${e.runId}${e.error ? `: ${e.error.split('\n')[0]}` : ''}\n`),
+        onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type} ${e.runId}${e.error ? `: ${oneLine(e.error)}` : ''}\n`),
         onRedis: (e) => process.stderr.write(`${new Date().toISOString()} ${e.type === 'redis-lost' ? `lost Redis at ${s.redactRedisUrl(args.redis)} (${e.error}); retrying, the active runs go on` : 'Redis is back'}\n`),
       });
       const extra = noiseRegistry.ids().filter((id) => !createNoiseRegistry().has(id));
