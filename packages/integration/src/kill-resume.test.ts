@@ -64,6 +64,39 @@ describe('kill -9 and resume', () => {
     expect(evalB.at(-1)!.elbo).toBeCloseTo(evalA.at(-1)!.elbo!, 4);
   }, 150_000);
 
+  it('a kill at each file-system event of a run (temp written, renamed, half a line appended) loses nothing: the resume reproduces the uninterrupted run', async () => {
+    const tmp = tempDir('difflm-events-');
+    const config = tinyRunConfig(data.dir, data.vocabSize, { budget: { steps: 40 }, checkpointEvery: 10 });
+    const reference = join(tmp, 'reference');
+    await runTraining({ runDir: reference, config, components: defaultRunComponents() });
+    const refCurve = curve(reference);
+    const refEval = readJsonl<Row>(join(reference, 'eval.jsonl')).at(-1)!.elbo!;
+    // DIFFLM_FAULT_KILL_AT (trainer run-dir.ts): "<event>:<file>:<n>" = SIGKILL at the n-th such event on that file.
+    const points = [
+      'temp:owner.json:1', 'temp:config.json:1', 'rename:config.json:1',
+      'temp:.ckpt:2', 'rename:.ckpt:2', 'append-half:metrics.jsonl:15', 'append-half:eval.jsonl:1',
+      'temp:summary.json:1', 'rename:summary.json:1',
+    ];
+    for (const at of points) {
+      const runDir = join(tmp, at.replace(/[^\w]+/g, '-'));
+      const killed = await exited(child(runDir, JSON.stringify(config), { DIFFLM_FAULT_KILL_AT: at }));
+      expect(killed.signal, `${at}: ${killed.stderr}`).toBe('SIGKILL');
+      // Killed before config.json was in place, the directory is a new run's debris: it is started again; otherwise
+      // resumed.
+      const started = existsSync(join(runDir, 'config.json'));
+      const again = await exited(child(runDir, started ? '--resume' : JSON.stringify(config)));
+      expect(again.code, `${at}: ${again.stderr}`).toBe(0);
+      const c = curve(runDir);
+      expect(c.map((r) => r.step), at).toEqual(refCurve.map((r) => r.step));
+      refCurve.forEach((row, i) => { for (const k of ['loss', 'elbo', 'gradNorm']) expect(c[i]![k], `${at} step ${row.step} ${k}`).toBeCloseTo(row[k]!, 4); });
+      const evals = readJsonl<Row>(join(runDir, 'eval.jsonl'));
+      expect(new Set(evals.map((r) => r.step)).size, at).toBe(evals.length);
+      expect(evals.at(-1)!.elbo, at).toBeCloseTo(refEval, 4);
+      expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')), at).toMatchObject({ steps: 40 });
+      expect(existsSync(join(runDir, 'owner.json')), at).toBe(false);
+    }
+  }, 300_000);
+
   it('two processes, one run directory: a second resume is refused while the first trains; a stalled owner loses the directory to the next one and stops without writing', async () => {
     const tmp = tempDir('difflm-two-');
     const config = tinyRunConfig(data.dir, data.vocabSize, { budget: { steps: 400 }, checkpointEvery: 50 });

@@ -30,6 +30,22 @@ export function runPaths(root: string): RunPaths {
   };
 }
 
+/**
+ * Fault injection for the kill tests (packages/integration, kill-at-events.test.ts): DIFFLM_FAULT_KILL_AT =
+ * "<event>:<file>:<n>" kills this process with SIGKILL at the n-th <event> on a file whose name contains <file>.
+ * Events: `temp` (a whole-file write's temp file written and fsynced, not yet renamed), `rename` (just renamed into
+ * place), `append-half` (half of a JSONL line appended). Unset, each point costs one comparison.
+ */
+const fault = (() => {
+  const m = /^(temp|rename|append-half):([^:]+):(\d+)$/.exec(process.env.DIFFLM_FAULT_KILL_AT ?? '');
+  return m ? { event: m[1]!, file: m[2]!, n: Number(m[3]), seen: 0 } : null;
+})();
+function faultPoint(event: string, path: string): boolean {
+  if (!fault || fault.event !== event || !path.slice(path.lastIndexOf('/') + 1).includes(fault.file)) return false;
+  return ++fault.seen === fault.n;
+}
+const die = (): never => { process.kill(process.pid, 'SIGKILL'); throw new Error('unreachable'); };
+
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
@@ -39,11 +55,18 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   } finally {
     closeSync(fd);
   }
+  if (faultPoint('temp', path)) die();
   renameSync(tmp, path);
+  if (faultPoint('rename', path)) die();
 }
 
 export function appendJsonl(path: string, record: object): void {
-  appendFileSync(path, `${JSON.stringify(record)}\n`);
+  const line = `${JSON.stringify(record)}\n`;
+  if (faultPoint('append-half', path)) {
+    appendFileSync(path, line.slice(0, Math.floor(line.length / 2)));
+    die();
+  }
+  appendFileSync(path, line);
 }
 
 /** Keep the complete lines whose `step` ≤ maxStep (drops a half-written last line), atomically. */
