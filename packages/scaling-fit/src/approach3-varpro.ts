@@ -14,6 +14,8 @@ export interface VarProPoint {
   loss: number;
   /** The run the point was read from (bootstrap unit); default: the point itself. */
   trajectory?: string;
+  /** Runs (seeds) the point's loss averages; its noise is the run noise over √replicates (default 1). */
+  replicates?: number;
 }
 
 export interface VarProOptions {
@@ -167,7 +169,7 @@ export function runNoiseApproach3VarPro(points: readonly VarProPoint[], noise: {
   const resamples = options.resamples ?? 1000;
   const bs = resampleStatistic(estimate, (rng) => {
     const z = Array.from({ length: cluster.size }, () => rng.normal());
-    const sample = points.map((pt, i) => ({ ...pt, loss: pt.loss * (1 + wShared * z[of[i]!]! + wOwn * rng.normal()) }));
+    const sample = points.map((pt, i) => ({ ...pt, loss: pt.loss * (1 + (wShared * z[of[i]!]! + wOwn * rng.normal()) / Math.sqrt(Math.max(1, pt.replicates ?? 1))) }));
     const f = fitApproach3VarPro(sample, options);
     return { alpha: f.alpha, beta: f.beta, allocation: f.allocation, E: f.E };
   }, { resamples, seed: options.seed ?? 0, level: options.level ?? 0.95 });

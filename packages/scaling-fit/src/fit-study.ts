@@ -154,7 +154,7 @@ export function fitStudy(input: readonly ScalingRun[], options: FitStudyOptions 
   if (options.joint) {
     result.joint = {};
     for (const group of groups) {
-      const pts = runs.filter((r) => r.group === group).map((r) => ({ n: r.flopsPerToken, d: r.tokens, loss: r.loss, trajectory: r.trajectory }));
+      const pts = runs.filter((r) => r.group === group).map((r) => ({ n: r.flopsPerToken, d: r.tokens, loss: r.loss, trajectory: r.trajectory, replicates: r.replicates }));
       try {
         const bs = { resamples: options.joint.resamples ?? 1000, seed: options.joint.seed ?? 0 };
         const rn = runNoise?.[group];

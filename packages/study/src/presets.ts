@@ -51,15 +51,15 @@ const SEPARATE_PRIOR = { flopsPerToken: { A: 136, alpha: 0.262 } } as const;
 /**
  * What --dry-run predicts the quick preset's precision from: a law L(M, D) = E + A·M^−α + B·D^−β whose compute
  * optimum is the measured frontier above (α_M = β/(α+β) = 0.417, M*(1e10) = 18.6k) and whose data term and floor
- * are the joint fit's of the same study (E 1.75, B 46.3, β 0.327; the free joint fit put α_M at 0.52), and the noise
- * the study measured about its parabolas: masked 0.62% per run, which is the replicates' seed spread (no per-width
- * irregularity left); uniform 1.9%, of which the seed spread is 1.06%; about half of it persisting along a run
- * (masked 0.53 between adjacent budgets, uniform 0.75).
+ * are the joint fit's of the same study (E 1.75, B 46.3, β 0.327; the free joint fit put α_M at 0.52), and the run
+ * noise of every size measured across three realizations of the study (seeds 0 and 1, and seed 0 on other kernels,
+ * pooled: `difflm report --pool`): masked 1.02% per run, uniform 1.81% — more than the one replicated size (L2-D20)
+ * shows within a study (0.62%, 1.06%); about half of it persisting along a run (masked 0.5, uniform 0.75).
  */
 const QUICK_CURVE_PRIOR = {
   ...QUICK_PRIOR,
   law: { E: 1.75, A: 39.6, alpha: 0.457, B: 46.3, beta: 0.327 },
-  noise: { masked: { spread: 0.0062, persistence: 0.5, shared: 0 }, uniform: { spread: 0.019, persistence: 0.75, shared: 0 } },
+  noise: { masked: { spread: 0.0102, persistence: 0.5, shared: 0 }, uniform: { spread: 0.0181, persistence: 0.75, shared: 0 } },
 } as const;
 
 /**

@@ -48,4 +48,23 @@ describe('study report', () => {
     expect(md).not.toMatch(/^# injected heading/m);
     expect(report.files.some((f) => f.endsWith('frontier-tokens-loss.svg'))).toBe(true);
   }, 60_000);
+
+  it('pools the runs of one study under other seeds: each grid point averages them; another study is refused naming the field', async () => {
+    const a = join(dir, 'pool-a'), b = join(dir, 'pool-b'), c = join(dir, 'pool-c');
+    const executor = { name: 'fake', options: { msPerStep: 0, points: 4 } } as const;
+    await runStudy({ definition, dir: a, workers: 2, executor });
+    await runStudy({ definition: { ...definition, seed: 7 }, dir: b, workers: 2, executor });
+    const single = await writeStudyReport({ dir: a, bootstrap: 20, png: false, outDir: join(dir, 'single-out') });
+    const pooled = await writeStudyReport({ dir: a, pool: [b], bootstrap: 20, png: false, outDir: join(dir, 'pool-out') });
+    expect(pooled.data.points).toHaveLength(single.data.points.length);
+    type Point = { noise: string; model: string; budget: number; runs: unknown[] };
+    const keyOf = (p: Point) => `${p.noise}|${p.model}|${p.budget}`;
+    for (const p of pooled.data.points as Point[]) {
+      const one = (single.data.points as Point[]).find((q) => keyOf(q) === keyOf(p))!;
+      expect(p.runs.length, keyOf(p)).toBe(2 * one.runs.length);
+    }
+    expect(readFileSync(pooled.markdown, 'utf8')).toMatch(/Pooled from 2 directories of this study \(.*seed 0, 32 runs; .*seed 7, 32 runs\)/);
+    await runStudy({ definition: { ...definition, seqLen: 32 }, dir: c, workers: 2, executor });
+    await expect(writeStudyReport({ dir: a, pool: [c], bootstrap: 20, png: false, outDir: join(dir, 'bad-out') })).rejects.toThrow(/--pool: .*pool-c is another study than .*pool-a \(they differ in seqLen\)/);
+  }, 60_000);
 });

@@ -12,10 +12,12 @@ import { escapeMarkdown } from './markdown-escape.js';
 import { formatPaperInterval, PAPER_TABLE_1 } from './paper-reference.js';
 import { studyPaths } from './run-study.js';
 import { studyFindings, type StudyFindings } from './study-findings.js';
-import { loadStudyResults, type FinishedRun } from './study-results.js';
+import { loadStudyResults, poolStudyResults, type FinishedRun } from './study-results.js';
 
 export interface StudyReportOptions {
   readonly dir: string;
+  /** Other directories of the same study (other seeds or machines) whose runs are pooled with this one's. */
+  readonly pool?: readonly string[];
   readonly outDir?: string;
   /** Bootstrap resamples of the frontier fits (default 2000). */
   readonly bootstrap?: number;
@@ -226,7 +228,8 @@ function demote(md: string, title: string): string {
 const finite = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
 export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyReportFiles> {
-  const results = loadStudyResults(opts.dir);
+  const pooledResults = opts.pool?.length ? poolStudyResults([opts.dir, ...opts.pool]) : undefined;
+  const results = pooledResults ?? loadStudyResults(opts.dir);
   if (results.runs.length === 0) throw new Error(`study ${results.definition.name} has no finished runs yet; run \`difflm study\` first`);
   const outDir = opts.outDir ?? studyPaths(opts.dir).report;
   mkdirSync(outDir, { recursive: true });
@@ -290,7 +293,8 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     `${results.runs.length} finished runs${results.missing ? `, ${results.missing} not finished (not in this report)` : ''} at ${points.length} grid points; ` +
       `noise types ${[...new Set(results.runs.map((r) => r.config.noiseLabel))].map(escapeMarkdown).join(', ')}; budgets ${budgets.map((b) => b.toExponential(2)).join(', ')} FLOPs (non-embedding, Method 1). ` +
       `Losses are ${design === 'branches' ? BRANCH_LOSS_NAME : design === 'curve' ? CURVE_LOSS_NAMES[measure] : LOSS_NAMES[measure]}; replicate runs of a grid point are averaged, and error bars show the larger of the evaluation's standard error and the replicate spread.` +
-      (missingReads ? ` ${missingReads} read(s) of finished runs could not be measured and are left out.` : ''),
+      (missingReads ? ` ${missingReads} read(s) of finished runs could not be measured and are left out.` : '') +
+      (pooledResults ? ` Pooled from ${pooledResults.pooled.length} directories of this study (${pooledResults.pooled.map((p) => `${escapeMarkdown(p.dir)}: seed ${p.seed}, ${p.runs} runs`).join('; ')}): each grid point averages their runs.` : ''),
     '',
     ...(findings ? ['## Verdict', '', findings.verdict, ''] : []),
     ...(fit ? tableOneSection(fit) : []),

@@ -8,6 +8,7 @@ export default defineCommand({
     dir: { type: 'string', description: 'Study directory (holds study.db)' },
     study: { type: 'string', description: 'Study name under ./studies' },
     out: { type: 'string', description: 'Report directory (default <study dir>/report)' },
+    pool: { type: 'string', description: 'Comma-separated directories of the same study under other seeds (or machines) whose runs are pooled with this one\'s' },
     bootstrap: { type: 'string', description: 'Bootstrap resamples for the confidence bands (default 2000)' },
     json: { type: 'boolean', description: 'Print the report JSON on stdout' },
   },
@@ -17,7 +18,9 @@ export default defineCommand({
       const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : {}), ...(args.study ? { name: args.study } : {}), mustExist: true });
       const resamples = args.bootstrap ? Number(args.bootstrap) : undefined;
       if (resamples !== undefined && !(Number.isInteger(resamples) && resamples >= 0)) throw new Error(`--bootstrap must be a non-negative integer, got "${args.bootstrap}"`);
-      const r = await s.writeStudyReport({ dir, ...(args.out ? { outDir: args.out } : {}), ...(resamples !== undefined ? { bootstrap: resamples } : {}) });
+      const pool = (args.pool ?? '').split(',').filter((p) => p.length > 0);
+      if (pool.length > 0 && !args.out) throw new Error('--pool: give --out as well, so the pooled report does not replace the study\'s own');
+      const r = await s.writeStudyReport({ dir, ...(pool.length ? { pool } : {}), ...(args.out ? { outDir: args.out } : {}), ...(resamples !== undefined ? { bootstrap: resamples } : {}) });
       if (args.json) process.stdout.write(`${JSON.stringify(r.data, null, 2)}\n`);
       else process.stdout.write(`report: ${r.markdown}\n${r.files.map((f) => `  ${f}\n`).join('')}`);
     } catch (e) {
