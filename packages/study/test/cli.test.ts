@@ -116,5 +116,12 @@ describe('local study: a killed coordinator resumes without rerunning finished r
     expect(report.code).toBe(0);
     expect(existsSync(join(studyDir, 'report', 'report.md'))).toBe(true);
     expect(existsSync(join(studyDir, 'report', 'report.json'))).toBe(true);
+    // Pooling with the study itself is allowed (same study); without --out it would replace the study's own report.
+    const noOut = await runCli(['report', '--dir', studyDir, '--pool', studyDir], { cwd: dir });
+    expect(noOut.code).toBe(1);
+    expect(noOut.stderr).toMatch(/^difflm report: --pool: give --out as well, so the pooled report does not replace the study's own\n$/);
+    const pooled = await runCli(['report', '--dir', studyDir, '--pool', studyDir, '--out', join(dir, 'pooled')], { cwd: dir });
+    expect(pooled.code, pooled.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'pooled', 'report.md'), 'utf8')).toMatch(/Pooled from 2 directories of this study/);
   }, 90_000);
 });
