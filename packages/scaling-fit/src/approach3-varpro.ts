@@ -7,6 +7,7 @@
 // treat them as independent) gives intervals on the exponents and on α_M = β/(α+β), the exponent of the
 // compute-optimal size N*(C) when C = N·D (N in FLOPs per token).
 import { resampleStatistic, type Interval } from './bootstrap.js';
+import type { FitRng } from './rng.js';
 
 export interface VarProPoint {
   n: number;
@@ -126,26 +127,39 @@ export interface VarProBootstrap {
   failures: number;
 }
 
-/** The fit plus a bootstrap over trajectories (whole runs resampled with replacement). */
-export function bootstrapApproach3VarPro(points: readonly VarProPoint[], options: VarProOptions & { resamples?: number; seed?: number; level?: number } = {}): VarProBootstrap {
-  const fit = fitApproach3VarPro(points, options);
-  const byTrajectory = new Map<string, VarProPoint[]>();
-  points.forEach((pt, i) => {
+type VarProBootstrapOptions = VarProOptions & { resamples?: number; seed?: number; level?: number };
+
+/** Each point's trajectory as an index (in order of first appearance; a point without one is its own), and how many. */
+function trajectoryIndex(points: readonly VarProPoint[]): { of: number[]; count: number } {
+  const index = new Map<string, number>();
+  const of = points.map((pt, i) => {
     const t = pt.trajectory ?? `#${i}`;
-    const g = byTrajectory.get(t);
-    if (g) g.push(pt); else byTrajectory.set(t, [pt]);
+    if (!index.has(t)) index.set(t, index.size);
+    return index.get(t)!;
   });
-  const groups = [...byTrajectory.values()];
-  const estimate = { alpha: fit.alpha, beta: fit.beta, allocation: fit.allocation, E: fit.E };
+  return { of, count: index.size };
+}
+
+const exponentsOf = (f: VarProFit): Record<'alpha' | 'beta' | 'allocation' | 'E', number> => ({ alpha: f.alpha, beta: f.beta, allocation: f.allocation, E: f.E });
+
+/** The fit, and percentile intervals of its exponents over refits of the samples `draw` makes (the bootstraps below). */
+function bootstrapVarPro(points: readonly VarProPoint[], options: VarProBootstrapOptions, trajectories: number, draw: (rng: FitRng) => VarProPoint[]): VarProBootstrap {
+  const fit = fitApproach3VarPro(points, options);
   const resamples = options.resamples ?? 1000;
-  const bs = resampleStatistic(estimate, (rng) => {
+  const bs = resampleStatistic(exponentsOf(fit), (rng) => exponentsOf(fitApproach3VarPro(draw(rng), options)), { resamples, seed: options.seed ?? 0, level: options.level ?? 0.95 });
+  return { fit, intervals: bs.intervals as VarProBootstrap['intervals'], trajectories, resamples, failures: bs.failures };
+}
+
+/** The fit plus a bootstrap over trajectories (whole runs resampled with replacement). */
+export function bootstrapApproach3VarPro(points: readonly VarProPoint[], options: VarProBootstrapOptions = {}): VarProBootstrap {
+  const { of, count } = trajectoryIndex(points);
+  const groups: VarProPoint[][] = Array.from({ length: count }, () => []);
+  points.forEach((pt, i) => groups[of[i]!]!.push(pt));
+  return bootstrapVarPro(points, options, count, (rng) => {
     const sample: VarProPoint[] = [];
     for (let i = 0; i < groups.length; i++) sample.push(...groups[rng.int(groups.length)]!);
-    const f = fitApproach3VarPro(sample, options);
-    return { alpha: f.alpha, beta: f.beta, allocation: f.allocation, E: f.E };
-  }, { resamples, seed: options.seed ?? 0, level: options.level ?? 0.95 });
-  const iv = bs.intervals as VarProBootstrap['intervals'];
-  return { fit, intervals: iv, trajectories: groups.length, resamples, failures: bs.failures };
+    return sample;
+  });
 }
 
 /**
@@ -155,23 +169,12 @@ export function bootstrapApproach3VarPro(points: readonly VarProPoint[], options
  * point; the design stays as it is. `spread` is the relative run-to-run sd of one point (the study measures it from
  * replicates and the runs' scatter).
  */
-export function runNoiseApproach3VarPro(points: readonly VarProPoint[], noise: { spread: number; persistence: number }, options: VarProOptions & { resamples?: number; seed?: number; level?: number } = {}): VarProBootstrap {
+export function runNoiseApproach3VarPro(points: readonly VarProPoint[], noise: { spread: number; persistence: number }, options: VarProBootstrapOptions = {}): VarProBootstrap {
   if (!(noise.spread >= 0) || !(noise.persistence >= 0 && noise.persistence <= 1)) throw new Error(`run noise must have spread ≥ 0 and persistence in [0, 1], got ${JSON.stringify(noise)}`);
-  const fit = fitApproach3VarPro(points, options);
-  const cluster = new Map<string, number>();
-  const of = points.map((pt, i) => {
-    const t = pt.trajectory ?? `#${i}`;
-    if (!cluster.has(t)) cluster.set(t, cluster.size);
-    return cluster.get(t)!;
-  });
+  const { of, count } = trajectoryIndex(points);
   const wShared = noise.spread * Math.sqrt(noise.persistence), wOwn = noise.spread * Math.sqrt(1 - noise.persistence);
-  const estimate = { alpha: fit.alpha, beta: fit.beta, allocation: fit.allocation, E: fit.E };
-  const resamples = options.resamples ?? 1000;
-  const bs = resampleStatistic(estimate, (rng) => {
-    const z = Array.from({ length: cluster.size }, () => rng.normal());
-    const sample = points.map((pt, i) => ({ ...pt, loss: pt.loss * (1 + (wShared * z[of[i]!]! + wOwn * rng.normal()) / Math.sqrt(Math.max(1, pt.replicates ?? 1))) }));
-    const f = fitApproach3VarPro(sample, options);
-    return { alpha: f.alpha, beta: f.beta, allocation: f.allocation, E: f.E };
-  }, { resamples, seed: options.seed ?? 0, level: options.level ?? 0.95 });
-  return { fit, intervals: bs.intervals as VarProBootstrap['intervals'], trajectories: cluster.size, resamples, failures: bs.failures };
+  return bootstrapVarPro(points, options, count, (rng) => {
+    const z = Array.from({ length: count }, () => rng.normal());
+    return points.map((pt, i) => ({ ...pt, loss: pt.loss * (1 + (wShared * z[of[i]!]! + wOwn * rng.normal()) / Math.sqrt(Math.max(1, pt.replicates ?? 1))) }));
+  });
 }
