@@ -125,7 +125,8 @@ export function listCheckpoints(paths: RunPaths): { step: number; path: string }
   return out.sort((a, b) => a.step - b.step);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './run-dir.js';
+import { processAlive, writeFileAtomic } from './run-dir.js';
 
 /** The lease file's name inside a run directory. */
 export const OWNER_FILE = 'owner.json';
@@ -38,16 +38,6 @@ function readOwner(path: string): OwnerRecord | null {
   return null;
 }
 
-/** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const describe = (r: OwnerRecord): string => `${r.host}:${r.pid}`;
 
 /**
@@ -61,7 +51,7 @@ export function acquireRunLease(root: string, options: { leaseMs?: number; now?:
   const leaseMs = options.leaseMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_LEASE_MS);
   const me = { token: randomUUID(), host: hostname(), pid: process.pid };
   const current = readOwner(path);
-  if (current && current.until > now() && !(current.host === me.host && (current.pid === me.pid || !pidAlive(current.pid)))) {
+  if (current && current.until > now() && !(current.host === me.host && (current.pid === me.pid || !processAlive(current.pid)))) {
     throw new Error(`${root} is being trained by ${describe(current)} (its lease runs until ${new Date(current.until).toISOString()}): wait for that process to finish or stop it, then resume`);
   }
   let until = 0;
