@@ -37,4 +37,19 @@ describe('design simulation', () => {
     expect(own.isoflop!.halfWidth).toBeGreaterThan(0.01);
     expect(common.isoflop!.halfWidth).toBeLessThan(1e-9);
   });
+  it('simulates the branches design off its branches, and counts the branches\' steps in its compute', () => {
+    const curve = planStudy(parseStudyDefinition(study({ kind: 'curve', warmupSteps: 30 })));
+    const plan = planStudy(parseStudyDefinition({ ...study({ kind: 'branches', warmupSteps: 30, fraction: 0.2 }), evaluation: { loss: 'held-out' } }));
+    const runs = syntheticRuns(plan, LAW, { spread: 0, persistence: 0, shared: 0 }, createFitRng(1));
+    const read = runs[0]!.config.reads![0]!;
+    expect(runs[0]!.metrics![`branch@${read.step}`]).toBe(runs[0]!.metrics![`heldOut@${read.step}`]);
+    const p = simulateDesignPrecision(plan, LAW, { spread: 0.003, persistence: 0.5, shared: 0 }, { studies: 12 });
+    expect(p.failures).toBe(0);
+    expect(p.joint!.mean).toBeCloseTo(lawAlphaM(LAW), 1);
+    // Each read T trains a branch of ceil(0.2·T) steps beside the trunk.
+    const branchTokens = plan.runs.reduce((s, r) => s + r.config.reads!.reduce((a, q) => a + Math.ceil(0.2 * q.step), 0) * r.config.batchSequences * r.config.seqLen, 0);
+    expect(plan.totalTokens).toBe(curve.totalTokens + branchTokens);
+    expect(p.totalFlops).toBeCloseTo(plan.totalFlops, -3);
+    expect(plan.totalFlops).toBeGreaterThan(curve.totalFlops * 1.2);
+  });
 });

@@ -6,7 +6,8 @@
 // and the same fits as a real report, so the spread of the fitted α_M over many synthetic studies is the
 // precision the plan buys, and its mean against the truth is the method's bias on this grid.
 import { fitApproach3VarPro, fitStudy, createFitRng, quantileSorted, type FitRng } from '@difflm/scaling-fit';
-import { readKey } from './read-keys.js';
+import { branchKey, readKey } from './read-keys.js';
+import { trainedTokens } from './run-config.js';
 import { studyDesign } from './study-designs.js';
 import type { StudyPlan } from './study-plan.js';
 import type { FinishedRun } from './study-results.js';
@@ -52,7 +53,13 @@ export function syntheticRuns(plan: StudyPlan, law: SyntheticLaw, noise: RunNois
     const tokensPerStep = c.batchSequences * c.seqLen;
     const lossAt = (tokens: number): number => lawLoss(law, c.flopsPerToken, tokens) * Math.exp(runOffset + we * rng.normal());
     const metrics: Record<string, number> = {};
-    if (c.reads) for (const r of c.reads) metrics[readKey(r.step)] = lossAt(r.step * tokensPerStep);
+    if (c.reads) {
+      for (const r of c.reads) {
+        metrics[readKey(r.step)] = lossAt(r.step * tokensPerStep);
+        // The noise model stands for whichever reading the design makes: a branch's read is the same draw.
+        if (c.branches) metrics[branchKey(r.step)] = metrics[readKey(r.step)]!;
+      }
+    }
     const evalElbo = c.reads ? metrics[readKey(c.steps)] ?? lossAt(c.tokens) : lossAt(c.tokens);
     metrics.evalElbo = evalElbo;
     metrics.trainElboEma = evalElbo;
@@ -93,7 +100,7 @@ export function simulateDesignPrecision(plan: StudyPlan, law: SyntheticLaw, nois
       } catch { /* counted by its absence */ }
     }
   }
-  const totalFlops = plan.runs.filter((r) => r.config.noiseLabel === group).reduce((s, r) => s + r.config.tokens * r.config.flopsPerToken, 0);
+  const totalFlops = plan.runs.filter((r) => r.config.noiseLabel === group).reduce((s, r) => s + trainedTokens(r.config) * r.config.flopsPerToken, 0);
   return { design: design.kind, truth: lawAlphaM(law), studies: n, failures, isoflop: summary(iso), joint: summary(joint), totalFlops };
 }
 

@@ -43,6 +43,22 @@ export interface RunConfig {
   readonly branches?: { readonly fraction: number };
 }
 
+/**
+ * Steps of the cooldown branches a run trains beside its own (the branches design): the trainer leaves the run at
+ * T − ⌈fraction·T⌉ for each read step T and trains back to T, so each read costs ⌈fraction·T⌉ steps (at most T).
+ */
+export function branchSteps(c: Pick<RunConfig, 'reads' | 'branches'>): number {
+  if (!c.branches || !c.reads) return 0;
+  let steps = 0;
+  for (const t of new Set(c.reads.map((r) => r.step))) steps += t - Math.max(0, t - Math.max(1, Math.ceil(c.branches.fraction * t)));
+  return steps;
+}
+
+/** Tokens a run trains in all, its cooldown branches included: what its compute is counted on. */
+export function trainedTokens(c: Pick<RunConfig, 'reads' | 'branches' | 'tokens' | 'batchSequences' | 'seqLen'>): number {
+  return c.tokens + branchSteps(c) * c.batchSequences * c.seqLen;
+}
+
 /** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

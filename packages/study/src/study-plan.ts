@@ -6,7 +6,7 @@ import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer
 import { budgetGrid, replicatePoints, sharedTrainer } from './plan-grid.js';
 import { studyDesign } from './study-designs.js';
 import { resolveNoiseChoice, type NoiseChoice } from './noise-choices.js';
-import { runIdOf, type RunConfig } from './run-config.js';
+import { runIdOf, trainedTokens, type RunConfig } from './run-config.js';
 import { vocabSizeOf } from './throughput.js';
 import { trainRunConfigOf } from './trainer-executor.js';
 import type { StudyDefinition } from './study-definition.js';
@@ -109,7 +109,8 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
     seen.add(id);
     runs.push({ id, config });
   }
-  const totalTokens = runs.reduce((s, r) => s + r.config.tokens, 0);
-  const totalFlops = runs.reduce((s, r) => s + r.config.tokens * r.config.flopsPerToken, 0);
+  // Cooldown branches (the branches design) train beside their run and count in its compute.
+  const totalTokens = runs.reduce((s, r) => s + trainedTokens(r.config), 0);
+  const totalFlops = runs.reduce((s, r) => s + trainedTokens(r.config) * r.config.flopsPerToken, 0);
   return { name: def.name, definition: def, runs, totalFlops, totalTokens };
 }

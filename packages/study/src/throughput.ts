@@ -4,7 +4,7 @@
 // matmuls, 12·V·d, plus the vocabulary-sized elementwise work per token, below) — it ignores per-step
 // and per-run overhead, so tiny models take somewhat longer than it says — and, once
 // a study has finished runs, from a per-step + per-FLOP cost fitted on them.
-import type { RunConfig } from './run-config.js';
+import { branchSteps, trainedTokens, type RunConfig } from './run-config.js';
 
 export interface BackendThroughput {
   readonly backend: string;
@@ -40,15 +40,19 @@ export function trainingFlopsPerToken(c: RunConfig): number {
   return c.flopsPerToken + 12 * v * c.model.width + VOCAB_WORK_PER_ENTRY * v;
 }
 
-/** Token-forwards of a run's final held-out evaluation (batches × batch × N × λ levels), 0 without one. */
+/**
+ * Token-forwards of a run's held-out evaluations (batches × batch × N × λ levels each): the final one, and one per
+ * cooldown branch (branches design) or per read (curve design with held-out reads); 0 without evaluation.
+ */
 function evalTokenForwards(c: RunConfig): number {
   const e = (c.trainer.eval ?? {}) as { batches?: number; batchSize?: number | null; levels?: number };
-  return (e.batches ?? 4) * (e.batchSize ?? c.batchSequences) * c.seqLen * (e.levels ?? 16);
+  const evaluations = 1 + (c.reads && c.readFrom === undefined ? c.reads.length : 0);
+  return evaluations * (e.batches ?? 4) * (e.batchSize ?? c.batchSequences) * c.seqLen * (e.levels ?? 16);
 }
 
-/** Seconds one run takes at a given effective FLOP/s: training, plus its evaluation at a third of a step's cost per token. */
+/** Seconds one run takes at a given effective FLOP/s: training (cooldown branches included), plus its evaluations at a third of a step's cost per token. */
 export function estimateRunSeconds(c: RunConfig, flopsPerSec: number): number {
-  return (trainingFlopsPerToken(c) * (c.tokens + evalTokenForwards(c) / 3)) / flopsPerSec;
+  return (trainingFlopsPerToken(c) * (trainedTokens(c) + evalTokenForwards(c) / 3)) / flopsPerSec;
 }
 
 /** Seconds per run ≈ secondsPerStep·steps + FLOPs/flopsPerSec, fitted on finished runs. */
@@ -63,7 +67,7 @@ export interface MeasuredCost {
  * terms non-negative); undefined with fewer than 2 timed runs.
  */
 export function measuredCost(runs: readonly { config: RunConfig; wallSeconds: number | null }[]): MeasuredCost | undefined {
-  const rows = runs.filter((r) => r.wallSeconds !== null && r.wallSeconds > 0).map((r) => ({ s: r.config.steps, f: trainingFlopsPerToken(r.config) * r.config.tokens, t: r.wallSeconds! }));
+  const rows = runs.filter((r) => r.wallSeconds !== null && r.wallSeconds > 0).map((r) => ({ s: r.config.steps + branchSteps(r.config), f: trainingFlopsPerToken(r.config) * trainedTokens(r.config), t: r.wallSeconds! }));
   if (rows.length < 2) return undefined;
   let ss = 0, sf = 0, ff = 0, st = 0, ft = 0;
   for (const { s, f, t } of rows) { ss += s * s; sf += s * f; ff += f * f; st += s * t; ft += f * t; }
@@ -79,5 +83,5 @@ export function measuredCost(runs: readonly { config: RunConfig; wallSeconds: nu
 }
 
 export function estimateRunSecondsMeasured(c: RunConfig, m: MeasuredCost): number {
-  return m.secondsPerStep * c.steps + estimateRunSeconds(c, m.flopsPerSec);
+  return m.secondsPerStep * (c.steps + branchSteps(c)) + estimateRunSeconds(c, m.flopsPerSec);
 }
