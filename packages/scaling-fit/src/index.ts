@@ -11,7 +11,7 @@ export { computeOptimal, allocationExponents, parametricLoss, type ComputeOptima
 export { flopsPerTokenMethod1, flopsPerTokenMethod2, trainingCompute, type Method1Shape } from './compute.js';
 export { resolveRun, resolveRuns, dropTopLoss, type ScalingRun, type ResolvedRun, type RunIssue, type LossCurve } from './runs.js';
 export { parseCsv, parseJsonl, runsFromRecords, DEFAULT_COLUMNS, type TableRecord, type ColumnMapping } from './table-readers.js';
-export { lossAtTokens, fitCurveModel, evalCurveModel, type CurveModel, type CurveReadMethod } from './loss-curve.js';
+export { lossAtTokens, fitCurveModel, fitCurveModelThroughEma, evalCurveModel, type CurveModel, type CurveReadMethod } from './loss-curve.js';
 export { fitQuadratic, evalQuadratic, type QuadraticFit } from './quadratic.js';
 export { fitLinear, type LinearFit } from './ols.js';
 export { studentTQuantile, studentTCdf } from './student-t.js';

@@ -5,7 +5,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { RunConfig } from './run-config.js';
-import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
+import { CURVE_EMA_GAMMA, type CurvePoint, type RunContext, type RunExecutor, type RunResult } from './run-executor.js';
 import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
 
 export interface FakeExecutorOptions {
@@ -26,7 +26,8 @@ function jitter(key: string): number {
   return (h.readUInt32LE(0) / 0xffffffff) * 2 - 1;
 }
 
-function syntheticLoss(config: RunConfig, tokens: number): number {
+/** The fake's law: the loss a run of `config` has after `tokens` tokens, before its jitter. */
+export function syntheticLoss(config: RunConfig, tokens: number): number {
   const penalty = config.noiseLabel === 'masked' ? 0 : 0.08; // uniform-ish noise trains a little worse
   const M = config.params;
   return 1.7 + penalty + 400 * Math.pow(M, -0.34) + 600 * Math.pow(Math.max(tokens, 1), -0.28);
@@ -45,6 +46,8 @@ export function fakeExecutor(opts: FakeExecutorOptions = {}): RunExecutor {
       mkdirSync(ctx.runDir, { recursive: true });
       log('start', ctx.runId);
       const curve: CurvePoint[] = [];
+      // The curve is what the trainer executor logs: the EMA of the per-step loss (here the law's).
+      let ema = Number.NaN, emaStep = 0;
       for (let i = 1; i <= points; i++) {
         if (ctx.signal?.aborted) throw new Error('run aborted');
         await sleep(msPerStep);
@@ -59,7 +62,11 @@ export function fakeExecutor(opts: FakeExecutorOptions = {}): RunExecutor {
         }
         const step = Math.round((config.steps * i) / points);
         const tokens = step * config.batchSequences * config.seqLen;
-        const loss = syntheticLoss(config, tokens) * (1 + 0.002 * jitter(`${ctx.runId}:${step}`));
+        for (; emaStep < step; emaStep++) {
+          const law = syntheticLoss(config, (emaStep + 1) * config.batchSequences * config.seqLen);
+          ema = Number.isNaN(ema) ? law : CURVE_EMA_GAMMA * ema + (1 - CURVE_EMA_GAMMA) * law;
+        }
+        const loss = ema * (1 + 0.002 * jitter(`${ctx.runId}:${step}`));
         curve.push({ step, tokens, loss });
         ctx.onProgress?.({ step, steps: config.steps, loss });
       }

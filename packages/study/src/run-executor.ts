@@ -2,7 +2,10 @@
 // only sees this interface, so it is tested with a fast synthetic executor and run with the trainer.
 import type { RunConfig } from './run-config.js';
 
-/** One point of a run's training-loss curve (true ELBO, nats per noisy token). */
+/** The factor of the exponential moving average a run's loss curve is, per step (SPEC §5.2: γ = 0.96). */
+export const CURVE_EMA_GAMMA = 0.96;
+
+/** One point of a run's training-loss curve: the EMA (CURVE_EMA_GAMMA) of the per-step ELBO, nats per noisy token. */
 export interface CurvePoint {
   readonly step: number;
   readonly tokens: number;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fitStudy } from '@difflm/scaling-fit';
-import { fakeExecutor } from './fake-executor.js';
+import { fakeExecutor, syntheticLoss } from './fake-executor.js';
 import { readKey } from './read-keys.js';
 import { parseStudyDefinition, type StudyDefinitionInput } from './study-definition.js';
 import { measuredPoints, studyDesign, studyDesigns } from './study-designs.js';
@@ -177,5 +177,27 @@ describe('study designs', () => {
     // A missing read is counted, not invented.
     const cut = runs.map((r, i) => (i === 0 ? { ...r, metrics: Object.fromEntries(Object.entries(r.metrics!).filter(([k]) => !k.startsWith('heldOut@'))) } : r));
     expect(measuredPoints({ definition: def, runs: cut, missing: 0 }).missingReads).toBe(runs[0]!.config.reads!.length);
+  });
+
+  it('curve, training-curve reads: fitted through the EMA they read the law; the EMA taken as the loss reads early budgets late', async () => {
+    const budgets = [{ flops: 1e10, models: ladder([16, 20]) }, { flops: 1e11, models: ladder([16, 20]) }];
+    const exec = fakeExecutor({ msPerStep: 0, points: 120 });
+    const readsOf = async (curveFit?: string) => {
+      const def = parseStudyDefinition(curveStudy({ noise: ['masked'], budgets, evaluation: { loss: 'train-ema' }, design: { kind: 'curve', warmupSteps: 40, ...(curveFit ? { curveFit } : {}) } }));
+      const runs: FinishedRun[] = [];
+      for (const { id, config } of planStudy(def).runs) {
+        const r = await exec.run(config, { runId: id, runDir: join(tmp, `ema-${id}`) });
+        runs.push({ id, study: def.name, status: 'done', config, attempts: 1, worker: null, finalLoss: r.finalLoss, metrics: { ...r.metrics }, wallSeconds: 0, error: null, createdAt: '', finishedAt: '', curve: r.curve });
+      }
+      return measuredPoints({ definition: def, runs, missing: 0 }).points.map((p) => ({ step: p.runs[0]!.run.config.steps, rel: p.loss / syntheticLoss(p.runs[0]!.run.config, p.runs[0]!.run.config.tokens) - 1 }));
+    };
+    const through = await readsOf();
+    expect(through).toHaveLength(4);
+    for (const r of through) expect(Math.abs(r.rel)).toBeLessThan(0.003);
+    const asLoss = await readsOf('ema');
+    const early = asLoss.filter((r) => r.step < 200);
+    expect(early.length).toBeGreaterThan(0);
+    for (const r of early) expect(r.rel).toBeGreaterThan(0.004);
+    expect(() => planStudy(parseStudyDefinition(curveStudy({ design: { kind: 'curve', curveFit: 'raw' } })))).toThrow(/^design.curveFit: /);
   });
 });

@@ -11,7 +11,8 @@
 //   the training ELBO's EMA after the warmup (evaluation.loss 'train-ema', the paper's reading). Every size gets
 //   a point at every budget it passes, and the points of one run share its noise (their trajectory).
 import { z } from 'zod';
-import { evalCurveModel, fitCurveModel, type ScalingRun } from '@difflm/scaling-fit';
+import { evalCurveModel, fitCurveModel, fitCurveModelThroughEma, type ScalingRun } from '@difflm/scaling-fit';
+import { CURVE_EMA_GAMMA } from './run-executor.js';
 import type { NoiseChoice } from './noise-choices.js';
 import { flopsPerToken, paperParams, type ModelSize } from './model-size.js';
 import { batchesFor, lrsFor, replicateSeeds, seedsFor, type BudgetGrid } from './plan-grid.js';
@@ -135,6 +136,12 @@ const curveOptions = z.object({
   warmupSteps: posInt.optional(),
   /** No budget is read before this step (default: twice the warmup, and at least minSteps). */
   minReadSteps: posInt.optional(),
+  /**
+   * How the training curve is fitted when reads come from it (`evaluation.loss: "train-ema"`): `through-ema` fits
+   * the law's own EMA to the logged EMA (exact at any run length); `ema` fits the logged EMA as if it were the loss,
+   * as the paper does at 10⁴–10⁵ steps — in a run of a few hundred steps that reads the curve ~24 steps late.
+   */
+  curveFit: z.enum(['through-ema', 'ema']).default('through-ema'),
 }).strict();
 
 
@@ -212,6 +219,7 @@ function planAlongRuns(ctx: DesignPlanContext, o: { warmupSteps?: number | undef
 /** Each read of each run as a grid point: off the run itself (curve) or off its cooldown branch (branches). */
 function measureAlongRuns(def: StudyDefinition, runs: readonly FinishedRun[], source: 'run' | 'branch'): MeasuredStudy {
   const measure = def.evaluation.loss;
+  const curveFit = source === 'run' ? parseOptions(curveOptions, def).curveFit : undefined;
   const reads: (MeasuredRun & { budget: number; tokens: number })[] = [];
   let missing = 0;
   for (const run of runs) {
@@ -219,10 +227,14 @@ function measureAlongRuns(def: StudyDefinition, runs: readonly FinishedRun[], so
     const batchTokens = c.batchSequences * c.seqLen;
     let read: (step: number) => { loss: number; se: number | undefined } | undefined;
     if (source === 'run' && measure === 'train-ema') {
-      // The paper's reading: L(S) = C + B·S^−b fitted to the training ELBO's EMA after the warmup.
+      // The paper's reading: L(S) = C + B·S^−b fitted to the training ELBO's EMA after the warmup (through the EMA
+      // unless the study asks for the EMA taken as the loss).
       const pts = run.curve.filter((q) => q.step > c.warmupSteps && q.loss > 0);
+      const logged = { tokens: pts.map((q) => q.tokens), loss: pts.map((q) => q.loss) };
       let model: ReturnType<typeof fitCurveModel> | undefined;
-      try { model = fitCurveModel({ tokens: pts.map((q) => q.tokens), loss: pts.map((q) => q.loss) }); } catch { model = undefined; }
+      try {
+        model = curveFit === 'ema' ? fitCurveModel(logged) : fitCurveModelThroughEma({ ...logged, steps: pts.map((q) => q.step) }, { gamma: CURVE_EMA_GAMMA });
+      } catch { model = undefined; }
       read = (step) => (model ? { loss: evalCurveModel(model, step * batchTokens), se: undefined } : undefined);
     } else {
       // A held-out evaluation recorded in the run's metrics: of its cooldown branch, or of the run at that step.
@@ -251,7 +263,7 @@ function measureAlongRuns(def: StudyDefinition, runs: readonly FinishedRun[], so
   return { measure, points, scalingRuns, budgets: def.budgets.map(budgetFlops), missingReads: missing };
 }
 
-const branchesOptions = curveOptions.extend({
+const branchesOptions = curveOptions.omit({ curveFit: true }).extend({
   kind: z.literal('branches'),
   /** Share of each read's steps its cooldown branch takes (Hägele et al. 2024: 0.2). */
   fraction: z.number().gt(0).lt(1).default(0.2),

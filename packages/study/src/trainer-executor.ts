@@ -5,12 +5,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { openShards } from '@difflm/data';
 import { readJsonl, runPaths, runTraining, type TrainRunConfigInput } from '@difflm/trainer/node';
 import type { RunConfig } from './run-config.js';
-import type { CurvePoint, RunContext, RunExecutor, RunResult } from './run-executor.js';
+import { CURVE_EMA_GAMMA, type CurvePoint, type RunContext, type RunExecutor, type RunResult } from './run-executor.js';
 import { loadPlugins, pluginRecord, preparedDataDir, runComponentsWith, type PluginRecord } from '@difflm/compose';
 import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
 
-/** EMA factor of the final training ELBO (SPEC §5.2: γ = 0.96). */
-const EMA_GAMMA = 0.96;
 /** Points kept per loss curve (thinned evenly; the last step is always kept). */
 const CURVE_POINTS = 200;
 
@@ -53,7 +51,7 @@ function curveOf(rows: readonly StepRow[]): { curve: CurvePoint[]; ema: number }
   const curve: CurvePoint[] = [];
   let ema = Number.NaN;
   rows.forEach((r, i) => {
-    ema = Number.isNaN(ema) ? r.elbo : EMA_GAMMA * ema + (1 - EMA_GAMMA) * r.elbo;
+    ema = Number.isNaN(ema) ? r.elbo : CURVE_EMA_GAMMA * ema + (1 - CURVE_EMA_GAMMA) * r.elbo;
     if ((i + 1) % every === 0 || i === rows.length - 1) curve.push({ step: r.step, tokens: r.tokens, loss: ema });
   });
   return { curve, ema };
