@@ -52,6 +52,12 @@ const CURVE_LOSS_NAMES: Record<LossMeasure, string> = {
   'train-ema': 'read along each run (the curve design: one constant-LR run per size, no cooldown) off the curve L(S) = C + B·S^−b fitted to its training ELBO (EMA γ = 0.96) after the warmup, at the tokens of each budget (the paper\'s reading, SPEC §5.2)',
 };
 
+/** How the curve design's training-curve reads were fitted (design.curveFit). */
+const CURVE_FIT_NOTE: Record<string, string> = {
+  'through-ema': '; the law\'s own EMA is fitted to the logged EMA, so a short run\'s curve is not read ~24 steps late',
+  ema: '; the logged EMA is fitted as if it were the loss (design.curveFit "ema"), which reads a run of a few hundred steps ~24 steps late',
+};
+
 const BRANCH_LOSS_NAME = 'read along each run (the branches design: one constant-LR trunk per size): at each budget, the held-out ELBO in nats per token of a short cooldown branch that left the trunk and ends where the budget is spent (a finished model), on one evaluation set shared by every run and branch';
 
 function noiseFloorSection(points: readonly GridPoint[], findings: StudyFindings | null): string[] {
@@ -292,7 +298,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     `# Study ${escapeMarkdown(def.name)}`, '', escapeMarkdown(def.description ?? ''), '',
     `${results.runs.length} finished runs${results.missing ? `, ${results.missing} not finished (not in this report)` : ''} at ${points.length} grid points; ` +
       `noise types ${[...new Set(results.runs.map((r) => r.config.noiseLabel))].map(escapeMarkdown).join(', ')}; budgets ${budgets.map((b) => b.toExponential(2)).join(', ')} FLOPs (non-embedding, Method 1). ` +
-      `Losses are ${design === 'branches' ? BRANCH_LOSS_NAME : design === 'curve' ? CURVE_LOSS_NAMES[measure] : LOSS_NAMES[measure]}; replicate runs of a grid point are averaged, and error bars show the larger of the evaluation's standard error and the replicate spread.` +
+      `Losses are ${design === 'branches' ? BRANCH_LOSS_NAME : design === 'curve' ? `${CURVE_LOSS_NAMES[measure]}${measure === 'train-ema' ? CURVE_FIT_NOTE[(def.design as { curveFit?: string }).curveFit ?? 'through-ema'] ?? '' : ''}` : LOSS_NAMES[measure]}; replicate runs of a grid point are averaged, and error bars show the larger of the evaluation's standard error and the replicate spread.` +
       (missingReads ? ` ${missingReads} read(s) of finished runs could not be measured and are left out.` : '') +
       (pooledResults ? ` Pooled from ${pooledResults.pooled.length} directories of this study (${pooledResults.pooled.map((p) => `${escapeMarkdown(p.dir)}: seed ${p.seed}, ${p.runs} runs`).join('; ')}): each grid point averages their runs.` : ''),
     '',
