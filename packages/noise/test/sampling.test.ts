@@ -1,7 +1,7 @@
 // Samplers: correctness with an oracle denoiser, prompts, blocks, truncation, determinism, leaks, errors.
 import { describe, expect, it } from 'vitest';
 import { tf, useBackend } from '@difflm/test-utils';
-import { createObjective, createRng, denoiserProbs, generate, logSnrGrid, type GenerateOptions, type TokenSpace } from '../src/index.js';
+import { cosineSchedule, createObjective, createRng, createScheduleRegistry, defineSchedule, denoiserProbs, generate, logSnrGrid, type GenerateOptions, type TokenSpace } from '../src/index.js';
 
 const tokens: TokenSpace = { vocabSize: 12, maskId: 11, padId: null };
 const V = 12, N = 16;
@@ -118,5 +118,38 @@ describe('generate', () => {
     await expect(generate(base({ minLogSnr: 5, maxLogSnr: -5 }))).rejects.toThrow(/inverted λ range/);
     await expect(generate(base({ denoise: () => tf.fill([3, N, V], NaN) as tf.Tensor3D }))).rejects.toThrow(/NaN logits/);
     expect(Array.from(logSnrGrid('linear', 4))).toEqual(Array.from(logSnrGrid('linear', 4)).sort((x, y) => x - y));
+  });
+
+  it('a λ grid is a λ schedule: linear and cosine are SPEC §2.1\'s grids, and a plug-in schedule gives its own', async () => {
+    // SPEC §2.1: linear α = linspace(1e−4, 0.9999, T+1); cosine t = linspace(0.999, 1e−3, T+1), α = ½ + ½cos(πt); λ = clip(logit α).
+    const spec21 = (kind: 'linear' | 'cosine', T: number, [lo, hi]: [number, number]): number[] => Array.from({ length: T + 1 }, (_, i) => {
+      const f = i / T;
+      const a = kind === 'linear' ? 1e-4 + f * (0.9999 - 1e-4) : 0.5 + 0.5 * Math.cos(Math.PI * (0.999 + f * (1e-3 - 0.999)));
+      return Math.min(hi, Math.max(lo, Math.log(a / (1 - a))));
+    });
+    for (const T of [1, 4, 16, 64]) {
+      for (const range of [[-9, 9], [-6, 7]] as [number, number][]) {
+        for (const kind of ['linear', 'cosine'] as const) {
+          const want = spec21(kind, T, range);
+          for (const id of [kind, `difflm/${kind}`]) {
+            const got = Array.from(logSnrGrid(id, T, range));
+            expect(got.length).toBe(T + 1);
+            got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-9));
+          }
+        }
+      }
+    }
+    // A third party's schedule, registered as it would be for training, places the sampler's steps too.
+    const shifted = defineSchedule({
+      id: 'acme/shift-up', description: 'cosine, λ + 2', parseOptions: () => ({}),
+      create: (_o: unknown, r) => { const c = cosineSchedule(r); return { ...c, name: 'shift-up', logSnrFromTime: (t: number) => Math.min(r.maxLogSnr, c.logSnrFromTime(t) + 2) }; },
+    });
+    const schedules = createScheduleRegistry([shifted]);
+    const g = logSnrGrid('acme/shift-up', 8, [-9, 9], schedules), c = logSnrGrid('cosine', 8, [-9, 9]);
+    expect(g[4]! - c[4]!).toBeCloseTo(2, 9);
+    expect(Array.from(g)).toEqual(Array.from(g).sort((x, y) => x - y));
+    await useBackend('cpu');
+    expect((await generate(base({ grid: 'acme/shift-up', schedules, temperature: 0 }))).every((row) => row.every((t, j) => t === target[j]))).toBe(true);
+    await expect(generate(base({ grid: 'acme/shift-up' }))).rejects.toThrow(/generate: grid: unknown schedule id "acme\/shift-up"; known ids: difflm\/cosine, difflm\/linear, difflm\/log-linear/);
   });
 });

@@ -67,4 +67,12 @@ describe('the schedule registry', () => {
     for (const c of scheduleConformanceChecks(wrong)) { try { c.run(); } catch { failed.push(c.name); } }
     expect(failed).toEqual(['p(λ) is positive and equals −dt/dλ (the density of λ under uniform time)']);
   });
+
+  it('the kit fails a schedule whose sampling times would run the sampler\'s grid backwards', () => {
+    const backwards = defineSchedule({ ...shifted, id: 'acme/backwards', create: (o: { shift: number }, r: LogSnrRange) => ({ ...shifted.create(o, r), samplingTimes: [0.9, 0.1] as const }) });
+    const failed: string[] = [];
+    for (const c of scheduleConformanceChecks(backwards)) { try { c.run(); } catch (e) { failed.push(`${c.name}: ${(e as Error).message}`); } }
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/^as a sampler's λ grid, .*samplingTimes \[0.9, 0.1\] must satisfy 0 < data end < noise end < 1/);
+  });
 });

@@ -87,6 +87,13 @@ describe('noise plug-ins in studies', () => {
     const sample = await runCli(['sample', '--run-dir', runDir, '--num-samples', '1', '--length', '8', '--json'], { cwd: tmpdir() });
     expect(sample.code).toBe(0);
     expect(sample.stdout.trim().length).toBeGreaterThan(0);
+    // The third-party schedule places the sampler's steps too (--grid takes any λ schedule the run's plug-ins register).
+    const shifted = await runCli(['sample', '--run-dir', runDir, '--num-samples', '1', '--length', '8', '--grid', 'acme/shifted-cosine', '--grid-options', '{"shift":-1}', '--json'], { cwd: tmpdir() });
+    expect(shifted.stderr).toBe('');
+    expect(shifted.code).toBe(0);
+    const badGrid = await runCli(['sample', '--run-dir', runDir, '--grid', 'acme/shifted-cosine', '--grid-options', '{"shfit":1}'], { cwd: tmpdir() });
+    expect(badGrid.code).toBe(1);
+    expect(badGrid.stderr.trim()).toMatch(/^difflm sample: --grid acme\/shifted-cosine: .*unknown option "shfit"/);
 
     // The report reads study.json without loading the plug-in.
     const rep = await runCli(['report', '--dir', studyDir, '--json'], { cwd: tmpdir() });

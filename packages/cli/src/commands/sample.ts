@@ -5,7 +5,7 @@ import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
 import { selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
-import { createRng, createSamplerRegistry, generate, type SamplerKind } from '@difflm/noise';
+import { createRng, createSamplerRegistry, createScheduleRegistry, generate, logSnrGrid, type SamplerKind } from '@difflm/noise';
 import { sampleAutoregressive } from '@difflm/trainer';
 import { openRun } from '@difflm/trainer/node';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
@@ -34,7 +34,8 @@ export default defineCommand({
     sampler: { type: 'string', description: 'diffusion runs: ancestral | adaptive | self-correction | a plug-in sampler\'s id (see --plugins)', default: 'ancestral' },
     'sampler-options': { type: 'string', description: 'the sampler\'s options as JSON, e.g. \'{"iterations": 64}\' (self-correction)' },
     steps: { type: 'string', description: 'denoising steps (default: the number of generated tokens)' },
-    grid: { type: 'string', description: 'λ grid of the ancestral steps: cosine | linear', default: 'cosine' },
+    grid: { type: 'string', description: 'λ grid of the steps: a λ schedule, cosine | linear | log-linear | a plug-in schedule\'s id (see --plugins)', default: 'cosine' },
+    'grid-options': { type: 'string', description: 'the grid schedule\'s options as JSON' },
     length: { type: 'string', description: 'total tokens per sample, prompt included (default: the run\'s seqLen)' },
     'num-samples': { type: 'string', description: 'samples to draw', default: '2' },
     'block-length': { type: 'string', description: 'diffusion: generate left to right in blocks of this many tokens' },
@@ -52,7 +53,10 @@ export default defineCommand({
     if (args['sampler-options'] !== undefined) {
       try { samplerOptions = JSON.parse(args['sampler-options']) as Record<string, unknown>; } catch (e) { throw new Error(`--sampler-options is not valid JSON (${(e as Error).message})`); }
     }
-    if (args.grid !== 'cosine' && args.grid !== 'linear') throw new Error(`--grid must be cosine or linear, got "${args.grid}"`);
+    let gridOptions: Record<string, unknown> | undefined;
+    if (args['grid-options'] !== undefined) {
+      try { gridOptions = JSON.parse(args['grid-options']) as Record<string, unknown>; } catch (e) { throw new Error(`--grid-options is not valid JSON (${(e as Error).message})`); }
+    }
     const numSamples = int('num-samples', args['num-samples'], 1)!;
     const seed = int('seed', args.seed, 0)!;
     const temperature = num('temperature', args.temperature) ?? 1;
@@ -66,6 +70,9 @@ export default defineCommand({
     // The sampler and its options, against the built-ins and the plug-ins, before the run is opened.
     const samplers = createSamplerRegistry(plugins);
     try { samplers.create(sampler, samplerOptions); } catch (e) { throw new Error(`--${(e as Error).message.replace(/^samplerOptions/, 'sampler-options')}`); }
+    // The grid is a λ schedule, of the built-ins or the plug-ins.
+    const schedules = createScheduleRegistry(plugins);
+    try { logSnrGrid(args.grid, 1, [-9, 9], schedules, gridOptions); } catch (e) { throw new Error(`--grid ${args.grid}: ${(e as Error).message}`); }
     await selectBackend(args.backend);
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {
@@ -83,7 +90,7 @@ export default defineCommand({
         const model = run.model;
         rows = await generate({
           objective: run.noise, denoise: (zt, mask) => model.apply(zt, mask), batchSize: numSamples, seqLen: length,
-          steps: stepsFlag ?? length - promptLen, sampler, samplers, ...(samplerOptions ? { samplerOptions } : {}), grid: args.grid, rng, temperature,
+          steps: stepsFlag ?? length - promptLen, sampler, samplers, ...(samplerOptions ? { samplerOptions } : {}), grid: args.grid, schedules, ...(gridOptions ? { gridOptions } : {}), rng, temperature,
           ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}),
           ...(promptLen > 0 ? { prompt: [Int32Array.from(promptIds)] } : {}),
           ...(blockLength !== undefined ? { blockLength } : {}),

@@ -1,4 +1,4 @@
-// Sampling entry point (SPEC §2): ancestral sampling on a linear or cosine λ grid, the paper's adaptive
+// Sampling entry point (SPEC §2): ancestral sampling on a λ grid (a λ schedule: cosine, linear or a plug-in's), the paper's adaptive
 // "generalised confidence" sampler, and GIDD self-correction, with a clean prompt, block-wise generation,
 // temperature, top-k and top-p. All randomness comes from opts.rng (same seed → same samples).
 import type { DiffusionObjective, NoiseSpec, TokenSpace } from '../objective.js';
@@ -7,6 +7,7 @@ import type { Rng } from '../random.js';
 import { createNoiseRegistry, type NoiseRegistry } from '../registry.js';
 import { attentionFromLevels } from '../corruption/prompt-conditioning.js';
 import { logSnrGrid, type LogSnrGridKind } from './log-snr-grid.js';
+import type { ScheduleRegistry } from '../schedule/schedule-registry.js';
 import { callDenoiser, type Denoiser } from './denoise-call.js';
 import type { SelfCorrectionOptions } from './self-correction.js';
 import type { SamplerRegistry, SamplerTypes } from './sampler-type.js';
@@ -34,8 +35,15 @@ export interface GenerateOptions {
   readonly samplerOptions?: Readonly<Record<string, unknown>>;
   /** The samplers `sampler` may name (default: the built-ins). */
   readonly samplers?: SamplerRegistry;
-  /** λ grid of the ancestral steps (SPEC §2.1). */
+  /**
+   * λ grid of the steps (SPEC §2.1): a λ schedule's id — "cosine", "linear" (difflm's) or a plug-in schedule's,
+   * resolved through `schedules` — whose times, evenly spaced, place the steps.
+   */
   readonly grid: LogSnrGridKind;
+  /** JSON options of the grid's schedule. */
+  readonly gridOptions?: Readonly<Record<string, unknown>>;
+  /** The schedules `grid` may name (default: the built-ins). */
+  readonly schedules?: ScheduleRegistry;
   /** Clean prefixes: one per row, or one shared by every row. */
   readonly prompt?: Int32Array[];
   /** Softmax temperature (default 1; 0 = argmax). */
@@ -96,7 +104,13 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
   } catch (e) {
     throw new Error(`generate: ${(e as Error).message}`);
   }
-  if (o.grid !== 'linear' && o.grid !== 'cosine') throw new Error(`generate: grid must be 'linear' or 'cosine', got ${JSON.stringify(o.grid)}`);
+  if (typeof o.grid !== 'string' || o.grid.length === 0) throw new Error(`generate: grid must be a λ schedule id such as 'cosine' or 'linear', got ${JSON.stringify(o.grid)}`);
+  let grid: Float64Array;
+  try {
+    grid = logSnrGrid(o.grid, o.steps, range, o.schedules, o.gridOptions);
+  } catch (e) {
+    throw new Error(`generate: grid: ${(e as Error).message}`);
+  }
   const temperature = o.temperature ?? 1;
   if (!(temperature >= 0)) throw new Error(`generate: temperature must be >= 0, got ${temperature}`);
   if (o.topP !== undefined && !(o.topP > 0 && o.topP <= 1)) throw new Error(`generate: topP must be in (0, 1], got ${o.topP}`);
@@ -124,7 +138,6 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
   const numBlocks = Math.max(1, Math.ceil((N - minPrompt) / L));
   const levels = new Float32Array(B * N);
   const inBlock = new Uint8Array(B * N);
-  const grid = logSnrGrid(o.grid, o.steps, range);
   for (let blk = 0; blk < numBlocks; blk++) {
     let any = false;
     for (let b = 0; b < B; b++) for (let j = 0; j < N; j++) {

@@ -20,6 +20,8 @@ export function linearSchedule(options?: LogSnrRangeOptions): LogSnrSchedule {
     density: (l) => sigmoidPrime(l),
     timeFromLogSnr: (l) => sigmoid(-clamp(l, minLogSnr, maxLogSnr)), // [E] clips λ here too
     logSnrFromTime: (t) => clamp(logit(1 - t), minLogSnr, maxLogSnr),
+    // [E]'s linear grid: α = 1 − t from 1e−4 to 0.9999.
+    samplingTimes: [1e-4, 0.9999],
   };
 }
 

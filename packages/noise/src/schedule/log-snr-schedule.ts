@@ -12,7 +12,15 @@ export interface LogSnrSchedule {
   timeFromLogSnr(logSnr: number): number;
   /** λ(t), clipped to [minLogSnr, maxLogSnr]. */
   logSnrFromTime(time: number): number;
+  /**
+   * The times [data end, noise end] a sampler's λ grid on this schedule spans (default DEFAULT_SAMPLING_TIMES):
+   * short of 0 and 1, so λ stays finite before the range clips it.
+   */
+  readonly samplingTimes?: readonly [number, number];
 }
+
+/** The times a sampler's grid spans when a schedule names none: [E]'s cosine grid, t from 0.999 to 1e−3. */
+export const DEFAULT_SAMPLING_TIMES: readonly [number, number] = [1e-3, 0.999];
 
 /** The time range [t(λmax), t(λmin)] that λ sampling draws from. */
 export function timeRange(schedule: LogSnrSchedule): [number, number] {

@@ -3,6 +3,7 @@
 // uniform, so p(λ) = −dt/dλ; λ sampling draws t uniformly on [t(λmax), t(λmin)] (log-snr-schedule.ts).
 import { assertSchedulePlugin, type LogSnrRange, type SchedulePlugin } from '../schedule/schedule-type.js';
 import { createScheduleRegistry } from '../schedule/schedule-registry.js';
+import { logSnrGrid } from '../sampling/log-snr-grid.js';
 import type { LogSnrSchedule } from '../schedule/log-snr-schedule.js';
 import { pluginContractChecks, type ConformanceCheck } from './plugin-contract-checks.js';
 
@@ -56,6 +57,19 @@ export function scheduleConformanceChecks(pluginOrModule: unknown, o: ScheduleCo
         const l = s.logSnrFromTime(i / n);
         if (!(l >= s.minLogSnr - 1e-12 && l <= s.maxLogSnr + 1e-12)) fail(`λ(${i / n}) = ${l} is outside [${s.minLogSnr}, ${s.maxLogSnr}]`);
       }
+    } },
+    { name: 'as a sampler\'s λ grid, its steps run from noise to data inside the range', run() {
+      const s = schedule();
+      if (s.samplingTimes !== undefined) {
+        const [a, b] = s.samplingTimes;
+        if (!(a > 0 && b < 1 && a < b)) fail(`samplingTimes [${a}, ${b}] must satisfy 0 < data end < noise end < 1`);
+      }
+      const g = logSnrGrid(s, 16, [s.minLogSnr, s.maxLogSnr]);
+      for (let i = 0; i < g.length; i++) {
+        if (!(Number.isFinite(g[i]!) && g[i]! >= s.minLogSnr && g[i]! <= s.maxLogSnr)) fail(`grid step ${i} is λ = ${g[i]}, outside [${s.minLogSnr}, ${s.maxLogSnr}]`);
+        if (i > 0 && !(g[i]! >= g[i - 1]!)) fail(`the grid must run from noise to data: λ falls from ${g[i - 1]} to ${g[i]} at step ${i}`);
+      }
+      if (!(g[16]! > g[0]!)) fail('the grid does not move: its first and last λ are equal');
     } },
     { name: 'p(λ) is positive and equals −dt/dλ (the density of λ under uniform time)', run() {
       const s = schedule();
