@@ -142,7 +142,7 @@ describe('difflm: errors a user sees', () => {
     writeFileSync(join(dir, 'not-a-plugin.mjs'), 'export default { hello: "world" };\n');
     const r = difflm(['train', '--plugins', './not-a-plugin.mjs', '--run-dir', join(dir, 'run')], {}, dir);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^difflm train: --plugins: plug-in #1, module '[^']*plugin-cwd\/not-a-plugin\.mjs', is not a difflm plug-in: its default export must be a noise type, λ schedule, optimizer or sampler/);
+    expect(r.stderr.trim()).toMatch(/^difflm train: --plugins: plug-in #1, module '[^']*plugin-cwd\/not-a-plugin\.mjs', is not a difflm plug-in: its default export must be a noise type, λ schedule, loss weighting, optimizer or sampler/);
     const missing = difflm(['train', '--plugins', './nope.mjs', '--run-dir', join(dir, 'run')], {}, dir);
     expect(missing.stderr.trim()).toMatch(/^difflm train: --plugins: cannot load module '[^']*plugin-cwd\/nope\.mjs' .*relative to the current directory/);
     expect(existsSync(join(dir, 'run'))).toBe(false);

@@ -11,10 +11,14 @@ import { createNoiseRegistry, type NoiseRegistry } from './registry.js';
 import { createScheduleRegistry, type ScheduleRegistry } from './schedule/schedule-registry.js';
 import type { ScheduleTypes } from './schedule/schedule-type.js';
 import type { LogSnrSchedule } from './schedule/log-snr-schedule.js';
+import { createLossWeightingRegistry, type LossWeightingRegistry } from './loss/weighting/loss-weighting-registry.js';
+import type { LossWeight, LossWeightingTypes } from './loss/weighting/loss-weighting-type.js';
 
 /** Objective settings; every field is optional and JSON-serialisable. Defaults follow the paper. */
 /** Every registered schedule id (built-ins plus augmentations). */
 export type ScheduleId = keyof ScheduleTypes & string;
+/** Every registered loss-weighting id (built-ins plus augmentations). */
+export type LossWeightingId = keyof LossWeightingTypes & string;
 
 export interface ObjectiveOptions {
   /**
@@ -42,8 +46,13 @@ export interface ObjectiveOptions {
   readonly betaIS?: number;
   /** 'sum' over noisy tokens (SPEC §1.4 default) or 'mean'. */
   readonly aggregation?: 'sum' | 'mean';
-  /** Surrogate weighting (default: the process's, else 'unweighted-elbo'). */
-  readonly lossWeighting?: LossWeighting;
+  /**
+   * Surrogate weighting, a loss-weighting id: 'unweighted-elbo', 'elbo', 'clip', 'dynamic' (difflm's) or a plug-in's
+   * "<namespace>/<name>" (default: the process's, else 'unweighted-elbo').
+   */
+  readonly lossWeighting?: LossWeighting | LossWeightingId;
+  /** Options of the loss weighting (its parseOptions checks them). */
+  readonly lossWeightingOptions?: Readonly<Record<string, unknown>>;
   /** Clip of the unweighted-ELBO weight (SPEC §1.4: 1e3). */
   readonly lossWeightClip?: number;
   /** Clip of the ELBO weight w/p(λ) (SPEC §1.4: 1e6). */
@@ -60,7 +69,7 @@ export interface ObjectiveOptions {
 }
 
 const KNOWN = ['schedule', 'scheduleOptions', 'minLogSnr', 'maxLogSnr', 'pIndependent', 'promptFraction', 'promptLogSnr', 'maxEmptyFraction', 'stratified', 'betaIS',
-  'aggregation', 'lossWeighting', 'lossWeightClip', 'elboWeightClip', 'minLossWeight', 'maxLossWeight', 'weightDenominatorFloor', 'isEpsilon', 'checkFinite'] as const;
+  'aggregation', 'lossWeighting', 'lossWeightingOptions', 'lossWeightClip', 'elboWeightClip', 'minLossWeight', 'maxLossWeight', 'weightDenominatorFloor', 'isEpsilon', 'checkFinite'] as const;
 
 /** A DiffusionObjective with its parts exposed (process, schedule, resolved settings, per-token terms). */
 export interface NoiseObjective extends DiffusionObjective {
@@ -90,7 +99,25 @@ function resolveSchedule(o: ObjectiveOptions, process: NoiseProcess, where: stri
   }
 }
 
-export function createObjective(spec: NoiseSpec, tokens: TokenSpace, options: ObjectiveOptions = {}, registry: NoiseRegistry = createNoiseRegistry(), schedules: ScheduleRegistry = createScheduleRegistry()): NoiseObjective {
+function resolveWeighting(o: ObjectiveOptions, process: NoiseProcess, where: string, weightings: LossWeightingRegistry, clips: { lossWeightClip: number; elboWeightClip: number; lossWeightRange: readonly [number, number] }): LossWeight {
+  const raw = o.lossWeighting ?? process.defaultLossWeighting ?? 'unweighted-elbo';
+  if (typeof raw !== 'string' || raw.length === 0) throw new Error(`${where}.lossWeighting must be a loss-weighting id such as "unweighted-elbo", "clip" or "acme/foo", got ${JSON.stringify(raw)}`);
+  if (!weightings.has(raw)) throw new Error(`${where}.lossWeighting: unknown loss weighting "${raw}"; known: ${weightings.ids().join(', ')} (a plug-in weighting: pass its module to --plugins or a study's "plugins")`);
+  const id = weightings.get(raw).id;
+  let parsed: unknown;
+  try {
+    parsed = weightings.get(raw).parseOptions(o.lossWeightingOptions);
+  } catch (e) {
+    throw new Error(`${where}.lossWeightingOptions (${id}): ${(e as Error).message}`);
+  }
+  try {
+    return weightings.get(raw).create(parsed, { process, ...clips });
+  } catch (e) {
+    throw new Error(`${where}.lossWeighting (${id}): ${(e as Error).message}`);
+  }
+}
+
+export function createObjective(spec: NoiseSpec, tokens: TokenSpace, options: ObjectiveOptions = {}, registry: NoiseRegistry = createNoiseRegistry(), schedules: ScheduleRegistry = createScheduleRegistry(), weightings: LossWeightingRegistry = createLossWeightingRegistry()): NoiseObjective {
   const where = 'objective options';
   const o = optionRecord(options, where, KNOWN);
   const process = registry.create(spec, tokens);
@@ -104,20 +131,22 @@ export function createObjective(spec: NoiseSpec, tokens: TokenSpace, options: Ob
     stratified: booleanField(o, 'stratified', where, true),
   };
   const [defMin, defMax] = process.defaultLossWeightRange ?? [0, 2];
-  const lossSettings: LossSettings = {
-    schedule,
-    weighting: enumField(o, 'lossWeighting', where, ['unweighted-elbo', 'elbo', 'clip', 'dynamic'] as const, process.defaultLossWeighting ?? 'unweighted-elbo'),
+  const clips = {
     lossWeightClip: numberField(o, 'lossWeightClip', where, 1e3, positive),
     elboWeightClip: numberField(o, 'elboWeightClip', where, 1e6, positive),
-    lossWeightRange: [numberField(o, 'minLossWeight', where, defMin, finite), numberField(o, 'maxLossWeight', where, defMax, finite)],
+    lossWeightRange: [numberField(o, 'minLossWeight', where, defMin, finite), numberField(o, 'maxLossWeight', where, defMax, finite)] as [number, number],
+  };
+  if (!(clips.lossWeightRange[0] <= clips.lossWeightRange[1])) throw new Error(`${where}: minLossWeight ${clips.lossWeightRange[0]} must be <= maxLossWeight ${clips.lossWeightRange[1]}`);
+  const lossSettings: LossSettings = {
+    schedule,
+    weighting: resolveWeighting(o, process, where, weightings, clips),
+    ...clips,
     denominatorFloor: numberField(o, 'weightDenominatorFloor', where, 0, (v) => (v >= 0 ? undefined : 'must be >= 0')),
     betaIS: numberField(o, 'betaIS', where, 1, (v) => (v >= 0 && Number.isFinite(v) ? undefined : 'must be a finite number >= 0')),
     aggregation: enumField(o, 'aggregation', where, ['sum', 'mean'] as const, 'sum'),
     isEpsilon: numberField(o, 'isEpsilon', where, 1e-12, (v) => (v >= 0 ? undefined : 'must be >= 0')),
     checkFinite: booleanField(o, 'checkFinite', where, true),
   };
-  if (!(lossSettings.lossWeightRange[0] <= lossSettings.lossWeightRange[1])) throw new Error(`${where}: minLossWeight ${lossSettings.lossWeightRange[0]} must be <= maxLossWeight ${lossSettings.lossWeightRange[1]}`);
-  if (lossSettings.weighting === 'dynamic' && !process.dynamicLossWeight) throw new Error(`${where}.lossWeighting 'dynamic' needs a process with a dynamic weight; "${process.id}" has none (use 'unweighted-elbo' or 'clip')`);
   const frozenSpec: NoiseSpec = JSON.parse(JSON.stringify(spec)) as NoiseSpec;
   const terms = (logits: Tensor3D, batch: CorruptedBatch): TokenTerms => tokenTerms(process, lossSettings, tokens.maskId, logits, batch);
   return {

@@ -17,6 +17,12 @@ export { logLinearSchedule, mdlmSigma, mdlmDSigma, default as logLinearScheduleT
 export { defineSchedule, isSchedulePlugin, assertSchedulePlugin, type SchedulePlugin, type ScheduleTypes, type LogSnrRange } from './schedule/schedule-type.js';
 export { createScheduleRegistry, builtinScheduleTypes, type ScheduleRegistry, type ScheduleSpec } from './schedule/schedule-registry.js';
 export { stratifiedUniforms } from './schedule/stratified.js';
+export { defineLossWeighting, isLossWeightingPlugin, assertLossWeightingPlugin, type LossWeightingPlugin, type LossWeightingTypes, type LossWeight, type LossWeightingContext, type TokenWeightInput } from './loss/weighting/loss-weighting-type.js';
+export { createLossWeightingRegistry, builtinLossWeightings, type LossWeightingRegistry, type LossWeightingSpec } from './loss/weighting/loss-weighting-registry.js';
+export { default as unweightedElboWeighting, type UnweightedElboOptions } from './loss/weighting/unweighted-elbo.js';
+export { default as elboWeighting, type ElboWeightingOptions } from './loss/weighting/elbo.js';
+export { default as clipWeighting, type ClipWeightingOptions } from './loss/weighting/clip.js';
+export { default as dynamicWeighting, type DynamicWeightingOptions } from './loss/weighting/dynamic.js';
 export { sigmoid, logit } from './scalar-math.js';
 export {
   mixingAt, piVector, dPiVector, marginalVector, alphaAt, giddWeight, tokenWeights, denoisedProbs, klAndIs, type WeightSettings,

@@ -22,16 +22,14 @@ export interface BaseDistribution {
   sample(rng: Rng): number;
 }
 
-/** How the surrogate (optimised) loss weights a token; the ELBO metric is always the true ELBO. */
-export type LossWeighting =
-  /** SPEC §1.4: w_λ (Eq. 5 with p(λ) := 1), clipped to [0, lossWeightClip]. The paper's default. */
-  | 'unweighted-elbo'
-  /** The true ELBO weight w_λ/p(λ), clipped to [0, elboWeightClip]. */
-  | 'elbo'
-  /** SPEC §1.6 `clip`: the ELBO weight clipped to [minLossWeight, maxLossWeight]. */
-  | 'clip'
-  /** SPEC §1.6 `dynamic` (GIDD+): needs a process that implements dynamicLossWeight. */
-  | 'dynamic';
+/**
+ * How the surrogate (optimised) loss weights a token, by loss-weighting id (bare names are difflm's); the ELBO metric
+ * is always the true ELBO. The built-ins: 'unweighted-elbo' (SPEC §1.4: w_λ with p(λ) := 1, clipped to
+ * [0, lossWeightClip], the paper's default), 'elbo' (w_λ/p(λ), clipped to [0, elboWeightClip]), 'clip' (SPEC §1.6:
+ * the ELBO weight clipped to [minLossWeight, maxLossWeight]) and 'dynamic' (SPEC §1.6, GIDD+: the process's own);
+ * a plug-in's is "<namespace>/<name>" (defineLossWeighting).
+ */
+export type LossWeighting = 'unweighted-elbo' | 'elbo' | 'clip' | 'dynamic' | (string & {});
 
 /** What a process sees when asked for a dynamic loss weight of one token. */
 export interface TokenWeightContext {

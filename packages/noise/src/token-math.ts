@@ -5,6 +5,8 @@
 import type { LossWeighting, NoiseProcess } from './noise-type.js';
 import { clamp, sigmoid } from './scalar-math.js';
 import type { LogSnrSchedule } from './schedule/log-snr-schedule.js';
+import { createLossWeightingRegistry } from './loss/weighting/loss-weighting-registry.js';
+import type { LossWeight } from './loss/weighting/loss-weighting-type.js';
 
 /** Mixing coefficients c_k(λ) and dc_k/dλ of a process at one λ. */
 export function mixingAt(process: NoiseProcess, logSnr: number): { c: Float64Array; dc: Float64Array } {
@@ -74,7 +76,8 @@ export function giddWeight(process: NoiseProcess, logSnr: number, x: number, z: 
 /** Settings of the per-token weights (SPEC §1.4, §1.6). */
 export interface WeightSettings {
   readonly schedule: LogSnrSchedule;
-  readonly weighting: LossWeighting;
+  /** The surrogate weighting: a built weighting (createObjective builds it from the registry), or a built-in's id. */
+  readonly weighting: LossWeight | LossWeighting;
   /** Clip of the 'unweighted-elbo' surrogate weight (SPEC §1.4: 1e3). */
   readonly lossWeightClip: number;
   /** Clip of the ELBO weight w/p(λ) (SPEC §1.4: 1e6). */
@@ -84,24 +87,29 @@ export interface WeightSettings {
   readonly denominatorFloor: number;
 }
 
+const builtinWeightings = createLossWeightingRegistry();
+const builtByName = new WeakMap<WeightSettings, WeakMap<NoiseProcess, LossWeight>>();
+
+/** The settings' weighting, built (a built-in named by id is built once per settings object and process). */
+function weightingOf(process: NoiseProcess, s: WeightSettings): LossWeight {
+  if (typeof s.weighting !== 'string') return s.weighting;
+  let perProcess = builtByName.get(s);
+  if (!perProcess) builtByName.set(s, (perProcess = new WeakMap()));
+  let built = perProcess.get(process);
+  if (!built) {
+    built = builtinWeightings.create({ id: s.weighting }, { process, lossWeightClip: s.lossWeightClip, elboWeightClip: s.elboWeightClip, lossWeightRange: s.lossWeightRange });
+    perProcess.set(process, built);
+  }
+  return built;
+}
+
 /** Surrogate and ELBO weight of one token. */
 export function tokenWeights(process: NoiseProcess, s: WeightSettings, logSnr: number, x: number, z: number, maskId: number | null): { loss: number; elbo: number } {
   const w = giddWeight(process, logSnr, x, z, s.denominatorFloor);
   // p(λ) floored at 1e−12 as [E] `get_elbo_weights` does (fixtures README D2); it only binds far outside [−9, 9].
   const rawElbo = w / Math.max(s.schedule.density(logSnr), 1e-12);
   const elbo = clamp(rawElbo, 0, s.elboWeightClip);
-  let loss: number;
-  switch (s.weighting) {
-    case 'unweighted-elbo': loss = clamp(w, 0, s.lossWeightClip); break;
-    case 'elbo': loss = elbo; break;
-    case 'clip': loss = clamp(rawElbo, s.lossWeightRange[0], s.lossWeightRange[1]); break;
-    case 'dynamic': {
-      if (!process.dynamicLossWeight) throw new Error(`lossWeighting 'dynamic' needs a process with dynamicLossWeight; "${process.id}" has none (use 'unweighted-elbo' or 'clip')`);
-      const d = process.dynamicLossWeight({ logSnr, isClean: z === x, isMask: z === maskId });
-      loss = clamp(d, s.lossWeightRange[0], s.lossWeightRange[1]);
-      break;
-    }
-  }
+  const loss = weightingOf(process, s).weight({ logSnr, isClean: z === x, isMask: z === maskId, w, elboWeight: rawElbo });
   return { loss, elbo };
 }
 

@@ -230,6 +230,8 @@ describe('bad inputs name the problem', () => {
     expect(() => createObjective({ id: 'difflm/hybrid', options: { b: 'big' } }, tokens)).toThrow(/difflm\/hybrid options\.b must be a number/);
     expect(() => createObjective({ id: 'difflm/gidd', options: { pUniform: 2 } }, tokens)).toThrow(/pUniform must be in \[0, 1\)/);
     expect(() => createObjective({ id: 'difflm/masked' }, tokens, { promptFracton: 0.2 } as never)).toThrow(/unknown option "promptFracton"/);
-    expect(() => createObjective({ id: 'difflm/uniform' }, tokens, { lossWeighting: 'dynamic' })).toThrow(/'dynamic' needs a process/);
+    expect(() => createObjective({ id: 'difflm/uniform' }, tokens, { lossWeighting: 'dynamic' })).toThrow(/^objective options\.lossWeighting \(difflm\/dynamic\): needs a process with a dynamic weight; "difflm\/(hybrid|uniform)" has none/);
+    expect(() => createObjective({ id: 'difflm/masked' }, tokens, { lossWeighting: 'acme/sqrt' })).toThrow(/^objective options\.lossWeighting: unknown loss weighting "acme\/sqrt"; known: difflm\/clip, difflm\/dynamic, difflm\/elbo, difflm\/unweighted-elbo/);
+    expect(() => createObjective({ id: 'difflm/masked' }, tokens, { lossWeighting: 'clip', lossWeightingOptions: { lo: 1 } })).toThrow(/^objective options\.lossWeightingOptions \(difflm\/clip\): .*unknown option "lo"/);
   });
 });

@@ -57,6 +57,17 @@ describe('validateRunJob', () => {
     expect(() => validateRunJob({ study: 'quick', runId: runIdOf(config), config })).toThrow(/optimizer "acme\/lion" is not registered in this worker: start the worker with --plugins/);
   });
 
+  it('refuses a job whose loss weighting this worker does not register', async () => {
+    const { createLossWeightingRegistry, defineLossWeighting } = await import('@difflm/noise');
+    const config = { ...run.config, trainer: { ...run.config.trainer, objectiveOptions: { lossWeighting: 'acme/sqrt-elbo' } } };
+    const job = { study: 'quick', runId: runIdOf(config), config };
+    expect(() => validateRunJob(job)).toThrow(/loss weighting "acme\/sqrt-elbo" is not registered in this worker: start the worker with --plugins/);
+    const sqrt = defineLossWeighting({ id: 'acme/sqrt-elbo', description: 'sqrt', parseOptions: () => ({}), create: () => ({ id: 'acme/sqrt-elbo', weight: (t) => Math.sqrt(t.elboWeight) }) });
+    expect(validateRunJob(job, [], undefined, undefined, undefined, createLossWeightingRegistry([sqrt])).config).toEqual(config);
+    const clip = { ...run.config, trainer: { ...run.config.trainer, objectiveOptions: { lossWeighting: 'clip' } } };
+    expect(validateRunJob({ study: 'quick', runId: runIdOf(clip), config: clip }).config).toEqual(clip);
+  });
+
   it('accepts a corpus inside a data root and refuses one that escapes it', () => {
     expect(validateRunJob(withCorpus('/srv/corpora/docs.txt'), ['/srv/corpora']).config.data.corpus).toBe('/srv/corpora/docs.txt');
     expect(() => validateRunJob(withCorpus('/srv/corpora/../secrets.txt'), ['/srv/corpora'])).toThrow(/neither an embedded corpus/);

@@ -3,7 +3,7 @@
 // check of the remaining workers after lockMs and run again; finished jobs are never taken again.
 import { UnrecoverableError, Worker } from 'bullmq';
 import { z } from 'zod';
-import { createNoiseRegistry, createScheduleRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
+import { createLossWeightingRegistry, createNoiseRegistry, createScheduleRegistry, type LossWeightingRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULT_QUEUE, type RunJobData } from './distributed-coordinator.js';
@@ -45,7 +45,7 @@ const runConfigShape = z.object({
  * be a run id and the hash of the job's own config (so it cannot name a path, and a job cannot claim another run's
  * directory); the corpus must be an embedded one or a path inside one of the worker's data roots.
  */
-export function validateRunJob(data: unknown, dataRoots: readonly string[] = [], noiseRegistry: NoiseRegistry = createNoiseRegistry(), scheduleRegistry: ScheduleRegistry = createScheduleRegistry(), optimizerRegistry: OptimizerRegistry = createOptimizerRegistry()): RunJobData {
+export function validateRunJob(data: unknown, dataRoots: readonly string[] = [], noiseRegistry: NoiseRegistry = createNoiseRegistry(), scheduleRegistry: ScheduleRegistry = createScheduleRegistry(), optimizerRegistry: OptimizerRegistry = createOptimizerRegistry(), lossWeightingRegistry: LossWeightingRegistry = createLossWeightingRegistry()): RunJobData {
   const bad = (why: string): never => { throw new Error(`rejected job: ${why}`); };
   if (typeof data !== 'object' || data === null || Array.isArray(data)) bad('its data is not an object');
   const d = data as Record<string, unknown>;
@@ -83,6 +83,10 @@ export function validateRunJob(data: unknown, dataRoots: readonly string[] = [],
   if (typeof schedule === 'string' && schedule !== 'process') {
     if (!scheduleRegistry.has(schedule)) bad(`λ schedule "${schedule.slice(0, 100)}" is not registered in this worker${plugins.length ? `; the study loads its plug-ins from ${plugins.map((p) => p.slice(0, 200)).join(', ')}` : ''}: start the worker with --plugins <module> (the same plug-in, installed where the worker runs)`);
   }
+  const weighting = ((config!.trainer as { objectiveOptions?: { lossWeighting?: unknown } } | undefined)?.objectiveOptions)?.lossWeighting;
+  if (typeof weighting === 'string' && !lossWeightingRegistry.has(weighting)) {
+    bad(`loss weighting "${weighting.slice(0, 100)}" is not registered in this worker${plugins.length ? `; the study loads its plug-ins from ${plugins.map((p) => p.slice(0, 200)).join(', ')}` : ''}: start the worker with --plugins <module> (the same plug-in, installed where the worker runs)`);
+  }
   const optimizer = ((config!.trainer as { optimizer?: { kind?: unknown } } | undefined)?.optimizer)?.kind;
   if (typeof optimizer === 'string' && !optimizerRegistry.has(optimizer)) {
     bad(`optimizer "${optimizer.slice(0, 100)}" is not registered in this worker${plugins.length ? `; the study loads its plug-ins from ${plugins.map((p) => p.slice(0, 200)).join(', ')}` : ''}: start the worker with --plugins <module> (the same plug-in, installed where the worker runs)`);
@@ -106,6 +110,8 @@ export interface StudyWorkerOptions {
   readonly scheduleRegistry?: ScheduleRegistry;
   /** The optimizer types this worker has (its --plugins loaded; default the built-ins). */
   readonly optimizerRegistry?: OptimizerRegistry;
+  /** The loss weightings this worker has (its --plugins loaded; default the built-ins). */
+  readonly lossWeightingRegistry?: LossWeightingRegistry;
   /** Job lock duration; a dead worker's job is taken over after about this long (default 30 s). */
   readonly lockMs?: number;
   /** How often a job may stall (its worker died) before it fails (default 5). */
@@ -132,7 +138,7 @@ export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyW
     async (job) => {
       let checked: RunJobData;
       try {
-        checked = validateRunJob(job.data, opts.dataRoots, opts.noiseRegistry, opts.scheduleRegistry, opts.optimizerRegistry);
+        checked = validateRunJob(job.data, opts.dataRoots, opts.noiseRegistry, opts.scheduleRegistry, opts.optimizerRegistry, opts.lossWeightingRegistry);
       } catch (e) {
         const runId = typeof (job.data as { runId?: unknown })?.runId === 'string' ? String((job.data as { runId: string }).runId).slice(0, 40) : '(none)';
         opts.onEvent?.({ type: 'job-failed', runId, error: (e as Error).message });

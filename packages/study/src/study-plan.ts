@@ -1,6 +1,6 @@
 // Expand a study definition into its runs, checking before any work starts that every run is
 // trainable: known noise types, sizes that parse, and budgets large enough for each model.
-import { createNoiseRegistry, createObjective, createScheduleRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
+import { createLossWeightingRegistry, createNoiseRegistry, createObjective, createScheduleRegistry, type LossWeightingRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import { parseTrainRunConfig } from '@difflm/trainer/node';
 import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer';
 import { budgetGrid, replicatePoints, sharedTrainer } from './plan-grid.js';
@@ -34,6 +34,8 @@ export interface PlanOptions {
   readonly scheduleRegistry?: ScheduleRegistry;
   /** Optimizer types the study's `trainer.optimizer.kind` may name (default: the built-ins). */
   readonly optimizerRegistry?: OptimizerRegistry;
+  /** Loss weightings the study's `trainer.objectiveOptions.lossWeighting` may name (default: the built-ins). */
+  readonly lossWeightingRegistry?: LossWeightingRegistry;
   /** An extra check of each noise choice; throws a clear error. */
   readonly checkNoise?: (choice: NoiseChoice) => void;
   /**
@@ -95,9 +97,10 @@ export function planStudy(def: StudyDefinition, opts: PlanOptions = {}): StudyPl
         const objectiveOptions = (config.trainer as { objectiveOptions?: Record<string, unknown> }).objectiveOptions ?? {};
         const registry = opts.noiseRegistry ?? createNoiseRegistry();
         const schedules = opts.scheduleRegistry ?? createScheduleRegistry();
+        const weightings = opts.lossWeightingRegistry ?? createLossWeightingRegistry();
         for (const n of noises) {
           try {
-            createObjective(n.spec, { vocabSize: V, maskId: V - 1, padId: V - 2 }, objectiveOptions, registry, schedules);
+            createObjective(n.spec, { vocabSize: V, maskId: V - 1, padId: V - 2 }, objectiveOptions, registry, schedules, weightings);
           } catch (e) {
             throw new Error(`trainer.objectiveOptions (noise "${n.label}"): ${(e as Error).message.replace(/^objective options[.:]?\s*/, '')}`);
           }

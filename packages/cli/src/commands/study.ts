@@ -38,8 +38,9 @@ export default defineCommand({
         definition = { ...definition, plugins: configFilePlugins(definition.plugins, args.file ?? join(process.cwd(), 'study.json')) };
       }
       const { loadPlugins } = await import('@difflm/compose');
-      const { createNoiseRegistry, createScheduleRegistry } = await import('@difflm/noise');
+      const { createLossWeightingRegistry, createNoiseRegistry, createScheduleRegistry } = await import('@difflm/noise');
       const loaded = await loadPlugins(definition.plugins, process.cwd(), `${args.file ?? 'the study'}: plugins`);
+      const lossWeightingRegistry = createLossWeightingRegistry(loaded);
       const noiseRegistry = createNoiseRegistry(loaded);
       const scheduleRegistry = createScheduleRegistry(loaded);
       const optimizerRegistry = (await import('@difflm/trainer')).createOptimizerRegistry(loaded);
@@ -51,7 +52,7 @@ export default defineCommand({
         definition = { ...definition, seed };
       }
       // The whole plan is checked before any work (the backend is not even chosen yet).
-      const plan = s.planStudy(definition, { noiseRegistry, scheduleRegistry, optimizerRegistry });
+      const plan = s.planStudy(definition, { noiseRegistry, scheduleRegistry, optimizerRegistry, lossWeightingRegistry });
       const dir = s.resolveStudyDir({ ...(args.dir ? { dir: args.dir } : { name: args.seed !== undefined ? `${definition.name}-seed${definition.seed}` : definition.name }) });
       if (args['dry-run']) {
         // Runs of this study that already finished here calibrate a measured estimate.
@@ -88,7 +89,7 @@ export default defineCommand({
       let outcome;
       try {
         outcome = await s.runStudy({
-          definition, dir, executor, workers, noiseRegistry, scheduleRegistry, optimizerRegistry,
+          definition, dir, executor, workers, noiseRegistry, scheduleRegistry, optimizerRegistry, lossWeightingRegistry,
           ...(args.redis ? { redisUrl: args.redis } : {}),
           ...(args.queue ? { queue: args.queue } : {}),
           ...(args['max-attempts'] ? { maxAttempts: positiveInt(args['max-attempts'], '--max-attempts') } : {}),

@@ -27,14 +27,14 @@ export default defineCommand({
       await s.checkRedis(args.redis);
       // Plug-ins are loaded here (a missing one is an error before the worker takes a job) and again in each run process.
       const { loadPlugins, pluginModuleName } = await import('@difflm/compose');
-      const { createNoiseRegistry, createScheduleRegistry } = await import('@difflm/noise');
+      const { createLossWeightingRegistry, createNoiseRegistry, createScheduleRegistry } = await import('@difflm/noise');
       const { createOptimizerRegistry } = await import('@difflm/trainer');
       const plugins = pluginNames(args.plugins).map((n) => pluginModuleName(n));
       const loaded = await loadPlugins(plugins);
       const noiseRegistry = createNoiseRegistry(loaded);
       const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env), plugins);
       const worker = await s.startStudyWorker({
-        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']), noiseRegistry, scheduleRegistry: createScheduleRegistry(loaded), optimizerRegistry: createOptimizerRegistry(loaded),
+        redisUrl: args.redis, executor, slots, workDir: resolve(args['work-dir']), noiseRegistry, scheduleRegistry: createScheduleRegistry(loaded), optimizerRegistry: createOptimizerRegistry(loaded), lossWeightingRegistry: createLossWeightingRegistry(loaded),
         dataRoots: (args['data-root'] ?? '').split(',').filter((p) => p.length > 0).map((p) => resolve(p)),
         ...(args.queue ? { queue: args.queue } : {}),
         ...(lockMs !== undefined ? { lockMs } : {}),
@@ -43,7 +43,8 @@ export default defineCommand({
       });
       const extra = noiseRegistry.ids().filter((id) => !createNoiseRegistry().has(id));
       const schedules = createScheduleRegistry(loaded).ids().filter((id) => !createScheduleRegistry().has(id));
-      process.stderr.write(`worker ${hostname()}:${process.pid} ready: ${slots} slot(s) on queue ${args.queue ?? s.DEFAULT_QUEUE}${extra.length ? `; plug-in noise types ${extra.join(', ')}` : ''}${schedules.length ? `; plug-in schedules ${schedules.join(', ')}` : ''}\n`);
+      const weightings = createLossWeightingRegistry(loaded).ids().filter((id) => !createLossWeightingRegistry().has(id));
+      process.stderr.write(`worker ${hostname()}:${process.pid} ready: ${slots} slot(s) on queue ${args.queue ?? s.DEFAULT_QUEUE}${extra.length ? `; plug-in noise types ${extra.join(', ')}` : ''}${schedules.length ? `; plug-in schedules ${schedules.join(', ')}` : ''}${weightings.length ? `; plug-in loss weightings ${weightings.join(', ')}` : ''}\n`);
       await new Promise<void>((res) => {
         const stop = () => res();
         process.once('SIGINT', stop);

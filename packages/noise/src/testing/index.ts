@@ -2,3 +2,4 @@ export { noiseConformanceChecks, describeNoiseConformance, runNoiseConformance, 
 export { scheduleConformanceChecks, describeScheduleConformance, type ScheduleConformanceOptions } from './schedule-conformance.js';
 export { samplerConformanceChecks, describeSamplerConformance, type SamplerConformanceOptions } from './sampler-conformance.js';
 export { pluginContractChecks } from './plugin-contract-checks.js';
+export { lossWeightingConformanceChecks, describeLossWeightingConformance, type LossWeightingConformanceOptions } from './loss-weighting-conformance.js';
