@@ -41,7 +41,7 @@ export async function openRun(runDir: string, components: RunComponents): Promis
   }
   const { state } = decoded;
   const data = await components.openData(config.data);
-  const model = components.createModel(config.model, { seed: config.seed });
+  const model = components.createModel(config.model, { seed: config.seeds?.init ?? config.seed });
   try {
     for (const p of model.params) {
       const t = state.params[p.name];

@@ -70,6 +70,12 @@ export const trainRunConfigSchema = z.strictObject({
   /** A prepared token-shard directory (`difflm data prepare`). */
   data: z.strictObject({ dir: z.string().min(1) }),
   seed: z.number().int().default(0),
+  /**
+   * Seeds of the run's three random streams, each defaulting to what `seed` gives it: `init` the model's
+   * initialisation (seed), `data` the order of the training windows (seed), `noise` the corruption draws (seed + 1).
+   * Set one to vary the others alone (which stream carries a run's seed-to-seed spread).
+   */
+  seeds: z.strictObject({ init: z.number().int().optional(), data: z.number().int().optional(), noise: z.number().int().optional() }).optional(),
   eval: z.strictObject({
     /** Evaluate every N steps (0 = only at the end). */
     every: z.number().int().min(0).default(0),

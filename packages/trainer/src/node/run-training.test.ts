@@ -24,6 +24,37 @@ const components = memoryRunComponents;
 const config = memoryRunConfig;
 const strip = (rows: Record<string, number>[]) => rows.map(({ tokensPerSec: _, ...r }) => r);
 
+describe('the three random streams', () => {
+  it('seeds.init, seeds.data and seeds.noise default to what seed gives them, and each can be set alone', async () => {
+    const seen: { init: number[]; data: number[] } = { init: [], data: [] };
+    const spying: RunComponents = {
+      ...components,
+      createModel: (m, o) => { seen.init.push(o.seed); return components.createModel(m, o); },
+      openData: (d) => { const opened = components.openData(d); return { ...opened, batches: (b) => { if (b.split === 'train') seen.data.push(b.seed); return opened.batches(b); } }; },
+    };
+    const curve = async (name: string, extra: Record<string, unknown>) => {
+      const runDir = join(tmp, `seeds-${name}`);
+      await runTraining({ runDir, config: { ...config, eval: { ...config.eval, every: 0 }, ...extra }, components: spying });
+      return strip(readJsonl(join(runDir, 'metrics.jsonl')) as Record<string, number>[]).map((r) => r.loss);
+    };
+    const implicit = await curve('implicit', {});
+    expect(seen).toEqual({ init: [5], data: [5] });
+    // The defaults spelled out train the same bits.
+    expect(await curve('explicit', { seeds: { init: 5, data: 5, noise: 6 } })).toEqual(implicit);
+    seen.init.length = 0; seen.data.length = 0;
+    const otherData = await curve('data', { seeds: { data: 9 } });
+    expect(seen).toEqual({ init: [5], data: [9] });
+    // (this test's corpus has one fixed order, so only the noise stream shows in the losses)
+    expect(otherData).toEqual(implicit);
+    const otherNoise = await curve('noise', { seeds: { noise: 9 } });
+    expect(otherNoise).not.toEqual(implicit);
+    expect(otherNoise[0]).not.toBe(implicit[0]);
+    const otherInit = await curve('init', { seeds: { init: 9 } });
+    expect(otherInit).not.toEqual(implicit);
+    await expect(runTraining({ runDir: join(tmp, 'seeds-bad'), config: { ...config, seeds: { init: 1.5 } }, components })).rejects.toThrow(/seeds\.init/);
+  });
+});
+
 describe('a checkpoint name on something that is not a checkpoint file', () => {
   it('is named, with the fix, by resume and by readers (not a raw EISDIR)', async () => {
     const runDir = join(tmp, 'ckpt-dir');

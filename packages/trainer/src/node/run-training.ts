@@ -112,7 +112,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   // Everything below may throw on bad input; nothing is written yet.
   assertFitsInMemory(config);
   const data = await o.components.openData(config.data);
-  const model = o.components.createModel(config.model, { seed: config.seed });
+  const model = o.components.createModel(config.model, { seed: config.seeds?.init ?? config.seed });
   try {
     if (model.shape.vocabSize !== data.tokens.vocabSize) {
       throw new Error(`model.vocabSize (${model.shape.vocabSize}) must equal the data's vocabulary size (${data.tokens.vocabSize}): set model.vocabSize to ${data.tokens.vocabSize}`);
@@ -137,7 +137,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     let lease: RunLease | undefined;
     const trainer = createTrainer({
       model, objective,
-      data: data.batches({ split: 'train', batchSize: config.batchSize, seqLen: config.seqLen, seed: config.seed }),
+      data: data.batches({ split: 'train', batchSize: config.batchSize, seqLen: config.seqLen, seed: config.seeds?.data ?? config.seed }),
       optimizer: {
         kind: config.optimizer.kind, beta1: config.optimizer.beta1, weightDecay: config.optimizer.weightDecay, auxLrScale: config.optimizer.auxLrScale,
         ...(config.optimizer.options ? { options: config.optimizer.options } : {}),
@@ -149,7 +149,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       budget: config.budget,
       gradAccumSteps: config.gradAccumSteps,
       clipGradNorm: config.clipGradNorm,
-      seed: config.seed + 1,
+      seed: config.seeds?.noise ?? config.seed + 1,
     });
     try {
       if (resumeState) {
