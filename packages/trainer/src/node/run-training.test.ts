@@ -30,7 +30,7 @@ describe('the three random streams', () => {
     const spying: RunComponents = {
       ...components,
       createModel: (m, o) => { seen.init.push(o.seed); return components.createModel(m, o); },
-      openData: (d) => { const opened = components.openData(d); return { ...opened, batches: (b) => { if (b.split === 'train') seen.data.push(b.seed); return opened.batches(b); } }; },
+      openData: async (d) => { const opened = await components.openData(d); return { ...opened, batches: (b) => { if (b.split === 'train') seen.data.push(b.seed); return opened.batches(b); } }; },
     };
     const curve = async (name: string, extra: Record<string, unknown>) => {
       const runDir = join(tmp, `seeds-${name}`);
