@@ -1,13 +1,16 @@
-// The backends an app can ask for; 'auto' picks the fastest one installed.
+// The built-in backends an app can ask for; 'auto' picks the fastest one installed. Plug-in backends are named by
+// their namespaced id (backend-registry.ts).
+import { createBackendRegistry, type BackendRegistry } from './backend-registry.js';
 
-/** Concrete backends, fastest first in the order 'auto' tries them. */
+/** Built-in concrete backends, fastest first in the order 'auto' tries them. */
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 
 export type ConcreteBackend = (typeof BACKEND_NAMES)[number];
 export type BackendName = 'auto' | ConcreteBackend;
 
-/** Validate a user-supplied backend name (for example a CLI flag). */
-export function parseBackendName(name: string): BackendName {
-  if (name === 'auto' || (BACKEND_NAMES as readonly string[]).includes(name)) return name as BackendName;
-  throw new Error(`--backend: unknown backend '${name}'; choose one of auto, ${BACKEND_NAMES.join(', ')}`);
+/** Validate a user-supplied backend name (for example a CLI flag) against the registry (default: the built-ins). */
+export function parseBackendName(name: string, backends: BackendRegistry = createBackendRegistry()): string {
+  if (name === 'auto') return name;
+  backends.get(name);
+  return name;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeBackend, probeBackend, selectBackend } from './select-backend.js';
+import { describeBackend, probeBackend, selectBackend, type Tf } from './select-backend.js';
+import { activateBackend, loadBackendPackage } from './builtin-backends.js';
+import { createBackendRegistry } from './backend-registry.js';
+import { defineBackend, isBackendPlugin } from './backend-type.js';
 
 /** A loader that behaves as if `missing` packages were not installed. */
 const without = (...missing: string[]) => (specifier: string): Promise<unknown> => {
@@ -96,5 +99,41 @@ describe('selectBackend with an incompatible native package', () => {
     await expect(selectBackend('native', { importModule: stale })).rejects.toThrow(/does not export registerNativeKernels/);
     const sel = await selectBackend('auto', { importModule: (s) => (s.startsWith('@tensorflow/tfjs-node') ? Promise.reject(Object.assign(new Error(`Cannot find package '${s}'`), { code: 'ERR_MODULE_NOT_FOUND' })) : stale(s)) });
     expect(sel.name).toBe('wasm');
+  });
+});
+
+describe('backends are values', () => {
+  // A third party's backend: TensorFlow.js's cpu kernels under a name of its own (what a WebGPU or vendor backend
+  // module would register), written only against the public contract.
+  const fakeCpu = defineBackend({
+    id: 'acme/js', packageName: '@tensorflow/tfjs', autoOrder: 0, description: 'cpu kernels, registered by a plug-in',
+    installHint: () => 'it ships with @tensorflow/tfjs',
+    async create(_o, ctx) {
+      const tf = (await loadBackendPackage(fakeCpu, 'acme/js', ctx)) as Tf;
+      await activateBackend(tf, fakeCpu, 'acme/js', 'cpu');
+      return { name: 'acme/js', description: 'acme/js (cpu kernels)', tf, environment: { backend: 'acme/js' } };
+    },
+  });
+  const missing = defineBackend({
+    id: 'acme/gpu', packageName: '@acme/tfjs-gpu', autoOrder: -1, description: 'needs a package that is not installed',
+    installHint: () => 'install it with `npm install @acme/tfjs-gpu`',
+    async create(_o, ctx) { await loadBackendPackage(missing, 'acme/gpu', ctx); throw new Error('unreachable'); },
+  });
+
+  it('a plug-in backend is selected by its id, auto tries it in its place, and a missing one is skipped and named', async () => {
+    // A list of loaded modules may hold other plug-in kinds; the registry takes the backends.
+    const backends = createBackendRegistry([{ default: fakeCpu }, { default: { kind: 'difflm/noise-plugin', id: 'acme/x' } }, missing]);
+    expect(backends.names()).toEqual(['acme/gpu', 'acme/js', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
+    const sel = await selectBackend('acme/js', { backends });
+    expect(sel).toMatchObject({ name: 'acme/js', description: 'acme/js (cpu kernels)' });
+    expect(Array.from(sel.tf.add(sel.tf.tensor1d([1, 2]), 1).dataSync())).toEqual([2, 3]);
+    await expect(selectBackend('acme/gpu', { backends })).rejects.toThrow(/^backend 'acme\/gpu' is not available: @acme\/tfjs-gpu is not installed; install it with `npm install @acme\/tfjs-gpu`$/);
+    expect((await selectBackend('auto', { backends })).name).toBe('acme/js');
+    expect(await probeBackend('acme/gpu', { backends })).toMatchObject({ available: false, reason: expect.stringMatching(/@acme\/tfjs-gpu/) });
+    await expect(selectBackend('acme/js')).rejects.toThrow(/unknown backend 'acme\/js'; choose one of auto, tensorflow-gpu, .* \(a plug-in backend: pass its module to --plugins\)/);
+    expect(() => createBackendRegistry([fakeCpu, fakeCpu])).toThrow(/backend id "acme\/js" is registered twice/);
+    // The built-ins are registered the same way, and bare names are difflm's.
+    expect(createBackendRegistry().get('native')).toBe(createBackendRegistry().get('difflm/native'));
+    expect(isBackendPlugin(createBackendRegistry().get('wasm'))).toBe(true);
   });
 });

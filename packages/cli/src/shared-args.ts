@@ -6,7 +6,7 @@ import { pluginModuleName } from '@difflm/compose';
 
 export const backendArg = {
   type: 'string',
-  description: 'TensorFlow.js backend: auto | wasm | cpu | native | tensorflow | tensorflow-gpu',
+  description: 'TensorFlow.js backend: auto | wasm | cpu | native | tensorflow | tensorflow-gpu | a plug-in backend\'s id (see --plugins)',
   default: 'auto',
 } as const;
 

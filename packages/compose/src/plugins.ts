@@ -71,7 +71,7 @@ export async function loadPlugins(names: readonly string[], cwd: string = proces
     }
     // Every registry takes its own kind from the list, so a module of no kind at all is named here, once.
     if (pluginKindOf(mod) === undefined) {
-      throw new Error(`${label}: plug-in #${i + 1}, module '${name}', is not a difflm plug-in: its default export must be a noise type, λ schedule, loss weighting, optimizer or sampler (built with defineNoise, defineSchedule, defineLossWeighting, defineOptimizer or defineSampler)`);
+      throw new Error(`${label}: plug-in #${i + 1}, module '${name}', is not a difflm plug-in: its default export must be a noise type, λ schedule, loss weighting, optimizer, sampler or backend (built with defineNoise, defineSchedule, defineLossWeighting, defineOptimizer, defineSampler or defineBackend)`);
     }
     out.push(mod);
   }

@@ -136,13 +136,38 @@ describe('difflm: errors a user sees', () => {
     }
   });
 
+  it('a plug-in backend trains by its id (--plugins with --backend), and a run of it names it', () => {
+    const dir = join(tmp, 'plugin-backend');
+    mkdirSync(dir, { recursive: true });
+    // A third party's backend written against the contract alone (no import): TensorFlow.js's cpu kernels under its own id.
+    writeFileSync(join(dir, 'js-backend.mjs'), `export default {
+  kind: 'difflm/backend-plugin', id: 'acme/js', packageName: '@tensorflow/tfjs', description: 'cpu kernels under a plug-in id',
+  parseOptions: () => ({}), installHint: () => 'it ships with @tensorflow/tfjs',
+  async create(_o, ctx) {
+    const tf = await ctx.load('@tensorflow/tfjs');
+    await tf.setBackend('cpu'); await tf.ready();
+    return { name: 'acme/js', description: 'acme/js (cpu kernels) · tfjs ' + tf.version.tfjs, tf, environment: { backend: 'acme/js' } };
+  },
+};\n`);
+    // A small corpus and model, so plain JavaScript kernels take seconds.
+    writeFileSync(join(dir, 'docs.txt'), Array.from({ length: 300 }, (_, i) => `document ${i}: the quick brown fox jumps over the lazy dog ${i % 7} times.`).join('\n\n'));
+    writeFileSync(join(dir, 'tiny.json'), JSON.stringify({ model: { dModel: 16, nLayers: 1, nHeads: 1 }, batchSize: 2, seqLen: 16, eval: { batches: 1, levels: 2 } }));
+    const cache = join(dir, 'cache');
+    const r = difflm(['train', '--plugins', './js-backend.mjs', '--backend', 'acme/js', '--config', 'tiny.json', '--corpus', 'docs.txt', '--steps', '2', '--run-dir', join(dir, 'run'), '--json'], { XDG_CACHE_HOME: cache, DIFFLM_CACHE_DIR: cache }, dir);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { environment: unknown }).environment).toEqual({ backend: 'acme/js' });
+    const bad = difflm(['train', '--backend', 'acme/js', '--steps', '2', '--run-dir', join(dir, 'run2')], {}, dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toMatch(/^difflm train: --backend: unknown backend 'acme\/js'; choose one of auto, .*pass its module to --plugins/);
+  });
+
   it('a plug-in path is relative to the current directory, and the first user plug-in is #1', () => {
     const dir = join(tmp, 'plugin-cwd');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'not-a-plugin.mjs'), 'export default { hello: "world" };\n');
     const r = difflm(['train', '--plugins', './not-a-plugin.mjs', '--run-dir', join(dir, 'run')], {}, dir);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^difflm train: --plugins: plug-in #1, module '[^']*plugin-cwd\/not-a-plugin\.mjs', is not a difflm plug-in: its default export must be a noise type, λ schedule, loss weighting, optimizer or sampler/);
+    expect(r.stderr.trim()).toMatch(/^difflm train: --plugins: plug-in #1, module '[^']*plugin-cwd\/not-a-plugin\.mjs', is not a difflm plug-in: its default export must be a noise type, λ schedule, loss weighting, optimizer, sampler or backend/);
     const missing = difflm(['train', '--plugins', './nope.mjs', '--run-dir', join(dir, 'run')], {}, dir);
     expect(missing.stderr.trim()).toMatch(/^difflm train: --plugins: cannot load module '[^']*plugin-cwd\/nope\.mjs' .*relative to the current directory/);
     expect(existsSync(join(dir, 'run'))).toBe(false);

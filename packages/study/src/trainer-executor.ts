@@ -69,7 +69,8 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
   return {
     name: 'trainer',
     async run(config: RunConfig, ctx: RunContext): Promise<RunResult> {
-      ready ??= import('@difflm/backends').then((b) => b.selectBackend(backend));
+      // The backend may be a plug-in's: the study's plug-in list builds the backend registry too.
+      ready ??= Promise.all([import('@difflm/backends'), loadPlugins(plugins, process.cwd(), 'study plugins')]).then(([b, loaded]) => b.selectBackend(backend, { backends: b.createBackendRegistry(loaded) }));
       const selected = (await ready) as { environment?: Readonly<Record<string, string | number | boolean | null>> };
       const t0 = Date.now();
       const dataDir = await preparedDataDir(config.data);

@@ -2,7 +2,7 @@
 // newest checkpoint, next to the data's unigram entropy (the no-context baseline).
 import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
-import { selectBackend } from '@difflm/backends';
+import { createBackendRegistry, selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
 import { evaluateHeldOut } from '@difflm/trainer';
 import { openRun } from '@difflm/trainer/node';
@@ -19,7 +19,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const plugins = await runDirPlugins(args['run-dir'], args.plugins);
-    await selectBackend(args.backend);
+    await selectBackend(args.backend, { backends: createBackendRegistry(plugins) });
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {
       const c = run.config;

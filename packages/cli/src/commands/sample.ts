@@ -3,7 +3,7 @@
 // autoregressive baseline, left-to-right sampling.
 import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
-import { selectBackend } from '@difflm/backends';
+import { createBackendRegistry, selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
 import { createRng, createSamplerRegistry, createScheduleRegistry, generate, logSnrGrid, type SamplerKind } from '@difflm/noise';
 import { sampleAutoregressive } from '@difflm/trainer';
@@ -73,7 +73,7 @@ export default defineCommand({
     // The grid is a λ schedule, of the built-ins or the plug-ins.
     const schedules = createScheduleRegistry(plugins);
     try { logSnrGrid(args.grid, 1, [-9, 9], schedules, gridOptions); } catch (e) { throw new Error(`--grid ${args.grid}: ${(e as Error).message}`); }
-    await selectBackend(args.backend);
+    await selectBackend(args.backend, { backends: createBackendRegistry(plugins) });
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {
       const tokenizer = await openShards(run.config.data.dir).tokenizer();

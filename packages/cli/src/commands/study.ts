@@ -67,7 +67,7 @@ export default defineCommand({
         const bracket = prediction ? { prediction, warnings: s.bracketWarnings(definition, prediction) } : undefined;
         // Estimates only for backends that can run here; the others are named with why.
         const { probeBackend } = await import('@difflm/backends');
-        const probes = await Promise.all(s.STORED_THROUGHPUT.map(async (t) => ({ t, probe: await probeBackend(t.backend as 'wasm' | 'cpu' | 'native') })));
+        const probes = await Promise.all(s.STORED_THROUGHPUT.map(async (t) => ({ t, probe: await probeBackend(t.backend) })));
         const usable = probes.filter((p) => p.probe.available).map((p) => p.t);
         const unavailable = probes.flatMap((p) => (p.probe.available ? [] : [{ backend: p.t.backend, reason: p.probe.reason }]));
         const precision = s.predictPrecision(plan);
@@ -78,8 +78,8 @@ export default defineCommand({
       const executor = runExecutorFromFlags(rawArgs, args.backend, () => s.fakeOptionsFromEnv(process.env), definition.plugins);
       if (executor.name === 'trainer' && !args.redis) {
         // The run processes select the backend the same way on this machine: say which one they will train on.
-        const { selectBackend } = await import('@difflm/backends');
-        const chosen = await selectBackend(args.backend);
+        const { createBackendRegistry, selectBackend } = await import('@difflm/backends');
+        const chosen = await selectBackend(args.backend, { backends: createBackendRegistry(loaded) });
         const t = Number(process.env.OPENBLAS_NUM_THREADS ?? 1);
         process.stderr.write(`${workers} run process${workers === 1 ? '' : 'es'} train on ${chosen.description.replace(/\d+ threads?/, `${t} kernel thread${t === 1 ? '' : 's'} each`)}\n`);
       }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg, pluginNames } from '../shared-args.js';
 import cliProgress from 'cli-progress';
-import { parseBackendName, selectBackend } from '@difflm/backends';
+import { createBackendRegistry, parseBackendName, selectBackend } from '@difflm/backends';
 import { createNoiseRegistry } from '@difflm/noise';
 import { openShards } from '@difflm/data';
 import { assertFitsInMemory, parseTrainRunConfig, runTraining, type ProgressEvent } from '@difflm/trainer/node';
@@ -83,7 +83,7 @@ export default defineCommand({
       if (args['noise-options'] !== undefined && args.noise === undefined) throw new Error('--noise-options needs --noise (the noise type whose options they are)');
       const early = parseTrainRunConfig(buildTrainConfig(flags, fileConfig, { dir: '(checked before the data is prepared)', vocabSize: 260 }));
       assertFitsInMemory(early);
-      parseBackendName(args.backend);
+      parseBackendName(args.backend, createBackendRegistry(plugins));
       // The optimizer type and its options, against the registry the run will use.
       createOptimizerRegistry(plugins).check(early.optimizer.kind, early.optimizer.options);
       if (early.objective.kind === 'diffusion') {
@@ -110,7 +110,7 @@ export default defineCommand({
     const heldOutLine = (m: { elbo: number; pplBound: number; bitsPerByte: number }): string => autoregressive
       ? `held-out cross-entropy ${m.elbo.toFixed(4)} nats/token, PPL ${m.pplBound.toFixed(2)}, ${m.bitsPerByte.toFixed(4)} bits/byte`
       : `held-out ELBO ${m.elbo.toFixed(4)} nats/token, PPL ≤ ${m.pplBound.toFixed(2)}, ${m.bitsPerByte.toFixed(4)} bits/byte`;
-    const backend = await selectBackend(args.backend);
+    const backend = await selectBackend(args.backend, { backends: createBackendRegistry(plugins) });
     status(`backend: ${backend.description}`);
     // On a terminal a progress bar; otherwise (logs, CI, pipes) a plain line every 30 s.
     const tty = Boolean(process.stderr.isTTY);
