@@ -91,7 +91,7 @@ describe('generate', () => {
     // A weak oracle (margin 1) makes ancestral sampling err at temperature 1; self-correction (τ = 0.1) repairs it.
     const weak = oracle(1);
     const anc = await generate(base({ denoise: weak.denoise, rng: createRng(3) }));
-    const sc = await generate(base({ denoise: oracle(1).denoise, sampler: 'self-correction', rng: createRng(3), selfCorrection: { iterations: 64, tokensPerStep: 2 } }));
+    const sc = await generate(base({ denoise: oracle(1).denoise, sampler: 'self-correction', rng: createRng(3), samplerOptions: { iterations: 64, tokensPerStep: 2 } }));
     const errors = (rows: Int32Array[]): number => rows.reduce((a, row) => a + row.filter((v, j) => v !== target[j]).length, 0);
     expect(errors(anc)).toBeGreaterThan(0);
     expect(errors(sc)).toBeLessThan(errors(anc));

@@ -9,7 +9,6 @@ import { attentionFromLevels } from '../corruption/prompt-conditioning.js';
 import { logSnrGrid, type LogSnrGridKind } from './log-snr-grid.js';
 import type { ScheduleRegistry } from '../schedule/schedule-registry.js';
 import { callDenoiser, type Denoiser } from './denoise-call.js';
-import type { SelfCorrectionOptions } from './self-correction.js';
 import type { SamplerRegistry, SamplerTypes } from './sampler-type.js';
 import { createSamplerRegistry } from './sampler-types.js';
 import { samplePrior } from './sample-prior.js';
@@ -31,7 +30,7 @@ export interface GenerateOptions {
   /** Denoising steps (per block when blockLength is set). */
   readonly steps: number;
   readonly sampler: SamplerKind;
-  /** Options of the sampler (its parseOptions checks them); `selfCorrection` is the same for difflm/self-correction. */
+  /** Options of the sampler (its parseOptions checks them). */
   readonly samplerOptions?: Readonly<Record<string, unknown>>;
   /** The samplers `sampler` may name (default: the built-ins). */
   readonly samplers?: SamplerRegistry;
@@ -56,8 +55,6 @@ export interface GenerateOptions {
   /** λ range of the grid and prior (default: the objective's schedule, else [−9, 9]). */
   readonly minLogSnr?: number;
   readonly maxLogSnr?: number;
-  /** Settings of the self-correction sampler (SPEC §2.3 defaults); `samplerOptions` takes precedence. */
-  readonly selfCorrection?: SelfCorrectionOptions;
 }
 
 /** Shared state of one generate() run, handed to the block samplers. */
@@ -100,7 +97,7 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
   const samplers = o.samplers ?? createSamplerRegistry();
   let sampler;
   try {
-    sampler = samplers.create(o.sampler, o.samplerOptions ?? (samplers.get(o.sampler).id === 'difflm/self-correction' ? o.selfCorrection : undefined));
+    sampler = samplers.create(o.sampler, o.samplerOptions);
   } catch (e) {
     throw new Error(`generate: ${(e as Error).message}`);
   }
