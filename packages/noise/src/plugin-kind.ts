@@ -44,3 +44,52 @@ export function pluginKind<P>(kind: string, noun: string, builder: string): Plug
     },
   };
 }
+
+/** The lookup part every registry of one kind shares: ids, bare-name resolution, and extension by more plug-ins. */
+export interface PluginTable<P extends { readonly id: string }> {
+  /** Registered ids, sorted. */
+  ids(): string[];
+  /** True for a registered id or a bare name of the difflm namespace. */
+  has(idOrName: string): boolean;
+  /** The plug-in for an id or bare name; throws listing the known ids when absent. */
+  get(idOrName: string): P;
+  /** The same table with more plug-ins (values of other kinds are skipped). */
+  extended(plugins: readonly unknown[]): PluginTable<P>;
+}
+
+/**
+ * A table of one kind's plug-ins: the built-ins first (`source`s numbered "built-in <noun> #i"), then the user's
+ * (numbered from 1 as "<noun> plug-in #i"); an id registered twice is an error. `unknown` words the miss.
+ */
+export function pluginTable<P extends { readonly id: string }>(
+  kind: PluginKind<P>, noun: string, builtins: readonly P[], plugins: readonly unknown[],
+  unknown: (idOrName: string, ids: string[]) => string,
+): PluginTable<P> {
+  const add = (byId: Map<string, P>, value: unknown, source: string): void => {
+    const plugin = kind.assert(value, source);
+    if (byId.has(plugin.id)) throw new Error(`${noun} id "${plugin.id}" is registered twice; each plug-in needs a unique namespaced id`);
+    byId.set(plugin.id, plugin);
+  };
+  const mine = (list: readonly unknown[]): unknown[] => list.filter((p) => !kind.isOtherKind(p));
+  const fromMap = (byId: ReadonlyMap<string, P>): PluginTable<P> => {
+    const table: PluginTable<P> = {
+      ids: () => [...byId.keys()].sort(),
+      has: (idOrName) => byId.has(qualifiedId(idOrName)),
+      get(idOrName) {
+        const plugin = byId.get(qualifiedId(idOrName));
+        if (!plugin) throw new Error(unknown(idOrName, table.ids()));
+        return plugin;
+      },
+      extended(more) {
+        const next = new Map(byId);
+        mine(more).forEach((p, i) => add(next, p, `${noun} plug-in #${i + 1}`));
+        return fromMap(next);
+      },
+    };
+    return table;
+  };
+  const byId = new Map<string, P>();
+  builtins.forEach((p, i) => add(byId, p, `built-in ${noun} #${i + 1}`));
+  mine(plugins).forEach((p, i) => add(byId, p, `${noun} plug-in #${i + 1}`));
+  return fromMap(byId);
+}

@@ -3,8 +3,8 @@
 // the values of its own kind and leaves the others (see pluginsOfKind).
 import { checkLogSnrRange } from './log-snr-schedule.js';
 import type { LogSnrSchedule } from './log-snr-schedule.js';
-import { qualifiedId } from '../plugin-kind.js';
-import { assertSchedulePlugin, scheduleKind, type LogSnrRange, type SchedulePlugin } from './schedule-type.js';
+import { pluginTable, type PluginTable } from '../plugin-kind.js';
+import { scheduleKind, type LogSnrRange, type SchedulePlugin } from './schedule-type.js';
 import cosineScheduleType from './cosine-schedule.js';
 import linearScheduleType from './linear-schedule.js';
 import logLinearScheduleType from './log-linear-schedule.js';
@@ -36,42 +36,19 @@ export interface ScheduleRegistry {
  * another plug-in kind (a noise type) are skipped, so one list of loaded modules serves every registry.
  */
 export function createScheduleRegistry(plugins: readonly unknown[] = [], options: { readonly builtins?: boolean } = {}): ScheduleRegistry {
-  const mine = plugins.filter((p) => !scheduleKind.isOtherKind(p));
-  const byId = new Map<string, SchedulePlugin>();
-  const add = (value: unknown, source: string): void => {
-    const plugin = assertSchedulePlugin(value, source);
-    if (byId.has(plugin.id)) throw new Error(`schedule id "${plugin.id}" is registered twice; each plug-in needs a unique namespaced id`);
-    byId.set(plugin.id, plugin);
-  };
-  if (options.builtins !== false) builtinScheduleTypes.forEach((p, i) => add(p, `built-in schedule type #${i + 1}`));
-  mine.forEach((p, i) => add(p, `schedule plug-in #${i + 1}`));
-  return fromMap(byId);
+  return fromTable(pluginTable(scheduleKind, 'schedule', options.builtins === false ? [] : builtinScheduleTypes, plugins,
+    (idOrName, ids) => `unknown schedule id "${idOrName}"; known ids: ${ids.join(', ')} (a plug-in schedule: pass its module to --plugins or a study's "plugins")`));
 }
 
-function fromMap(byId: ReadonlyMap<string, SchedulePlugin>): ScheduleRegistry {
-  const registry: ScheduleRegistry = {
-    ids: () => [...byId.keys()].sort(),
-    has: (idOrName) => byId.has(qualifiedId(idOrName)),
-    get(idOrName) {
-      const plugin = byId.get(qualifiedId(idOrName));
-      if (!plugin) throw new Error(`unknown schedule id "${idOrName}"; known ids: ${registry.ids().join(', ')} (a plug-in schedule: pass its module to --plugins or a study's "plugins")`);
-      return plugin;
-    },
+function fromTable(table: PluginTable<SchedulePlugin>): ScheduleRegistry {
+  return {
+    ids: table.ids, has: table.has, get: table.get,
     create(spec, range) {
       if (typeof spec?.id !== 'string') throw new Error(`schedule spec.id must be a string such as "difflm/linear", got ${JSON.stringify(spec?.id)}`);
       const [minLogSnr, maxLogSnr] = checkLogSnrRange(range, 'schedule range');
-      const plugin = registry.get(spec.id);
+      const plugin = table.get(spec.id);
       return plugin.create(plugin.parseOptions(spec.options), { minLogSnr, maxLogSnr });
     },
-    with(...plugins) {
-      const next = new Map(byId);
-      plugins.filter((p) => !scheduleKind.isOtherKind(p)).forEach((value, i) => {
-        const plugin = assertSchedulePlugin(value, `schedule plug-in #${i + 1}`);
-        if (next.has(plugin.id)) throw new Error(`schedule id "${plugin.id}" is registered twice; each plug-in needs a unique namespaced id`);
-        next.set(plugin.id, plugin);
-      });
-      return fromMap(next);
-    },
+    with: (...more) => fromTable(table.extended(more)),
   };
-  return registry;
 }
