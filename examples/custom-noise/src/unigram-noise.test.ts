@@ -31,6 +31,6 @@ describe('acme/unigram in a training config', () => {
     expect(spec.id).toBe('acme/unigram');
   });
   it('rejects a mis-typed option by name', () => {
-    expect(() => createObjective({ id: 'acme/unigram', options: { b: 'x' } }, { vocabSize: 10, maskId: 9, padId: null }, {}, createNoiseRegistry([pluginModule]))).toThrow(/options\.b must be a finite number/);
+    expect(() => createObjective({ id: 'acme/unigram', options: { b: 'x' } }, { vocabSize: 10, maskId: 9, padId: null }, {}, createNoiseRegistry([pluginModule]))).toThrow(/acme\/unigram options\.b must be a number, got "x"/);
   });
 });

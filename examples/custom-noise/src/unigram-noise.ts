@@ -2,7 +2,7 @@
 // a unigram prior over the vocabulary (instead of the uniform distribution),
 //   π_λ = σ(aλ + b)·prior + (1 − σ(aλ + b))·m,   dπ_λ/dλ = a·σ'(aλ + b)·(prior − m).
 // On a vocabulary without a mask token it is pure unigram noise (π_λ = prior).
-import { defineNoise, maskBase, sigmoid, vectorBase, type NoiseProcess } from '@difflm/noise';
+import { defineNoise, finite, maskBase, numberField, optionRecord, sigmoid, vectorBase, type NoiseProcess, type RawOptions } from '@difflm/noise';
 
 export interface UnigramNoiseOptions {
   /** Unigram probabilities, length V (normalised; the mask entry is ignored). Default: Zipf over the non-mask ids. */
@@ -22,21 +22,15 @@ declare module '@difflm/noise' {
 
 interface Parsed { readonly prior: readonly number[] | null; readonly zipfExponent: number; readonly a: number; readonly b: number }
 
-function num(o: Record<string, unknown>, field: string, fallback: number): number {
-  const v = o[field];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`acme/unigram options.${field} must be a finite number, got ${JSON.stringify(v)}`);
-  return v;
-}
+// difflm's own option readers give the same one-line errors as the built-ins'.
+const WHERE = 'acme/unigram options';
+const num = (o: RawOptions, field: string, fallback: number): number => numberField(o, field, WHERE, fallback, finite);
 
 const unigramNoise = defineNoise<'acme/unigram', Parsed>({
   id: 'acme/unigram',
   description: 'Masking mixed with a unigram prior: π_λ = σ(aλ+b)·prior + (1−σ(aλ+b))·m (example plug-in)',
   parseOptions(raw) {
-    if (raw === undefined || raw === null) return { prior: null, zipfExponent: 1, a: 1, b: 0 };
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`acme/unigram options must be an object, got ${JSON.stringify(raw)}`);
-    const o = raw as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!['prior', 'zipfExponent', 'a', 'b'].includes(k)) throw new Error(`acme/unigram: unknown option "${k}" (known: prior, zipfExponent, a, b)`);
+    const o = optionRecord(raw, WHERE, ['prior', 'zipfExponent', 'a', 'b']);
     if (o.prior !== undefined && !(Array.isArray(o.prior) && o.prior.every((p) => typeof p === 'number' && p >= 0))) {
       throw new Error('acme/unigram options.prior must be an array of non-negative numbers (one per token)');
     }

@@ -30,7 +30,7 @@ describe('acme/shifted-cosine in an objective', () => {
   });
 
   it('refuses bad options with one line naming the field', () => {
-    expect(() => shiftedCosine.parseOptions({ shift: 'big' })).toThrow(/options\.shift must be a finite number/);
+    expect(() => shiftedCosine.parseOptions({ shift: 'big' })).toThrow(/^acme\/shifted-cosine options\.shift must be a number, got "big"$/);
     expect(() => shiftedCosine.parseOptions({ shfit: 1 })).toThrow(/unknown option "shfit"/);
   });
 });

@@ -1,7 +1,7 @@
 // A third-party λ schedule, written only against @difflm/noise's public contract: the cosine schedule shifted by a
 // constant in log-SNR, λ_s(t) = λ_cos(t) + shift (the "shifted" schedules of Hoogeboom et al. 2023, which move the
 // training signal towards noisier λ for shift < 0). Its density is p_s(λ) = p_cos(λ − shift).
-import { cosineSchedule, defineSchedule, type LogSnrRange, type LogSnrSchedule } from '@difflm/noise';
+import { cosineSchedule, defineSchedule, numberField, optionRecord, type LogSnrRange, type LogSnrSchedule } from '@difflm/noise';
 
 export interface ShiftedCosineOptions {
   /** The shift in λ (default 0: the cosine schedule itself); |shift| ≤ 20. */
@@ -29,13 +29,9 @@ export default defineSchedule({
   id: 'acme/shifted-cosine',
   description: 'The cosine λ-density shifted by a constant in log-SNR (options: shift, default 0), on the objective\'s λ range.',
   parseOptions(raw: unknown): Required<ShiftedCosineOptions> {
-    if (raw === undefined || raw === null) return { shift: 0 };
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`acme/shifted-cosine options must be an object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
-    const { shift = 0, ...rest } = raw as Record<string, unknown>;
-    const unknown = Object.keys(rest);
-    if (unknown.length) throw new Error(`acme/shifted-cosine: unknown option "${unknown[0]}" (known: shift)`);
-    if (typeof shift !== 'number' || !Number.isFinite(shift) || Math.abs(shift) > 20) throw new Error(`acme/shifted-cosine options.shift must be a finite number in [-20, 20], got ${JSON.stringify(shift)}`);
-    return { shift };
+    // difflm's own option readers: the same one-line errors as the built-ins'.
+    const o = optionRecord(raw, 'acme/shifted-cosine options', ['shift']);
+    return { shift: numberField(o, 'shift', 'acme/shifted-cosine options', 0, (v) => (Number.isFinite(v) && Math.abs(v) <= 20 ? undefined : 'must be a finite number in [-20, 20]')) };
   },
   create: ({ shift }: Required<ShiftedCosineOptions>, range: LogSnrRange) => shiftedCosineSchedule(shift, range),
 });

@@ -44,3 +44,4 @@ export type { Denoiser } from './sampling/denoise-call.js';
 export type { SelfCorrectionOptions } from './sampling/self-correction.js';
 export { samplePrior } from './sampling/sample-prior.js';
 export { pluginKind, pluginKindOf, qualifiedId, type PluginKind } from './plugin-kind.js';
+export { optionRecord, numberField, enumField, booleanField, inUnitInterval, positive, finite, type RawOptions } from './option-fields.js';

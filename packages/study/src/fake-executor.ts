@@ -26,9 +26,12 @@ function jitter(key: string): number {
   return (h.readUInt32LE(0) / 0xffffffff) * 2 - 1;
 }
 
+/** The fake law's extra loss per noise label (masked trains best; any other label 0.08 above). */
+const PENALTY: Readonly<Record<string, number>> = { masked: 0 };
+
 /** The fake's law: the loss a run of `config` has after `tokens` tokens, before its jitter. */
 export function syntheticLoss(config: RunConfig, tokens: number): number {
-  const penalty = config.noiseLabel === 'masked' ? 0 : 0.08; // uniform-ish noise trains a little worse
+  const penalty = PENALTY[config.noiseLabel] ?? 0.08; // uniform-ish noise trains a little worse
   const M = config.params;
   return 1.7 + penalty + 400 * Math.pow(M, -0.34) + 600 * Math.pow(Math.max(tokens, 1), -0.28);
 }
