@@ -3,7 +3,8 @@
 // asked for, so a missing one costs nothing, and a missing backend that was explicitly requested is an Error saying
 // how to install it.
 import { BackendUnavailable, type BackendContext, type SelectedBackend, type Tf } from './backend-type.js';
-import { createBackendRegistry, type BackendRegistry } from './backend-registry.js';
+import { backendFlagName, createBackendRegistry, type BackendRegistry } from './backend-registry.js';
+import { loadBackendPackage } from './builtin-backends.js';
 import type { BackendName } from './backend-names.js';
 
 export type { SelectedBackend, Tf };
@@ -29,10 +30,10 @@ export async function probeBackend(name: string, opts: SelectBackendOptions = {}
   const ctx = contextOf(opts);
   if (b.probe) return b.probe(ctx);
   try {
-    await ctx.load(b.packageName);
+    await loadBackendPackage(b, backendFlagName(b.id), ctx);
     return { available: true };
   } catch (error) {
-    return { available: false, reason: String((error as Error).message).split('\n')[0]! };
+    return { available: false, reason: error instanceof BackendUnavailable ? error.reason : String((error as Error).message).split('\n')[0]! };
   }
 }
 

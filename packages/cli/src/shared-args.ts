@@ -10,7 +10,7 @@ export const backendArg = {
   default: 'auto',
 } as const;
 
-export const pluginsArg = { type: 'string', description: 'comma-separated plug-in modules (noise types, λ schedules, loss weightings, optimizers, samplers): package names, or paths relative to the current directory' } as const;
+export const pluginsArg = { type: 'string', description: 'comma-separated plug-in modules (noise types, λ schedules, loss weightings, optimizers, samplers, backends): package names, or paths relative to the current directory' } as const;
 
 export const runDirArg = { type: 'string', description: 'the run directory', required: true } as const;
 

@@ -30,6 +30,15 @@ export function pluginRecord(name: string, cwd: string = process.cwd()): PluginR
   return { module, version: entry ? packageVersionAbove(entry) : null };
 }
 
+/**
+ * The records a run directory keeps: one per loaded module that shapes the run's maths. A backend module is left out
+ * (where a run trains is not part of what it is), so the run can be evaluated, sampled or resumed on a machine that
+ * lacks that backend. `loaded[i]` is the module `names[i]` loaded.
+ */
+export function runPluginRecords(names: readonly string[], loaded: readonly unknown[], cwd: string = process.cwd()): PluginRecord[] {
+  return names.flatMap((name, i) => (pluginKindOf(loaded[i]) === 'difflm/backend-plugin' ? [] : [pluginRecord(name, cwd)]));
+}
+
 /** The version in the nearest package.json above a file (null when there is none or it has no version). */
 function packageVersionAbove(file: string): string | null {
   for (let dir = dirname(file); ; dir = dirname(dir)) {

@@ -156,6 +156,8 @@ describe('difflm: errors a user sees', () => {
     const r = difflm(['train', '--plugins', './js-backend.mjs', '--backend', 'acme/js', '--config', 'tiny.json', '--corpus', 'docs.txt', '--steps', '2', '--run-dir', join(dir, 'run'), '--json'], { XDG_CACHE_HOME: cache, DIFFLM_CACHE_DIR: cache }, dir);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { environment: unknown }).environment).toEqual({ backend: 'acme/js' });
+    // Where a run trained is not part of it: the run directory records no backend module, so it evaluates elsewhere.
+    expect(JSON.parse(readFileSync(join(dir, 'run', 'config.json'), 'utf8')).plugins).toBeUndefined();
     const bad = difflm(['train', '--backend', 'acme/js', '--steps', '2', '--run-dir', join(dir, 'run2')], {}, dir);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toMatch(/^difflm train: --backend: unknown backend 'acme\/js'; choose one of auto, .*pass its module to --plugins/);

@@ -44,5 +44,6 @@ describe('loss curves', () => {
     expect(Math.abs(evalCurveModel(m, 600 * tpS) / evalCurveModel(law, 600 * tpS) - 1)).toBeLessThan(0.002);
     expect(() => fitCurveModelThroughEma({ tokens: [1, 2, 3, 4], loss: [4, 3, 2, 1], steps: [1, 3, 2, 4] }, { gamma })).toThrow(/steps must increase/);
     expect(() => fitCurveModelThroughEma({ ...curve, steps }, { gamma: 1 })).toThrow(/gamma/);
+    expect(() => fitCurveModelThroughEma({ tokens: [1, 2, 3, 4], loss: [4, 3, 2, 1], steps: [1, 2.5, 3, 4] }, { gamma })).toThrow(/steps must be integers, got 2.5/);
   });
 });

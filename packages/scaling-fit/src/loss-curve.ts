@@ -42,7 +42,8 @@ export function fitCurveModel(curve: LossCurve): CurveModel {
  * loss, as a study logs it: the model's own EMA, started from the first logged value and advanced step by step,
  * is matched to the logged points. Fitting the EMA as if it were the loss reads it γ/(1−γ) steps late (24 at the
  * paper's 0.96), which is noise at the paper's 10⁴–10⁵ steps but biases a read at a few hundred steps by a
- * percent or more. `steps` gives each logged point's step (increasing); S = tokens.
+ * percent or more. `steps` gives each logged point's step (increasing integers); S = tokens, with a constant number
+ * of tokens per step. Its cost grows with the steps spanned (one EMA update per step per evaluation).
  */
 export function fitCurveModelThroughEma(curve: LossCurve & { readonly steps: readonly number[] }, options: { readonly gamma: number }): CurveModel {
   const { gamma } = options;
@@ -50,6 +51,7 @@ export function fitCurveModelThroughEma(curve: LossCurve & { readonly steps: rea
   const n = curve.tokens.length;
   if (n < 4) throw new Error(`the curve model L(S) = C + B·S^-b needs at least 4 logged points, got ${n}`);
   if (curve.steps.length !== n || curve.loss.length !== n) throw new Error('the curve needs one step, token count and loss per logged point');
+  for (let i = 0; i < n; i++) if (!Number.isInteger(curve.steps[i])) throw new Error(`the curve's steps must be integers, got ${curve.steps[i]}`);
   for (let i = 1; i < n; i++) if (!(curve.steps[i]! > curve.steps[i - 1]!)) throw new Error('the curve\'s steps must increase');
   const s0 = curve.steps[0]!, sN = curve.steps[n - 1]!;
   // Tokens per step from the logged points (constant batch); every step between them is modelled.

@@ -3,6 +3,7 @@
 import { estimateRunSeconds, estimateRunSecondsMeasured, type BackendThroughput, type MeasuredCost } from './throughput.js';
 import type { BracketWarning, OptimumPrediction } from './bracket-check.js';
 import type { StudyPlan } from './study-plan.js';
+import { trainedTokens } from './run-config.js';
 import type { PrecisionPrediction } from './design-simulation.js';
 
 export interface DryRunEstimate {
@@ -44,7 +45,7 @@ function makespan(seconds: number[], workers: number): number {
 export function summarizeDryRun(plan: StudyPlan, throughputs: readonly BackendThroughput[], workers: number, measured?: MeasuredCost, bracket?: DryRunSummary['bracket'], unavailable?: DryRunSummary['unavailable'], precision?: readonly PrecisionPrediction[]): DryRunSummary {
   const runs = plan.runs.map(({ id, config: c }) => ({
     id, noise: c.noiseLabel, model: c.model.name, params: c.params, flopsPerToken: c.flopsPerToken, budgetFlops: c.budgetFlops,
-    tokens: c.tokens, flops: c.tokens * c.flopsPerToken, batchSequences: c.batchSequences, steps: c.steps, lr: c.lr, warmupSteps: c.warmupSteps,
+    tokens: c.tokens, flops: trainedTokens(c) * c.flopsPerToken, batchSequences: c.batchSequences, steps: c.steps, lr: c.lr, warmupSteps: c.warmupSteps,
     ...(c.reads ? { reads: c.reads.length } : {}),
   }));
   const estimates = throughputs.map((t) => {

@@ -42,11 +42,12 @@ export function trainingFlopsPerToken(c: RunConfig): number {
 
 /**
  * Token-forwards of a run's held-out evaluations (batches × batch × N × λ levels each): the final one, and one per
- * cooldown branch (branches design) or per read (curve design with held-out reads); 0 without evaluation.
+ * earlier read (a cooldown branch's, or the run's own with held-out reads).
  */
 function evalTokenForwards(c: RunConfig): number {
   const e = (c.trainer.eval ?? {}) as { batches?: number; batchSize?: number | null; levels?: number };
-  const evaluations = 1 + (c.reads && c.readFrom === undefined ? c.reads.length : 0);
+  // The read at the run's last step is the final evaluation itself.
+  const evaluations = 1 + (c.reads && c.readFrom === undefined ? c.reads.filter((r) => r.step < c.steps).length : 0);
   return evaluations * (e.batches ?? 4) * (e.batchSize ?? c.batchSequences) * c.seqLen * (e.levels ?? 16);
 }
 

@@ -6,16 +6,16 @@ import { openShards } from '@difflm/data';
 import { readJsonl, runPaths, runTraining, type TrainRunConfigInput } from '@difflm/trainer/node';
 import type { RunConfig } from './run-config.js';
 import { CURVE_EMA_GAMMA, type CurvePoint, type RunContext, type RunExecutor, type RunResult } from './run-executor.js';
-import { loadPlugins, pluginRecord, preparedDataDir, runComponentsWith, type PluginRecord } from '@difflm/compose';
+import { loadPlugins, preparedDataDir, runComponentsWith, runPluginRecords, type PluginRecord } from '@difflm/compose';
 import { branchKey, branchSeKey, readKey, readSeKey } from './read-keys.js';
 
 /** Points kept per loss curve (thinned evenly; the last step is always kept). */
 const CURVE_POINTS = 200;
 
 export interface TrainerExecutorOptions {
-  /** TensorFlow.js backend: auto | wasm | cpu | native | tensorflow | tensorflow-gpu. */
+  /** TensorFlow.js backend: auto | wasm | cpu | native | tensorflow | tensorflow-gpu | a plug-in backend's id. */
   readonly backend?: string;
-  /** Noise plug-in modules (package names or absolute paths) the runs' noise types come from; each run records them. */
+  /** Plug-in modules (package names or absolute paths) of any kind; each run records those that shape it (not backends). */
   readonly plugins?: readonly string[];
 }
 
@@ -62,10 +62,10 @@ export function trainerExecutor(options: Readonly<Record<string, unknown>>): Run
   let ready: Promise<unknown> | undefined;
   // The plug-ins are imported once per run process, on its first run; a module that cannot load fails that run.
   let built: Promise<{ components: ReturnType<typeof runComponentsWith>; records: PluginRecord[] }> | undefined;
-  const build = async () => ({
-    components: runComponentsWith(await loadPlugins(plugins, process.cwd(), 'study plugins')),
-    records: plugins.map((p) => pluginRecord(p)),
-  });
+  const build = async () => {
+    const loaded = await loadPlugins(plugins, process.cwd(), 'study plugins');
+    return { components: runComponentsWith(loaded), records: runPluginRecords(plugins, loaded) };
+  };
   return {
     name: 'trainer',
     async run(config: RunConfig, ctx: RunContext): Promise<RunResult> {

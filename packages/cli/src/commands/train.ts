@@ -11,7 +11,7 @@ import { openShards } from '@difflm/data';
 import { assertFitsInMemory, parseTrainRunConfig, runTraining, type ProgressEvent } from '@difflm/trainer/node';
 import { createOptimizerRegistry } from '@difflm/trainer';
 import { defaultRunComponents, loadPlugins, preparedCorpusDir } from '../run-components.js';
-import { loadRecordedPlugins, pluginModuleName, pluginRecord, type PluginRecord } from '@difflm/compose';
+import { loadRecordedPlugins, pluginModuleName, runPluginRecords, type PluginRecord } from '@difflm/compose';
 import { configFilePlugins, readStoredConfig } from '../shared-args.js';
 import { buildTrainConfig, type TrainFlags } from '../train-config.js';
 
@@ -96,7 +96,8 @@ export default defineCommand({
       if (!existsSync(dataDir)) throw new Error(`--data: ${dataDir} does not exist; prepare it with \`difflm data prepare --out ${dataDir}\` or omit --data to use the embedded corpus`);
       const vocabSize = openShards(dataDir).metadata.vocabSize;
       config = buildTrainConfig(flags, fileConfig, { dir: dataDir, vocabSize });
-      if (pluginModules.length) (config as { plugins?: PluginRecord[] }).plugins = pluginModules.map((m) => pluginRecord(m));
+      const records = runPluginRecords(pluginModules, plugins);
+      if (records.length) (config as { plugins?: PluginRecord[] }).plugins = records;
     } else if (!pluginModules.length) {
       plugins = await loadRecordedPlugins(readStoredConfig(runDir));
     }

@@ -18,7 +18,7 @@ export interface SelfCorrectionOptions {
 
 export async function runSelfCorrection(s: SamplingState, generated: Uint8Array, attention: Float32Array | null, o: SelfCorrectionOptions): Promise<void> {
   const iterations = o.iterations ?? 128, tau = o.temperature ?? 0.1, perStep = o.tokensPerStep ?? 1, maxPatience = o.maxPatience ?? 32;
-  if (!(tau > 0)) throw new Error(`generate: selfCorrection.temperature must be > 0, got ${tau}`);
+  if (!(tau > 0)) throw new Error(`generate: samplerOptions.temperature (difflm/self-correction) must be > 0, got ${tau}`);
   const { B, N, V, z } = s;
   const raw = new Float64Array(V), probs = new Float64Array(V);
   let best = -1, patience = 0;
