@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { openShards } from '@difflm/data';
 import { createTransformer, type ModelConfigInput } from '@difflm/models';
-import { createLossWeightingRegistry, createNoiseRegistry, createObjective, createScheduleRegistry, type LossWeightingRegistry, type NoiseObjective, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
+import { createLossWeightingRegistry, createNoiseRegistry, createObjective, createScheduleRegistry, isNoiseObjective, type LossWeightingRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import type { RunComponents } from '@difflm/trainer/node';
 import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer';
 
@@ -28,9 +28,6 @@ export function runComponents(registry: NoiseRegistry = createNoiseRegistry(), s
       };
     },
     createNoiseObjective: (spec, tokens, options) => createObjective(spec, tokens, options, registry, schedules, weightings),
-    logSnrDensity: (objective) => {
-      const schedule = (objective as Partial<NoiseObjective>).schedule;
-      return schedule ? (logSnr: number) => schedule.density(logSnr) : undefined;
-    },
+    logSnrDensity: (objective) => (isNoiseObjective(objective) ? (logSnr: number) => objective.schedule.density(logSnr) : undefined),
   };
 }

@@ -71,6 +71,12 @@ export interface ObjectiveOptions {
 const KNOWN = ['schedule', 'scheduleOptions', 'minLogSnr', 'maxLogSnr', 'pIndependent', 'promptFraction', 'promptLogSnr', 'maxEmptyFraction', 'stratified', 'betaIS',
   'aggregation', 'lossWeighting', 'lossWeightingOptions', 'lossWeightClip', 'elboWeightClip', 'minLossWeight', 'maxLossWeight', 'weightDenominatorFloor', 'isEpsilon', 'checkFinite'] as const;
 
+/** True for an objective built by createObjective (its process and schedule exposed): a type guard, not a cast. */
+export function isNoiseObjective(objective: DiffusionObjective): objective is NoiseObjective {
+  const o = objective as Partial<NoiseObjective>;
+  return typeof o.process === 'object' && o.process !== null && typeof o.schedule === 'object' && o.schedule !== null && typeof o.tokenTerms === 'function';
+}
+
 /** A DiffusionObjective with its parts exposed (process, schedule, resolved settings, per-token terms). */
 export interface NoiseObjective extends DiffusionObjective {
   readonly process: NoiseProcess;

@@ -28,7 +28,7 @@ export {
   mixingAt, piVector, dPiVector, marginalVector, alphaAt, giddWeight, tokenWeights, denoisedProbs, klAndIs, type WeightSettings,
 } from './token-math.js';
 export { mdlmLogitsAtT } from './process/mdlm-logits.js';
-export { createObjective, type ObjectiveOptions, type NoiseObjective, type ScheduleId } from './create-objective.js';
+export { createObjective, isNoiseObjective, type ObjectiveOptions, type NoiseObjective, type ScheduleId } from './create-objective.js';
 export { tokenTerms, aggregateTerms, marginalProbs, type LossSettings, type TokenTerms, type LossInputs } from './loss/diffusion-loss.js';
 export { FusedLossKernel, fusedLossActive, setFusedLossEnabled } from './loss/fused-loss.js';
 export { corruptBatch, corruptAtLogSnr, sampleToken, type CorruptionSettings } from './corruption/corrupt.js';

@@ -224,6 +224,13 @@ describe('bad inputs name the problem', () => {
   it('unknown noise id lists the known ids', () => {
     expect(() => createObjective({ id: 'acme/nope' }, tokens)).toThrow(/unknown noise id "acme\/nope"; known ids: difflm\/gidd, difflm\/hybrid, difflm\/masked, difflm\/uniform/);
   });
+  it('isNoiseObjective tells a built objective from another DiffusionObjective without a cast', async () => {
+    const { isNoiseObjective } = await import('../src/index.js');
+    const built = createObjective({ id: 'difflm/masked' }, tokens);
+    expect(isNoiseObjective(built)).toBe(true);
+    const port = { spec: built.spec, tokens: built.tokens, corrupt: built.corrupt, corruptAt: built.corruptAt, loss: built.loss };
+    expect(isNoiseObjective(port)).toBe(false);
+  });
   it('options of the wrong type name the field', () => {
     expect(() => createObjective({ id: 'difflm/masked' }, tokens, { pIndependent: '0.5' as unknown as number })).toThrow(/objective options\.pIndependent must be a number/);
     expect(() => createObjective({ id: 'difflm/masked' }, tokens, { aggregation: 'avg' as 'sum' })).toThrow(/aggregation must be one of "sum", "mean"/);

@@ -5,6 +5,7 @@ import type { DiffusionObjective, NoiseSpec, TokenSpace } from '../objective.js'
 import type { NoiseProcess } from '../noise-type.js';
 import type { Rng } from '../random.js';
 import { createNoiseRegistry, type NoiseRegistry } from '../registry.js';
+import { isNoiseObjective } from '../create-objective.js';
 import { attentionFromLevels } from '../corruption/prompt-conditioning.js';
 import { logSnrGrid, type LogSnrGridKind } from './log-snr-grid.js';
 import type { ScheduleRegistry } from '../schedule/schedule-registry.js';
@@ -74,12 +75,14 @@ export interface SamplingState {
 
 function resolve(o: GenerateOptions): { process: NoiseProcess; tokens: TokenSpace; range: [number, number] } {
   const registry = o.registry ?? createNoiseRegistry();
-  const obj = o.objective as (DiffusionObjective & { process?: NoiseProcess; schedule?: { minLogSnr: number; maxLogSnr: number } }) | undefined;
+  const obj = o.objective;
+  // An objective built by createObjective carries its process and schedule; any other is rebuilt from its spec.
+  const built = obj && isNoiseObjective(obj) ? obj : undefined;
   let process: NoiseProcess, tokens: TokenSpace;
-  if (obj) { tokens = obj.tokens; process = obj.process ?? registry.create(obj.spec, obj.tokens); }
+  if (obj) { tokens = obj.tokens; process = built?.process ?? registry.create(obj.spec, obj.tokens); }
   else if (o.spec && o.tokens) { tokens = o.tokens; process = registry.create(o.spec, o.tokens); }
   else throw new Error('generate: pass `objective`, or both `spec` and `tokens`');
-  const range: [number, number] = [o.minLogSnr ?? Math.max(obj?.schedule?.minLogSnr ?? -9, -9), o.maxLogSnr ?? Math.min(obj?.schedule?.maxLogSnr ?? 9, 9)];
+  const range: [number, number] = [o.minLogSnr ?? Math.max(built?.schedule.minLogSnr ?? -9, -9), o.maxLogSnr ?? Math.min(built?.schedule.maxLogSnr ?? 9, 9)];
   if (!(range[0] < range[1])) throw new Error(`generate: inverted λ range (minLogSnr ${range[0]} must be < maxLogSnr ${range[1]})`);
   return { process, tokens, range };
 }
