@@ -1,5 +1,6 @@
 // One fully resolved run of a study: everything a worker needs to train it, and nothing else, so its
 // hash is a stable, idempotent run id.
+import { cooldownBranchStart } from '@difflm/trainer';
 import { createHash } from 'node:crypto';
 import type { NoiseSpec } from '@difflm/noise';
 
@@ -44,13 +45,13 @@ export interface RunConfig {
 }
 
 /**
- * Steps of the cooldown branches a run trains beside its own (the branches design): the trainer leaves the run at
- * T − ⌈fraction·T⌉ for each read step T and trains back to T, so each read costs ⌈fraction·T⌉ steps (at most T).
+ * Steps of the cooldown branches a run trains beside its own (the branches design): for each read step T the trainer
+ * leaves the run where `cooldownBranchStart` says and trains back to T.
  */
 export function branchSteps(c: Pick<RunConfig, 'reads' | 'branches'>): number {
   if (!c.branches || !c.reads) return 0;
   let steps = 0;
-  for (const t of new Set(c.reads.map((r) => r.step))) steps += t - Math.max(0, t - Math.max(1, Math.ceil(c.branches.fraction * t)));
+  for (const t of new Set(c.reads.map((r) => r.step))) steps += t - cooldownBranchStart(t, c.branches.fraction);
   return steps;
 }
 

@@ -8,6 +8,7 @@ export { createOptimizerRegistry, builtinOptimizerTypes, optimizerId, type Optim
 export { completePGroups, defaultBeta2, defaultEpsilon, type CompletePOptions } from './param-groups.js';
 export { wsdSchedule, type WsdScheduleOptions, type LrSchedule } from './schedule.js';
 export { stepsForBudget, type Budget } from './budget.js';
+export { cooldownBranchStart } from './cooldown-branch.js';
 export type { TrainingObjective, ObjectiveTerms, HeldOutEstimate } from './training-objective.js';
 export { diffusionObjective, type DiffusionTrainingOptions } from './diffusion-objective.js';
 export { autoregressiveObjective, nextTokenCrossEntropy } from './autoregressive-objective.js';

@@ -1,6 +1,7 @@
 // runTraining: one training run in a run directory, resumable after a kill at any point.
 // Everything that can fail on bad input (config, data, model shape, checkpoint) is checked before the
 // run directory is created or touched, so a failed start leaves no half-made run behind.
+import { cooldownBranchStart } from '../cooldown-branch.js';
 import { totalmem } from 'node:os';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { autoregressiveObjective } from '../autoregressive-objective.js';
@@ -201,11 +202,11 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       };
 
       const evalSteps = new Set(config.eval.atSteps);
-      // Cooldown branches by the trunk step they leave from: target T leaves at T − ⌈fraction·T⌉ (at least step 1).
+      // Cooldown branches by the trunk step they leave from (cooldownBranchStart: T − ⌈fraction·T⌉, at least one step back).
       const branchesFrom = new Map<number, number[]>();
       for (const target of [...new Set(config.eval.branches.atSteps)].sort((a, b) => a - b)) {
         if (target > trainer.totalSteps) continue;
-        const from = Math.max(0, target - Math.max(1, Math.ceil(config.eval.branches.fraction * target)));
+        const from = cooldownBranchStart(target, config.eval.branches.fraction);
         branchesFrom.set(from, [...(branchesFrom.get(from) ?? []), target]);
       }
       const branchedAt = new Set(readJsonlLenient(paths.branches).map((r) => (r as { target?: unknown }).target).filter((t): t is number => typeof t === 'number'));
