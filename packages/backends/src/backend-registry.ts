@@ -36,13 +36,12 @@ function backendsIn(plugins: readonly unknown[]): BackendPlugin[] {
   return out;
 }
 
+/** The built-in backends alone: built once, shared by every lookup that takes no plug-ins. */
+export const builtinBackendRegistry: BackendRegistry = fromMap(new Map()).with(...builtinBackends);
+
+/** The built-ins and the backends among a list of loaded plug-in modules. */
 export function createBackendRegistry(plugins: readonly unknown[] = []): BackendRegistry {
-  const byId = new Map<string, BackendPlugin>();
-  for (const b of [...builtinBackends, ...backendsIn(plugins)]) {
-    if (byId.has(b.id)) throw new Error(`backend id "${b.id}" is registered twice; each plug-in needs a unique namespaced id`);
-    byId.set(b.id, b);
-  }
-  return fromMap(byId);
+  return plugins.length ? builtinBackendRegistry.with(...plugins) : builtinBackendRegistry;
 }
 
 function fromMap(byId: ReadonlyMap<string, BackendPlugin>): BackendRegistry {

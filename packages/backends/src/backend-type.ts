@@ -40,7 +40,7 @@ export interface BackendPlugin {
   parseOptions(raw: unknown): Record<string, never>;
   /** Load and activate it; throw BackendUnavailable (via ctx helpers) when it cannot run here. */
   create(options: Record<string, never>, ctx: BackendContext): Promise<SelectedBackend>;
-  /** Whether it could be selected here, without activating it (default: try to load its package). */
+  /** Whether it could be selected here, without activating it (default: try to load its package); a BackendUnavailable it throws is its reason. */
   probe?(ctx: BackendContext): Promise<{ available: true } | { available: false; reason: string }>;
   /** One sentence: how to install it and what it needs (`reason`: why it is unavailable, when known). */
   installHint(reason: string): string;

@@ -92,12 +92,8 @@ export const nativeBackend = defineBackend({
     };
   },
   async probe(ctx) {
-    try {
-      const info = (await nativeModule(ctx)).nativeInfo();
-      return info.available ? { available: true } : { available: false, reason: info.reason };
-    } catch (error) {
-      return { available: false, reason: error instanceof BackendUnavailable ? error.reason : String((error as Error).message).split('\n')[0]! };
-    }
+    const info = (await nativeModule(ctx)).nativeInfo();
+    return info.available ? { available: true } : { available: false, reason: info.reason };
   },
 });
 
@@ -131,9 +127,8 @@ export const tensorflowBackend = defineBackend({
     return tensorflowSelected('tensorflow', tf, pkg, tensorflowBackend, false);
   },
   async probe(ctx) {
-    try { await tensorflowCpu(ctx); return { available: true }; } catch (error) {
-      return { available: false, reason: error instanceof BackendUnavailable ? error.reason : String((error as Error).message).split('\n')[0]! };
-    }
+    await tensorflowCpu(ctx);
+    return { available: true };
   },
 });
 

@@ -1,9 +1,7 @@
 // What to tell a user whose requested backend is missing: the exact install command and its requirements (each
 // built-in backend carries its own hint; these helpers read them by name).
 import type { ConcreteBackend } from './backend-names.js';
-import { createBackendRegistry } from './backend-registry.js';
-
-const builtins = createBackendRegistry();
+import { builtinBackendRegistry as builtins } from './backend-registry.js';
 
 /** The package that provides each built-in backend. */
 export const BACKEND_PACKAGES: Record<ConcreteBackend, string> = {

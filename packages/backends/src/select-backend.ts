@@ -3,7 +3,7 @@
 // asked for, so a missing one costs nothing, and a missing backend that was explicitly requested is an Error saying
 // how to install it.
 import { BackendUnavailable, type BackendContext, type SelectedBackend, type Tf } from './backend-type.js';
-import { backendFlagName, createBackendRegistry, type BackendRegistry } from './backend-registry.js';
+import { backendFlagName, builtinBackendRegistry, type BackendRegistry } from './backend-registry.js';
 import { loadBackendPackage } from './builtin-backends.js';
 import type { BackendName } from './backend-names.js';
 
@@ -17,7 +17,6 @@ export interface SelectBackendOptions {
 }
 
 const defaultImport = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);
-const builtins = createBackendRegistry();
 
 const contextOf = (opts: SelectBackendOptions): BackendContext => ({ load: opts.importModule ?? defaultImport });
 
@@ -26,10 +25,10 @@ const contextOf = (opts: SelectBackendOptions): BackendContext => ({ load: opts.
  * (native: reads its build state); a GPU backend's device is only checked by selectBackend.
  */
 export async function probeBackend(name: string, opts: SelectBackendOptions = {}): Promise<{ available: true } | { available: false; reason: string }> {
-  const b = (opts.backends ?? builtins).get(name);
+  const b = (opts.backends ?? builtinBackendRegistry).get(name);
   const ctx = contextOf(opts);
-  if (b.probe) return b.probe(ctx);
   try {
+    if (b.probe) return await b.probe(ctx);
     await loadBackendPackage(b, backendFlagName(b.id), ctx);
     return { available: true };
   } catch (error) {
@@ -45,7 +44,7 @@ let current: SelectedBackend | undefined;
  * backend that is missing throws an Error with the install command.
  */
 export async function selectBackend(name: BackendName | (string & {}) = 'auto', opts: SelectBackendOptions = {}): Promise<SelectedBackend> {
-  const registry = opts.backends ?? builtins;
+  const registry = opts.backends ?? builtinBackendRegistry;
   const ctx = contextOf(opts);
   if (name !== 'auto') {
     const b = registry.get(name);
