@@ -60,17 +60,20 @@ function curveOf(rows: readonly StepRow[]): { curve: CurvePoint[]; ema: number }
 export function trainerExecutor(options: Readonly<Record<string, unknown>>): RunExecutor {
   const { backend = 'auto', plugins = [] } = options as TrainerExecutorOptions;
   let ready: Promise<unknown> | undefined;
-  // The plug-ins are imported once per run process, on its first run; a module that cannot load fails that run.
+  // The plug-ins are imported once per run process, on its first run; a module that cannot load fails that run. The
+  // same loaded list builds the backend registry and the run components.
+  let loaded: Promise<unknown[]> | undefined;
+  const loadOnce = (): Promise<unknown[]> => (loaded ??= loadPlugins(plugins, process.cwd(), 'study plugins'));
   let built: Promise<{ components: ReturnType<typeof runComponentsWith>; records: PluginRecord[] }> | undefined;
   const build = async () => {
-    const loaded = await loadPlugins(plugins, process.cwd(), 'study plugins');
-    return { components: runComponentsWith(loaded), records: runPluginRecords(plugins, loaded) };
+    const modules = await loadOnce();
+    return { components: runComponentsWith(modules), records: runPluginRecords(plugins, modules) };
   };
   return {
     name: 'trainer',
     async run(config: RunConfig, ctx: RunContext): Promise<RunResult> {
       // The backend may be a plug-in's: the study's plug-in list builds the backend registry too.
-      ready ??= Promise.all([import('@difflm/backends'), loadPlugins(plugins, process.cwd(), 'study plugins')]).then(([b, loaded]) => b.selectBackend(backend, { backends: b.createBackendRegistry(loaded) }));
+      ready ??= Promise.all([import('@difflm/backends'), loadOnce()]).then(([b, modules]) => b.selectBackend(backend, { backends: b.createBackendRegistry(modules) }));
       const selected = (await ready) as { environment?: Readonly<Record<string, string | number | boolean | null>> };
       const t0 = Date.now();
       const dataDir = await preparedDataDir(config.data);
