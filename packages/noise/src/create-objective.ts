@@ -109,17 +109,17 @@ function resolveWeighting(o: ObjectiveOptions, process: NoiseProcess, where: str
   const raw = o.lossWeighting ?? process.defaultLossWeighting ?? 'unweighted-elbo';
   if (typeof raw !== 'string' || raw.length === 0) throw new Error(`${where}.lossWeighting must be a loss-weighting id such as "unweighted-elbo", "clip" or "acme/foo", got ${JSON.stringify(raw)}`);
   if (!weightings.has(raw)) throw new Error(`${where}.lossWeighting: unknown loss weighting "${raw}"; known: ${weightings.ids().join(', ')} (a plug-in weighting: pass its module to --plugins or a study's "plugins")`);
-  const id = weightings.get(raw).id;
+  const plugin = weightings.get(raw);
   let parsed: unknown;
   try {
-    parsed = weightings.get(raw).parseOptions(o.lossWeightingOptions);
+    parsed = plugin.parseOptions(o.lossWeightingOptions);
   } catch (e) {
-    throw new Error(`${where}.lossWeightingOptions (${id}): ${(e as Error).message}`);
+    throw new Error(`${where}.lossWeightingOptions (${plugin.id}): ${(e as Error).message}`);
   }
   try {
-    return weightings.get(raw).create(parsed, { process, ...clips });
+    return plugin.create(parsed, { process, ...clips });
   } catch (e) {
-    throw new Error(`${where}.lossWeighting (${id}): ${(e as Error).message}`);
+    throw new Error(`${where}.lossWeighting (${plugin.id}): ${(e as Error).message}`);
   }
 }
 
