@@ -11,7 +11,7 @@ import { ancestralPosterior, posteriorStep } from '../sampling/ancestral-posteri
 import { giddWeight, klAndIs, marginalVector, mixingAt, tokenWeights } from '../token-math.js';
 
 export type { ConformanceCheck } from './plugin-contract-checks.js';
-import { pluginContractChecks, type ConformanceCheck } from './plugin-contract-checks.js';
+import { pluginContractChecks, type ConformanceCheck, registerConformance, type ConformanceRunner } from './plugin-contract-checks.js';
 
 export interface ConformanceOptions {
   /** Token space to test on (default V = 12, mask 11, pad 10). */
@@ -160,12 +160,11 @@ export function noiseConformanceChecks(pluginOrModule: unknown, o: ConformanceOp
 /** Register the checks with a test runner: describeNoiseConformance(plugin, { describe, it }). */
 export function describeNoiseConformance(
   pluginOrModule: unknown,
-  runner: { it: (name: string, fn: () => void | Promise<void>) => unknown; describe?: (name: string, fn: () => void) => unknown },
+  runner: ConformanceRunner,
   options?: ConformanceOptions,
 ): void {
   const plugin = assertNoisePlugin(pluginOrModule, 'conformance subject');
-  const register = (): void => { for (const c of noiseConformanceChecks(plugin, options)) runner.it(c.name, () => c.run()); };
-  if (runner.describe) runner.describe(`noise conformance: ${plugin.id}`, register); else register();
+  registerConformance(`noise conformance: ${plugin.id}`, () => noiseConformanceChecks(plugin, options), runner);
 }
 
 /** Run every check and collect failures (for scripts and CI without a test runner). */

@@ -11,7 +11,7 @@ import { createLossWeightingRegistry } from '../loss/weighting/loss-weighting-re
 import { assertLossWeightingPlugin, type LossWeight, type LossWeightingPlugin } from '../loss/weighting/loss-weighting-type.js';
 import { giddWeight } from '../token-math.js';
 import { linearSchedule } from '../schedule/linear-schedule.js';
-import { pluginContractChecks, type ConformanceCheck } from './plugin-contract-checks.js';
+import { pluginContractChecks, type ConformanceCheck, registerConformance, type ConformanceRunner } from './plugin-contract-checks.js';
 
 export interface LossWeightingConformanceOptions {
   /** Raw (JSON) options passed to parseOptions (default undefined = the plug-in's defaults). */
@@ -97,10 +97,9 @@ export function lossWeightingConformanceChecks(pluginOrModule: unknown, o: LossW
 /** Register every loss-weighting check with a test runner's `it` (and `describe`, when given). */
 export function describeLossWeightingConformance(
   pluginOrModule: unknown,
-  runner: { it: (name: string, fn: () => void | Promise<void>) => unknown; describe?: (name: string, fn: () => void) => unknown },
+  runner: ConformanceRunner,
   options?: LossWeightingConformanceOptions,
 ): void {
   const plugin = assertLossWeightingPlugin(pluginOrModule, 'conformance subject');
-  const register = (): void => { for (const c of lossWeightingConformanceChecks(plugin, options)) runner.it(c.name, () => c.run()); };
-  if (runner.describe) runner.describe(`loss-weighting conformance: ${plugin.id}`, register); else register();
+  registerConformance(`loss-weighting conformance: ${plugin.id}`, () => lossWeightingConformanceChecks(plugin, options), runner);
 }

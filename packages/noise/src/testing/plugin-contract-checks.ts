@@ -1,5 +1,6 @@
-// The checks every plug-in kind shares (noise types, λ schedules, samplers, optimizers): a namespaced id with a
-// description, and parseOptions that accepts its JSON options and rejects what is not an options object.
+// The checks every plug-in kind shares (noise types, λ schedules, loss weightings, samplers, optimizers): a namespaced id with a
+// description, and parseOptions that accepts its JSON options and rejects what is not an options object; and how a
+// kit registers its checks with a test runner.
 export interface ConformanceCheck {
   readonly name: string;
   run(): void | Promise<void>;
@@ -22,4 +23,16 @@ export function pluginContractChecks(plugin: { readonly id: string; readonly des
       }
     } },
   ];
+}
+
+/** A test runner's `it` (and `describe`, when given): vitest's, jest's or mocha's. */
+export interface ConformanceRunner {
+  it: (name: string, fn: () => void | Promise<void>) => unknown;
+  describe?: (name: string, fn: () => void) => unknown;
+}
+
+/** Register a kit's checks with a test runner, under `title` when it has `describe`; the checks are built inside it. */
+export function registerConformance(title: string, checks: () => readonly ConformanceCheck[], runner: ConformanceRunner): void {
+  const register = (): void => { for (const c of checks()) runner.it(c.name, () => c.run()); };
+  if (runner.describe) runner.describe(title, register); else register();
 }

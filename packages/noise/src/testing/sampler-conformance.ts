@@ -6,7 +6,7 @@ import { generate } from '../sampling/generate.js';
 import { assertSamplerPlugin, samplerRegistryOf, type SamplerPlugin } from '../sampling/sampler-type.js';
 import { createRng } from '../random.js';
 import type { TokenSpace } from '../objective.js';
-import { pluginContractChecks, type ConformanceCheck } from './plugin-contract-checks.js';
+import { pluginContractChecks, type ConformanceCheck, registerConformance, type ConformanceRunner } from './plugin-contract-checks.js';
 
 export interface SamplerConformanceOptions {
   /** Raw (JSON) options passed to parseOptions (default undefined = the sampler's defaults). */
@@ -57,10 +57,9 @@ export function samplerConformanceChecks(pluginOrModule: unknown, o: SamplerConf
 
 export function describeSamplerConformance(
   pluginOrModule: unknown,
-  runner: { it: (name: string, fn: () => void | Promise<void>) => unknown; describe?: (name: string, fn: () => void) => unknown },
+  runner: ConformanceRunner,
   options?: SamplerConformanceOptions,
 ): void {
   const plugin = assertSamplerPlugin(pluginOrModule, 'conformance subject');
-  const register = (): void => { for (const c of samplerConformanceChecks(plugin, options)) runner.it(c.name, () => c.run()); };
-  if (runner.describe) runner.describe(`sampler conformance: ${plugin.id}`, register); else register();
+  registerConformance(`sampler conformance: ${plugin.id}`, () => samplerConformanceChecks(plugin, options), runner);
 }

@@ -5,7 +5,7 @@ import { assertSchedulePlugin, type LogSnrRange, type SchedulePlugin } from '../
 import { createScheduleRegistry } from '../schedule/schedule-registry.js';
 import { logSnrGrid } from '../sampling/log-snr-grid.js';
 import type { LogSnrSchedule } from '../schedule/log-snr-schedule.js';
-import { pluginContractChecks, type ConformanceCheck } from './plugin-contract-checks.js';
+import { pluginContractChecks, type ConformanceCheck, registerConformance, type ConformanceRunner } from './plugin-contract-checks.js';
 
 export interface ScheduleConformanceOptions {
   /** Raw (JSON) options passed to parseOptions (default undefined = the plug-in's defaults). */
@@ -87,10 +87,9 @@ export function scheduleConformanceChecks(pluginOrModule: unknown, o: ScheduleCo
 /** Register every schedule check with a test runner's `it` (and `describe`, when given). */
 export function describeScheduleConformance(
   pluginOrModule: unknown,
-  runner: { it: (name: string, fn: () => void | Promise<void>) => unknown; describe?: (name: string, fn: () => void) => unknown },
+  runner: ConformanceRunner,
   options?: ScheduleConformanceOptions,
 ): void {
   const plugin = assertSchedulePlugin(pluginOrModule, 'conformance subject');
-  const register = (): void => { for (const c of scheduleConformanceChecks(plugin, options)) runner.it(c.name, () => c.run()); };
-  if (runner.describe) runner.describe(`schedule conformance: ${plugin.id}`, register); else register();
+  registerConformance(`schedule conformance: ${plugin.id}`, () => scheduleConformanceChecks(plugin, options), runner);
 }

@@ -5,7 +5,7 @@ import type { NamedVariable } from '../model-port.js';
 import type { GroupSchedule, OptimizerHyper } from '../optimizer.js';
 import { createOptimizerRegistry } from '../optimizer-registry.js';
 import { assertOptimizerPlugin, type OptimizerPlugin } from '../optimizer-type.js';
-import { pluginContractChecks, type ConformanceCheck } from '@difflm/noise/testing';
+import { pluginContractChecks, registerConformance, type ConformanceCheck, type ConformanceRunner } from '@difflm/noise/testing';
 
 export interface OptimizerConformanceOptions {
   /** Raw (JSON) options passed to parseOptions (default undefined = the plug-in's defaults). */
@@ -89,10 +89,9 @@ export function optimizerConformanceChecks(pluginOrModule: unknown, o: Optimizer
 /** Register every optimizer check with a test runner's `it` (and `describe`, when given). */
 export function describeOptimizerConformance(
   pluginOrModule: unknown,
-  runner: { it: (name: string, fn: () => void | Promise<void>) => unknown; describe?: (name: string, fn: () => void) => unknown },
+  runner: ConformanceRunner,
   options?: OptimizerConformanceOptions,
 ): void {
   const plugin = assertOptimizerPlugin(pluginOrModule, 'conformance subject');
-  const register = (): void => { for (const c of optimizerConformanceChecks(plugin, options)) runner.it(c.name, () => c.run()); };
-  if (runner.describe) runner.describe(`optimizer conformance: ${plugin.id}`, register); else register();
+  registerConformance(`optimizer conformance: ${plugin.id}`, () => optimizerConformanceChecks(plugin, options), runner);
 }
