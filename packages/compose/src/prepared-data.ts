@@ -2,11 +2,11 @@
 // corpus ("sotu" = the embedded one, or a path) tokenised once into the shared cache
 // ($DIFFLM_CACHE_DIR or ~/.cache/difflm/data, the same place `difflm train` uses). Run processes on
 // one machine prepare it once: the first takes a lock directory, the others wait for it.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
-import { createTokenizer, openCorpus, prepareShards, processAlive } from '@difflm/data';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { createTokenizer, faultPoint, openCorpus, prepareShards, processAlive } from '@difflm/data';
 
 export interface StudyData {
   readonly corpus: string;
@@ -35,14 +35,15 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
   const lock = `${dir}.lock`;
   let waitingSaid = false;
   for (;;) {
-    if (existsSync(join(dir, 'metadata.json'))) return dir;
+    if (existsSync(join(dir, 'metadata.json'))) {
+      removeDeadLock(lock); // its owner was killed after placing the shards, before letting go
+      return dir;
+    }
     mkdirSync(dataCacheDir(), { recursive: true });
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
-    } catch {
+    if (!takeLock(lock)) {
       // Someone else is preparing it. A lock whose owner process has died (kill -9) is taken over at once; one
-      // without an owner file (its owner died between the two calls above) after 30 s; any lock after 10 minutes.
+      // without an owner file (left by an older difflm, which wrote the owner after taking the lock) after 30 s;
+      // any lock after 10 minutes.
       const owner = lockOwner(lock);
       const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       const dead = owner ? owner.host === hostname() && !processAlive(owner.pid) : age > 30_000;
@@ -54,6 +55,7 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
       await sleep(200);
       continue;
     }
+    faultPoint('lock', lock);
     try {
       if (!existsSync(join(dir, 'metadata.json'))) {
         const corpus = openCorpus(data.corpus);
@@ -64,6 +66,37 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
       rmSync(lock, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Take the preparation lock with its owner already inside: the owner file is written into a private directory
+ * that is then renamed onto the lock's name, which fails while another owner holds it. A kill at any point leaves
+ * either no lock or a lock that names its (dead) owner, never an anonymous one that waiters must age out. Private
+ * directories of writers killed before the rename are removed here.
+ */
+function takeLock(lock: string): boolean {
+  const parent = dirname(lock);
+  const prefix = `${basename(lock)}.take-`;
+  for (const name of readdirSync(parent)) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+  const mine = join(parent, `${prefix}${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(mine);
+  writeFileSync(join(mine, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
+  try {
+    if (existsSync(lock)) throw new Error('held');
+    renameSync(mine, lock); // onto an existing lock: ENOTEMPTY (or EEXIST); the existsSync above keeps it off an empty one
+    return true;
+  } catch {
+    rmSync(mine, { recursive: true, force: true });
+    return false;
+  }
+}
+
+function removeDeadLock(lock: string): void {
+  const owner = lockOwner(lock);
+  if (owner && owner.host === hostname() && !processAlive(owner.pid)) rmSync(lock, { recursive: true, force: true });
 }
 
 function lockOwner(lock: string): { pid: number; host: string } | null {

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { faultPoint } from './fault-injection.js';
 
 export interface AtomicDirectoryOptions {
   /** Replace an existing non-empty directory. Default false (an error). */
@@ -63,6 +64,7 @@ export async function writeDirectoryAtomically<T>(outDir: string, options: Atomi
   await mkdir(tmp);
   try {
     const result = await build(tmp);
+    faultPoint('partial', abs);
     if (existsSync(abs)) {
       const old = join(dirname(abs), `.${basename(abs)}.old-${tag}`);
       await rename(abs, old);
@@ -71,6 +73,7 @@ export async function writeDirectoryAtomically<T>(outDir: string, options: Atomi
     } else {
       await rename(tmp, abs);
     }
+    faultPoint('placed', abs);
     return result;
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

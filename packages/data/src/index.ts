@@ -17,6 +17,7 @@ export { directoryCorpus } from './directory-corpus.js';
 export { openCorpus, type OpenCorpusOptions } from './open-corpus.js';
 export { prepareShards, type PrepareShardsOptions, type PrepareProgress } from './prepare-shards.js';
 export { checkOutputDirectory, processAlive, removeDeadPartials } from './atomic-directory.js';
+export { faultPoint } from './fault-injection.js';
 export {
   readShardMetadata, SHARD_FORMAT, SHARD_FORMAT_VERSION,
   type ShardMetadata, type ShardDtype, type SplitName, type SplitStats, type ShardFile,

@@ -1,6 +1,7 @@
 // Packs one split's token stream into fixed-size little-endian shard files.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { faultPoint } from './fault-injection.js';
 import { DTYPE_BYTES, type ShardDtype, type ShardFile, type SplitName } from './shard-metadata.js';
 
 /** Appends tokens; writes a shard each time `shardTokens` have accumulated. */
@@ -28,6 +29,7 @@ export function createSplitWriter(options: SplitWriterOptions): SplitWriter {
     if (filled === 0) return;
     const file = `${split}-${String(shards.length).padStart(5, '0')}.bin`;
     writeFileSync(join(dir, file), buffer.subarray(0, filled * width));
+    faultPoint('shard', file);
     shards.push({ file, tokens: filled });
     filled = 0;
   };
