@@ -9,7 +9,7 @@ import type { TrainableModel } from '../model-port.js';
 import type { TrainingObjective } from '../training-objective.js';
 import { decodeCheckpoint } from './checkpoint-file.js';
 import type { RunComponents, RunData } from './run-components.js';
-import { parseTrainRunConfig, type TrainRunConfig } from './run-config.js';
+import { readStoredRunConfig, type TrainRunConfig } from './run-config.js';
 import { listCheckpoints, runPaths } from './run-dir.js';
 
 export interface OpenedRun {
@@ -27,10 +27,7 @@ export interface OpenedRun {
 export async function openRun(runDir: string, components: RunComponents): Promise<OpenedRun> {
   const paths = runPaths(runDir);
   if (!existsSync(paths.config)) throw new Error(`${runDir} is not a difflm run directory (no config.json): pass the --run-dir of a training run`);
-  let stored: unknown;
-  try { stored = JSON.parse(readFileSync(paths.config, 'utf8')); } catch (e) { throw new Error(`${paths.config} is not valid JSON (${(e as Error).message}): the run directory is damaged`); }
-  let config: TrainRunConfig;
-  try { config = parseTrainRunConfig(stored); } catch (e) { throw new Error(`${paths.config}: ${(e as Error).message}`); }
+  const config = readStoredRunConfig(paths.config, 'restore config.json, or evaluate another run');
   const latest = listCheckpoints(paths).at(-1);
   if (!latest) throw new Error(`${runDir} has no checkpoint yet: train it (or resume it) until the first checkpoint is written`);
   const decoded = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path, latest.step);

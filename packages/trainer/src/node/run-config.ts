@@ -1,6 +1,7 @@
 // The fully resolved, JSON-serialisable description of one training run. Every field has a value after
 // parsing (defaults filled in), and unknown fields are errors that name the field, so a config file
 // with a typo never trains the wrong thing silently.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
@@ -136,4 +137,19 @@ export function parseTrainRunConfig(input: unknown): TrainRunConfig {
     return `${at}: ${i.message}`;
   });
   throw new Error(`invalid training config:\n  ${lines.join('\n  ')}`);
+}
+
+/**
+ * The config stored in a run directory (config.json), read and checked; every failure is one line naming the file
+ * and what to do (`damaged` says what the reader leaves for the user to do: restore the file, start anew, …).
+ */
+export function readStoredRunConfig(path: string, fix: string): TrainRunConfig {
+  let stored: unknown;
+  try { stored = JSON.parse(readFileSync(path, 'utf8')); } catch (e) { throw new Error(`${path} is not valid JSON (${(e as Error).message.split('\n')[0]}): the run directory is damaged; ${fix}`); }
+  try {
+    return parseTrainRunConfig(stored);
+  } catch (e) {
+    const why = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).slice(1).join('; ');
+    throw new Error(`${path} is not a valid run config (${why}): the run directory was edited or damaged; ${fix}`);
+  }
 }

@@ -12,8 +12,9 @@ import type { TrainerState } from '../trainer-state.js';
 import type { TrainingObjective } from '../training-objective.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import type { RunComponents } from './run-components.js';
-import { parseTrainRunConfig, type TrainRunConfig } from './run-config.js';
+import { parseTrainRunConfig, readStoredRunConfig, type TrainRunConfig } from './run-config.js';
 import { acquireRunLease, OWNER_FILE, type RunLease } from './run-lease.js';
+import { checkRunHistory, evalRowProblem } from './run-history.js';
 import { appendJsonl, checkpointPath, listCheckpoints, readJsonlLenient, removeDeadTempFiles, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
 
 export type ProgressEvent =
@@ -95,9 +96,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
 
   let config: TrainRunConfig;
   if (exists) {
-    let stored: unknown;
-    try { stored = JSON.parse(readFileSync(paths.config, 'utf8')); } catch (e) { throw new Error(`${paths.config} is not valid JSON (${(e as Error).message}): the run directory is damaged; start a new run`); }
-    config = parseTrainRunConfig(stored);
+    config = readStoredRunConfig(paths.config, 'restore the file, or start a new run');
     if (o.config !== undefined) {
       const given = parseTrainRunConfig(o.config);
       if (canonical(given) !== canonical(config)) {
@@ -110,10 +109,23 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     config = parseTrainRunConfig(o.config);
   }
 
-  // Everything below may throw on bad input; nothing is written yet.
+  // Everything below may throw on bad input; nothing is written yet. The latest checkpoint is read first: it
+  // records the config it was written by, so an edited config.json is named before anything is built from it.
+  let resumeState: TrainerState | null = null;
+  const latest = exists ? listCheckpoints(paths).at(-1) : undefined;
+  if (latest) {
+    const decoded = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path, latest.step);
+    if (canonical(decoded.config) !== canonical(config)) throw new Error(`checkpoint ${latest.path} was written by a different config than ${paths.config}: the run directory is inconsistent; restore config.json, or start a new run`);
+    resumeState = decoded.state;
+  }
   assertFitsInMemory(config);
-  const data = await o.components.openData(config.data);
-  const model = o.components.createModel(config.model, { seed: config.seeds?.init ?? config.seed });
+  // A stored config that the components refuse (a run stopped before its first checkpoint) names the file.
+  const fromStored = <T>(build: () => T): T => {
+    if (!exists) return build();
+    try { return build(); } catch (e) { throw new Error(`${paths.config}: ${(e as Error).message}`); }
+  };
+  const data = await fromStored(() => o.components.openData(config.data));
+  const model = fromStored(() => o.components.createModel(config.model, { seed: config.seeds?.init ?? config.seed }));
   try {
     if (model.shape.vocabSize !== data.tokens.vocabSize) {
       throw new Error(`model.vocabSize (${model.shape.vocabSize}) must equal the data's vocabulary size (${data.tokens.vocabSize}): set model.vocabSize to ${data.tokens.vocabSize}`);
@@ -126,14 +138,6 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       objective = diffusionObjective(noiseObjective, { eval: { levels: config.eval.levels, ...(density ? { logSnrDensity: density } : {}) } });
     } else {
       objective = autoregressiveObjective();
-    }
-    let resumeState: TrainerState | null = null;
-    const checkpoints = exists ? listCheckpoints(paths) : [];
-    const latest = checkpoints.at(-1);
-    if (latest) {
-      const decoded = decodeCheckpoint(new Uint8Array(readFileSync(latest.path)), latest.path, latest.step);
-      if (canonical(decoded.config) !== canonical(config)) throw new Error(`checkpoint ${latest.path} was written by a different config than ${paths.config}: the run directory is inconsistent; start a new run`);
-      resumeState = decoded.state;
     }
     let lease: RunLease | undefined;
     const trainer = createTrainer({
@@ -176,6 +180,12 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       // A kill between writing a checkpoint and pruning the old ones leaves one too many: prune now.
       pruneCheckpoints();
       const fromStep = resumeState?.step ?? 0;
+      if (exists) {
+        checkRunHistory(paths, {
+          upTo: fromStep, tokensPerStep: trainer.tokensPerStep, flopsPerStep: model.flopsPerToken() * trainer.tokensPerStep,
+          lrOfStep: (k) => trainer.schedule.at(k - 1), reEvaluatesFinal: trainer.done,
+        });
+      }
       truncateJsonl(paths.metrics, fromStep);
       truncateJsonl(paths.eval, fromStep);
       truncateJsonl(paths.branches, fromStep);
@@ -281,7 +291,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       // from the final checkpoint's weights.
       if (last === null && trainer.done) last = finiteRecord(readJsonlLenient(paths.metrics).findLast((r) => r.step === trainer.step), ['step', 'loss', 'elbo', 'lr', 'tokens', 'flops']) as StepMetrics | null;
       const previous = last !== null && trainer.done && resumeState?.step === trainer.step
-        ? finiteRecord(readJsonlLenient(paths.eval).findLast((e) => e.step === trainer.step), ['step', 'elbo', 'pplBound', 'bitsPerByte', 'tokens']) as (EvalMetrics & { step: number }) | null
+        ? trustedEval(readJsonlLenient(paths.eval).findLast((e) => e.step === trainer.step))
         : null;
       if (previous) {
         // Resuming a finished run: its final evaluation is already on disk.
@@ -345,6 +355,10 @@ export function assertFitsInMemory(config: TrainRunConfig, totalBytes: number = 
 }
 
 /** The record when every named field is a finite number, else null (a value that cannot be trusted). */
+function trustedEval(r: Record<string, unknown> | undefined): (EvalMetrics & { step: number }) | null {
+  return r && evalRowProblem(r) === null ? r as unknown as EvalMetrics & { step: number } : null;
+}
+
 function finiteRecord(r: Record<string, unknown> | undefined, fields: readonly string[]): Record<string, unknown> | null {
   if (!r) return null;
   return fields.every((f) => typeof r[f] === 'number' && Number.isFinite(r[f])) ? r : null;
