@@ -5,6 +5,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { z } from 'zod';
 import { createLossWeightingRegistry, createNoiseRegistry, createScheduleRegistry, type LossWeightingRegistry, type NoiseRegistry, type ScheduleRegistry } from '@difflm/noise';
 import { createOptimizerRegistry, type OptimizerRegistry } from '@difflm/trainer';
+import { RUN_DIRECTORY_LOST } from '@difflm/trainer/node';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULT_QUEUE, type RunJobData } from './distributed-coordinator.js';
 import type { ExecutorRef } from './executor-ref.js';
@@ -116,7 +117,11 @@ export interface StudyWorkerOptions {
   readonly lockMs?: number;
   /** How often a job may stall (its worker died) before it fails (default 5). */
   readonly maxStalledCount?: number;
-  readonly onEvent?: (e: { type: 'job-start' | 'job-done' | 'job-failed'; runId: string; error?: string }) => void;
+  /**
+   * `job-lost`: this worker lost a job to another one (it stalled, or was cut off from Redis, past its lock); the
+   * other worker carries the run on, and this one wrote nothing more to the run directory.
+   */
+  readonly onEvent?: (e: { type: 'job-start' | 'job-done' | 'job-failed' | 'job-lost'; runId: string; error?: string }) => void;
   /** Redis lost (ioredis retries; `error` is its code) and back: one call each per outage. */
   readonly onRedis?: (e: { type: 'redis-lost'; error: string } | { type: 'redis-back' }) => void;
 }
@@ -133,6 +138,13 @@ export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyW
   // A run directory's lease (trainer run-lease.ts) runs out when the job's lock does: the worker that BullMQ hands a
   // stalled job to can take the directory over, and the stalled one, if it wakes, stops before writing more.
   const pool = createRunProcessPool({ size: slots, executor: opts.executor, env: { DIFFLM_RUN_LEASE_MS: String(lockDuration) } });
+  // Jobs this worker lost to another (reported once each, whichever of BullMQ and the run notices first).
+  const lost = new Set<string>();
+  const jobLost = (runId: string, error: string, repeat: boolean): void => {
+    if (!repeat && lost.has(runId)) return;
+    lost.add(runId);
+    opts.onEvent?.({ type: 'job-lost', runId, error });
+  };
   const worker = new Worker<RunJobData, RunResult>(
     opts.queue ?? DEFAULT_QUEUE,
     async (job) => {
@@ -155,7 +167,9 @@ export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyW
         opts.onEvent?.({ type: 'job-done', runId });
         return result;
       } catch (e) {
-        opts.onEvent?.({ type: 'job-failed', runId, error: (e as Error).message });
+        const message = (e as Error).message.replace(/^Error: /, '');
+        if (message.startsWith(RUN_DIRECTORY_LOST)) jobLost(runId, message, true);
+        else opts.onEvent?.({ type: 'job-failed', runId, error: message });
         throw e;
       }
     },
@@ -163,7 +177,17 @@ export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyW
   );
   // Connection errors are retried by ioredis: one report per outage, not one per retry; job errors go through onEvent.
   const outage = redisOutage((error) => opts.onRedis?.({ type: 'redis-lost', error }), () => opts.onRedis?.({ type: 'redis-back' }));
-  worker.on('error', outage.error);
+  // A lock this worker failed to renew is not an outage (Redis may be fine, this worker was stalled): say which job
+  // it lost, and keep the outage report for connection errors, so that a real outage later is still reported.
+  // BullMQ's own job-state errors (a negative numeric code: the lock gone, the job moved on) are not outages either.
+  worker.on('error', (e) => {
+    const message = (e as Error)?.message ?? String(e);
+    const renew = /could not renew lock for job (\S+)/.exec(message);
+    const state = /^(?:Missing lock for job|Lock mismatch for job|Job) ([^\s.]+)/.exec(message);
+    if (renew) jobLost(renew[1]!, `could not renew its lock within ${lockDuration} ms (this worker stalled or lost Redis for that long); another worker may take the run over, and this one will not write to its run directory again`, false);
+    else if (state && typeof (e as { code?: unknown }).code === 'number') jobLost(state[1]!, `the queue no longer counts this worker as the job's owner (${message.split('\n')[0]})`, false);
+    else outage.error(e);
+  });
   await worker.waitUntilReady();
   (await worker.getBackend().client).on('ready', outage.ready);
   return {

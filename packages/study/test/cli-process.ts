@@ -14,8 +14,9 @@ export interface CliProcess {
   readonly exited: Promise<number | string>;
 }
 
-export function startCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): CliProcess {
-  const child = spawn(process.execPath, ['--conditions=@difflm/source', '--import', tsx, bin, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `detached`: the process leads its own process group (so the test can stop it and its run processes together). */
+export function startCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; detached?: boolean }): CliProcess {
+  const child = spawn(process.execPath, ['--conditions=@difflm/source', '--import', tsx, bin, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -15,6 +15,9 @@ import { processAlive, writeFileAtomic } from './run-dir.js';
 /** The lease file's name inside a run directory. */
 export const OWNER_FILE = 'owner.json';
 
+/** How the error of an owner that lost its directory begins (a worker tells it from a failure by this). */
+export const RUN_DIRECTORY_LOST = 'lost the run directory';
+
 /** Default lease: a stalled owner loses the directory after this long without renewing. */
 export const DEFAULT_LEASE_MS = 60_000;
 
@@ -59,7 +62,7 @@ export function acquireRunLease(root: string, options: { leaseMs?: number; now?:
     until = now() + leaseMs;
     writeFileAtomic(path, `${JSON.stringify({ ...me, until })}\n`);
   };
-  const lost = (by: OwnerRecord | null): Error => new Error(`lost the run directory ${root}${by ? ` to ${describe(by)}` : ''}: another process took it over while this one was stalled past its lease; stopping without writing more (the other process carries the run on)`);
+  const lost = (by: OwnerRecord | null): Error => new Error(`${RUN_DIRECTORY_LOST} ${root}${by ? ` to ${describe(by)}` : ''}: another process took it over while this one was stalled past its lease; stopping without writing more (the other process carries the run on)`);
   write();
   // Two processes taking an expired lease at once: the last rename wins, and the other one sees it here.
   const after = readOwner(path);
