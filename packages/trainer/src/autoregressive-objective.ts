@@ -2,6 +2,7 @@
 // cross-entropy; its held-out metric is the same cross-entropy in nats per predicted token.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { scoreCompletionsAutoregressive } from './score-completions.js';
 import type { TrainingObjective } from './training-objective.js';
 
 /** Mean next-token cross-entropy of logits [B, N, V] on tokens [B, N] (positions 0..N−2 predict 1..N−1). */
@@ -30,5 +31,6 @@ export function autoregressiveObjective(): TrainingObjective {
       const nats = tf.tidy(() => nextTokenCrossEntropy(model.apply(x), x).dataSync()[0]!);
       return { natsPerToken: nats, tokens: x.shape[0] * (x.shape[1] - 1) };
     },
+    scoreCompletions: (model, items, o) => scoreCompletionsAutoregressive(model, items, o),
   };
 }

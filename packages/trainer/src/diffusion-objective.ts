@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DiffusionObjective } from '@difflm/noise';
 import { elboGrid, type ElboGridOptions } from './elbo-grid.js';
+import { scoreCompletionsDiffusion } from './score-completions.js';
 import type { TrainingObjective } from './training-objective.js';
 
 export interface DiffusionTrainingOptions {
@@ -49,6 +50,10 @@ export function diffusionObjective(noise: DiffusionObjective, options: Diffusion
         levels.forEach((k, i) => { nats += grid.weights[k]! * elbos[i]!; });
       }
       return { natsPerToken: nats, tokens: x.shape[0] * x.shape[1] };
+    },
+    scoreCompletions(model, items, o) {
+      // The scoring grid has its own size (SPEC §2.3: 128 levels) on the same λ range and density as evaluation's.
+      return scoreCompletionsDiffusion(model, noise, items, { ...o, grid: elboGrid({ ...options.eval, levels: o.levels ?? 128 }) });
     },
   };
 }

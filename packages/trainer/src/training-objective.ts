@@ -3,6 +3,7 @@
 import type { Scalar, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Rng } from '@difflm/noise';
 import type { TrainableModel } from './model-port.js';
+import type { CompletionToScore, ScoreCompletionsOptions } from './score-completions.js';
 
 /** Scalars of one batch, owned by the caller. */
 export interface ObjectiveTerms {
@@ -34,4 +35,9 @@ export interface TrainingObjective {
   terms(model: TrainableModel, x: Tensor2D, rng: Rng): ObjectiveTerms;
   /** Held-out estimate of −log p(x) per token for one batch (no gradients). */
   evaluate(model: TrainableModel, x: Tensor2D, rng: Rng): HeldOutEstimate;
+  /**
+   * −log p(completion | prompt) in nats for each item, summed over the completion's tokens: exact for the
+   * autoregressive baseline, the ELBO for diffusion (score-completions.ts). The same seed gives the same scores.
+   */
+  scoreCompletions(model: TrainableModel, items: readonly CompletionToScore[], options: ScoreCompletionsOptions): Float64Array;
 }
