@@ -45,6 +45,61 @@ export function errorLine(command: string | undefined, e: unknown, debug: boolea
   return { line: `${where}: ${first}`, code: EXIT.failed };
 }
 
+type Resolvable<T> = T | Promise<T> | (() => T) | (() => Promise<T>);
+const resolve = async <T>(v: Resolvable<T> | undefined): Promise<T | undefined> => (typeof v === 'function' ? (v as () => T | Promise<T>)() : v);
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
+/** Flags a command reads without declaring them (undeclaredFlag in shared-args.ts: for test suites, not --help). */
+const HIDDEN_FLAGS: Readonly<Record<string, readonly string[]>> = { study: ['executor'], worker: ['executor'] };
+
+/**
+ * The first flag on the command line that the (sub)command it reaches does not define, as a usage error: citty
+ * ignores unknown flags, so a typo (`--step 100`, `--dry-run` where there is none) would run something else
+ * without a word. Returns null when every flag is known.
+ */
+export async function unknownFlag(main: CommandDef, rawArgs: readonly string[]): Promise<Error | null> {
+  let def: CommandDef = main;
+  const path: string[] = [];
+  let i = 0;
+  for (; i < rawArgs.length; i++) {
+    const subs = await resolve(def.subCommands as Resolvable<Record<string, Resolvable<CommandDef>>> | undefined);
+    const token = rawArgs[i]!;
+    if (!subs || token.startsWith('-') || !Object.hasOwn(subs, token)) break;
+    def = (await resolve(subs[token]))!;
+    path.push(token);
+  }
+  const args = (await resolve(def.args as Resolvable<Record<string, { type?: string; alias?: string | string[] }>> | undefined)) ?? {};
+  const names = new Set<string>(['help', 'version', 'debug', ...(HIDDEN_FLAGS[path.join(' ')] ?? [])]);
+  const shorts = new Set<string>(['h', 'v']);
+  for (const [name, a] of Object.entries(args)) {
+    if (a.type === 'positional') continue;
+    names.add(name);
+    if (a.type === 'boolean') names.add(`no-${name}`);
+    for (const al of [a.alias ?? []].flat()) (al.length === 1 ? shorts : names).add(al);
+  }
+  for (; i < rawArgs.length; i++) {
+    const token = rawArgs[i]!;
+    if (token === '--') break;
+    if (!token.startsWith('-') || /^-\d/.test(token) || token === '-') continue;
+    const name = token.replace(/^--?/, '').split('=')[0]!;
+    const known = token.startsWith('--') ? names.has(name) : [...name].every((c) => shorts.has(c));
+    if (known) continue;
+    const near = [...names].filter((n) => !n.startsWith('no-')).map((n) => [n, distance(name, n)] as const).sort((p, q) => p[1] - q[1])[0];
+    const hint = near && near[1] <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean --${near[0]}?` : '';
+    const err = new Error(`unknown flag ${token.split('=')[0]}${hint}`);
+    err.name = 'CLIError';
+    return err;
+  }
+  return null;
+}
+
 export async function runCli(main: CommandDef, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const debug = argv.includes('--debug');
   const rawArgs = argv.filter((a) => a !== '--debug');
@@ -61,6 +116,8 @@ export async function runCli(main: CommandDef, argv: readonly string[] = process
   const wantsHelp = rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h') || (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v'));
   if (wantsHelp) return runMain(main, { rawArgs });
   try {
+    const unknown = await unknownFlag(main, rawArgs);
+    if (unknown) throw unknown;
     await runCommand(main, { rawArgs });
   } catch (e) {
     fail(e);

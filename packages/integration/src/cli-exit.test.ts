@@ -58,6 +58,20 @@ describe('difflm: errors a user sees', () => {
     expect(missing.stderr.trim()).toBe('difflm train: Missing required argument: --run-dir (see difflm train --help)');
   });
 
+  it('an unknown flag is refused (exit 2, the nearest flag suggested), not ignored: nothing is trained or created', () => {
+    const runDir = join(tmp, 'run-unknown-flag');
+    const typo = difflm(['train', '--run-dir', runDir, '--step', '5']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe('difflm train: unknown flag --step; did you mean --steps? (see difflm train --help)');
+    const absent = difflm(['train', '--run-dir', runDir, '--dry-run']);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr.trim()).toBe('difflm train: unknown flag --dry-run (see difflm train --help)');
+    expect(existsSync(runDir)).toBe(false);
+    // Nested commands check their own flags; values that look like flags (negative numbers) are values.
+    expect(difflm(['data', 'info', tmp, '--jsn']).stderr.trim()).toBe('difflm data: unknown flag --jsn; did you mean --json? (see difflm data --help)');
+    expect(difflm(['eval', '--run-dir', runDir, '--task', 'cloze', '--seed', '-3']).stderr).not.toMatch(/unknown flag/);
+  });
+
   it('every command reports its errors the same way', () => {
     const cases: [string[], RegExp][] = [
       [['eval', '--run-dir', join(tmp, 'none')], /^difflm eval: /],

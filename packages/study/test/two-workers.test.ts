@@ -67,8 +67,8 @@ describe('two workers on one run directory', () => {
     expect(existsSync(join(metrics!, '..', 'owner.json'))).toBe(false);
     for (const p of [a, b]) signalGroup(p, 'SIGTERM');
     await Promise.all([a.exited, b.exited]);
-    // A says it lost the job (not that Redis was lost, which it was not), once for the lock and once for the directory.
-    expect(a.stderr()).toMatch(/job-lost \S+: could not renew its lock/);
+    // A says it lost the job (not that Redis was lost, which it was not): its run process found the directory taken
+    // (BullMQ's failed lock renewal may say so too, first or not at all, depending on when A's timers fire).
     expect(a.stderr()).toMatch(/job-lost \S+: lost the run directory/);
     expect(a.stderr()).not.toMatch(/lost Redis at|job-failed/);
   }, 240_000);

@@ -1,10 +1,13 @@
 // `difflm eval`: the held-out ELBO (nats/token), its perplexity bound and bits per byte of a run's
-// newest checkpoint, next to the data's unigram entropy (the no-context baseline).
+// newest checkpoint, next to the data's unigram entropy (the no-context baseline); with --task, the accuracy on a
+// multiple-choice task scored by likelihood (SPEC §2.3: the ELBO of each choice given the prompt for diffusion, the
+// exact log-likelihood for the AR baseline).
 import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
 import { createBackendRegistry, selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
-import { evaluateHeldOut } from '@difflm/trainer';
+import { evaluateHeldOut, scoreMultipleChoice, summariseMultipleChoice } from '@difflm/trainer';
+import { readTask } from '../tasks/task-file.js';
 import { openRun } from '@difflm/trainer/node';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
 
@@ -13,16 +16,50 @@ export default defineCommand({
   args: {
     'run-dir': runDirArg,
     batches: { type: 'string', description: 'held-out batches (default: the run config\'s eval.batches, at least 1)' },
+    task: { type: 'string', description: 'score a multiple-choice task instead: a JSONL file ({"context", "choices", "gold"}, or ARC/PIQA/HellaSwag rows) or a built-in task (cloze)' },
+    levels: { type: 'string', description: 'with --task: λ levels of the scoring grid (diffusion; default 128)' },
+    draws: { type: 'string', description: 'with --task: noise draws per level (diffusion; default 1)' },
+    limit: { type: 'string', description: 'with --task: score only the first n items' },
+    seed: { type: 'string', description: 'with --task: seed of the noise draws (default: the run config\'s eval.seed)' },
     backend: backendArg,
     plugins: pluginsArg,
     json: { type: 'boolean', description: 'print JSON on stdout' },
   },
   async run({ args }) {
+    const positive = (flag: string, v: string | undefined): number | undefined => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
+      return n;
+    };
+    for (const flag of ['levels', 'draws', 'limit', 'seed'] as const) if (args[flag] !== undefined && args.task === undefined) throw new Error(`--${flag} goes with --task; add --task <file|cloze> or drop it`);
+    const levels = positive('levels', args.levels), draws = positive('draws', args.draws), limit = positive('limit', args.limit);
+    const seedFlag = args.seed === undefined ? undefined : Number(args.seed);
+    if (seedFlag !== undefined && !Number.isInteger(seedFlag)) throw new Error(`--seed must be an integer, got "${args.seed}"`);
+    const task = args.task === undefined ? undefined : readTask(args.task); // before any model is loaded
     const plugins = await runDirPlugins(args['run-dir'], args.plugins);
     await selectBackend(args.backend, { backends: createBackendRegistry(plugins) });
     const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
     try {
       const c = run.config;
+      if (task) {
+        const tokenizer = await openShards(c.data.dir).tokenizer();
+        const items = task.items.slice(0, limit ?? task.items.length).map((it) => ({
+          prompt: tokenizer.encode(it.context), choices: it.choices.map((ch) => tokenizer.encode(ch)), gold: it.gold, choiceLengths: it.choices.map((ch) => ch.length),
+        }));
+        const options = { seqLen: c.seqLen, seed: seedFlag ?? c.eval.seed, levels: levels ?? 128, draws: draws ?? 1 };
+        const scored = scoreMultipleChoice(run.objective, run.model, items, options);
+        const summary = summariseMultipleChoice(items, scored);
+        const kind = c.objective.kind === 'diffusion' ? c.objective.noise.id : 'autoregressive';
+        const out = { runDir: args['run-dir'], step: run.step, objective: kind, task: task.name, layout: task.layout, ...summary, ...(c.objective.kind === 'diffusion' ? { levels: options.levels, draws: options.draws } : {}), seed: options.seed };
+        if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+        else {
+          const pct = (p: number, se: number): string => `${(100 * p).toFixed(1)}% ± ${(100 * se).toFixed(1)}`;
+          process.stdout.write(`step ${run.step} (${kind}), task ${task.name} (${task.layout}, ${summary.items} items${c.objective.kind === 'diffusion' ? `, ELBO over ${options.levels} λ levels × ${options.draws} draw(s)` : ', exact log-likelihood'})\n`);
+          process.stdout.write(`accuracy ${pct(summary.accuracy, summary.accuracyStandardError)}, length-normalised ${pct(summary.normalisedAccuracy, summary.normalisedAccuracyStandardError)} (standard errors), chance ${(100 * summary.chance).toFixed(1)}%\n`);
+        }
+        return;
+      }
       const batches = args.batches !== undefined ? Number(args.batches) : Math.max(1, c.eval.batches);
       if (!Number.isInteger(batches) || batches < 1) throw new Error(`--batches must be a positive integer, got "${args.batches}"`);
       const m = evaluateHeldOut({
