@@ -76,7 +76,7 @@ describe('difflm: errors a user sees', () => {
     const cases: [string[], RegExp][] = [
       [['eval', '--run-dir', join(tmp, 'none')], /^difflm eval: /],
       [['sample', '--run-dir', join(tmp, 'none')], /^difflm sample: /],
-      [['fit', '--runs', join(tmp, 'none.csv')], /^difflm fit: /],
+      [['fit', join(tmp, 'none.csv')], /^difflm fit: /],
       [['data', 'prepare', '--corpus', join(tmp, 'none.txt'), '--out', join(tmp, 'out')], /^difflm data: /],
       [['study', '--preset', 'nope', '--dry-run'], /^difflm study: /],
     ];

@@ -38,4 +38,29 @@ describe('difflm eval --task', () => {
     expect(stray.status).toBe(1);
     expect(stray.stderr.trim()).toBe('difflm eval: --levels goes with --task; add --task <file|cloze> or drop it');
   }, 180_000);
+
+  it('--generate: generative perplexity under a reference run, entropy, distinct-n per sampler and step count; the same seed, the same numbers', async () => {
+    const tmp = tempDir('difflm-eval-gen-');
+    const small = { model: { vocabSize: data.vocabSize, seqLen: 32, dModel: 16, nLayers: 1, nHeads: 2 }, seqLen: 32, budget: { steps: 10 } };
+    const diffusion = join(tmp, 'masked'), ar = join(tmp, 'ar');
+    await runTraining({ runDir: diffusion, config: tinyRunConfig(data.dir, data.vocabSize, small), components: defaultRunComponents() });
+    await runTraining({ runDir: ar, config: tinyRunConfig(data.dir, data.vocabSize, { ...small, model: { ...small.model, causal: true }, objective: { kind: 'autoregressive' } }), components: defaultRunComponents() });
+    const run = () => spawnSync(process.execPath, [bin, 'eval', '--run-dir', diffusion, '--generate', '3', '--reference', ar, '--sampler', 'ancestral,adaptive', '--steps', '4,8', '--backend', 'wasm', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    const a = run();
+    expect(a.status, a.stderr).toBe(0);
+    type Row = Record<string, number | string | null>;
+    const out = JSON.parse(a.stdout) as { rows: Row[]; reference: string };
+    expect(out.reference).toBe(ar);
+    expect(out.rows.map((r) => [r.sampler, r.steps])).toEqual([['ancestral', 4], ['ancestral', 8], ['adaptive', 4], ['adaptive', 8]]);
+    for (const r of out.rows) {
+      expect(r.genPerplexity as number).toBeGreaterThan(1);
+      expect(r.masksLeft).toBe(0);
+      for (const k of ['distinct1', 'distinct2', 'distinct3']) expect(r[k] as number).toBeGreaterThan(0);
+      expect(r.distinct1 as number).toBeLessThanOrEqual(r.distinct2 as number);
+    }
+    const strip = (rows: Row[]) => rows.map(({ tokensPerSec: _, ...r }) => r);
+    expect(strip((JSON.parse(run().stdout) as { rows: Row[] }).rows)).toEqual(strip(out.rows));
+    const bad = spawnSync(process.execPath, [bin, 'eval', '--run-dir', diffusion, '--sampler', 'adaptive'], { encoding: 'utf8' });
+    expect(bad.stderr.trim()).toBe('difflm eval: --sampler goes with --generate; add --generate <n> or drop it');
+  }, 240_000);
 });

@@ -8,6 +8,7 @@ import { createBackendRegistry, selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
 import { evaluateHeldOut, scoreMultipleChoice, summariseMultipleChoice } from '@difflm/trainer';
 import { readTask } from '../tasks/task-file.js';
+import { evaluateGeneration } from './eval-generate.js';
 import { openRun } from '@difflm/trainer/node';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
 
@@ -17,6 +18,11 @@ export default defineCommand({
     'run-dir': runDirArg,
     batches: { type: 'string', description: 'held-out batches (default: the run config\'s eval.batches, at least 1)' },
     task: { type: 'string', description: 'score a multiple-choice task instead: a JSONL file ({"context", "choices", "gold"}, or ARC/PIQA/HellaSwag rows) or a built-in task (cloze)' },
+    generate: { type: 'string', description: 'generation quality instead: draw this many samples per sampler and step count and report generative perplexity (with --reference), unigram entropy, distinct-n and tokens/s' },
+    reference: { type: 'string', description: 'with --generate: the run directory of the model that scores the samples (an AR run of the same tokenizer)' },
+    sampler: { type: 'string', description: 'with --generate: comma-separated samplers (diffusion; default ancestral)' },
+    steps: { type: 'string', description: 'with --generate: comma-separated step counts (diffusion; default the run\'s seqLen)' },
+    temperature: { type: 'string', description: 'with --generate: softmax temperature (default 1)' },
     levels: { type: 'string', description: 'with --task: λ levels of the scoring grid (diffusion; default 128)' },
     draws: { type: 'string', description: 'with --task: noise draws per level (diffusion; default 1)' },
     limit: { type: 'string', description: 'with --task: score only the first n items' },
@@ -32,7 +38,14 @@ export default defineCommand({
       if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
       return n;
     };
-    for (const flag of ['levels', 'draws', 'limit', 'seed'] as const) if (args[flag] !== undefined && args.task === undefined) throw new Error(`--${flag} goes with --task; add --task <file|cloze> or drop it`);
+    if (args.task !== undefined && args.generate !== undefined) throw new Error('--task and --generate are two evaluations; run them one at a time');
+    for (const flag of ['levels', 'draws', 'limit'] as const) if (args[flag] !== undefined && args.task === undefined) throw new Error(`--${flag} goes with --task; add --task <file|cloze> or drop it`);
+    for (const flag of ['reference', 'sampler', 'steps', 'temperature'] as const) if (args[flag] !== undefined && args.generate === undefined) throw new Error(`--${flag} goes with --generate; add --generate <n> or drop it`);
+    if (args.seed !== undefined && args.task === undefined && args.generate === undefined) throw new Error('--seed goes with --task or --generate; add one or drop it');
+    if (args.generate !== undefined) {
+      await evaluateGeneration(args);
+      return;
+    }
     const levels = positive('levels', args.levels), draws = positive('draws', args.draws), limit = positive('limit', args.limit);
     const seedFlag = args.seed === undefined ? undefined : Number(args.seed);
     if (seedFlag !== undefined && !Number.isInteger(seedFlag)) throw new Error(`--seed must be an integer, got "${args.seed}"`);

@@ -5,9 +5,9 @@ import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
 import { createBackendRegistry, selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
-import { createRng, createSamplerRegistry, createScheduleRegistry, generate, logSnrGrid, type SamplerKind } from '@difflm/noise';
-import { sampleAutoregressive } from '@difflm/trainer';
+import { createRng, createSamplerRegistry, createScheduleRegistry, logSnrGrid, type SamplerKind } from '@difflm/noise';
 import { openRun } from '@difflm/trainer/node';
+import { drawSamples } from '../draw-samples.js';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
 
 function int(flag: string, v: string | undefined, min: number): number | undefined {
@@ -78,34 +78,14 @@ export default defineCommand({
     try {
       const tokenizer = await openShards(run.config.data.dir).tokenizer();
       const length = lengthFlag ?? run.config.seqLen;
-      if (length > run.model.shape.seqLen) throw new Error(`--length ${length} exceeds the model context ${run.model.shape.seqLen}`);
       const promptIds = args.prompt ? tokenizer.encode(args.prompt) : [];
-      const rng = createRng(seed);
       const t0 = performance.now();
-      let rows: Int32Array[];
-      let promptLen: number;
-      if (run.noise) {
-        promptLen = promptIds.length;
-        if (promptLen >= length) throw new Error(`the prompt has ${promptLen} tokens, not fewer than --length ${length}`);
-        const model = run.model;
-        rows = await generate({
-          objective: run.noise, denoise: (zt, mask) => model.apply(zt, mask), batchSize: numSamples, seqLen: length,
-          steps: stepsFlag ?? length - promptLen, sampler, samplers, ...(samplerOptions ? { samplerOptions } : {}), grid: args.grid, schedules, ...(gridOptions ? { gridOptions } : {}), rng, temperature,
-          ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}),
-          ...(promptLen > 0 ? { prompt: [Int32Array.from(promptIds)] } : {}),
-          ...(blockLength !== undefined ? { blockLength } : {}),
-        });
-      } else {
-        // The AR baseline starts after a document separator (EOS), as in the packed training data.
-        const prompt = [tokenizer.special.eos, ...promptIds];
-        promptLen = prompt.length;
-        if (promptLen >= length) throw new Error(`the prompt has ${promptLen - 1} tokens, too many for --length ${length}`);
-        rows = sampleAutoregressive(run.model, {
-          prompt, length: length - promptLen, numSamples, rng, temperature,
-          ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}),
-          excludeIds: [tokenizer.special.mask, tokenizer.special.pad],
-        });
-      }
+      const { rows, promptLength: promptLen } = await drawSamples(run, tokenizer, {
+        numSamples, length, promptIds, sampler, ...(samplerOptions ? { samplerOptions } : {}), samplers,
+        ...(stepsFlag !== undefined ? { steps: stepsFlag } : {}), grid: args.grid, ...(gridOptions ? { gridOptions } : {}), schedules,
+        temperature, ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}), ...(blockLength !== undefined ? { blockLength } : {}),
+        rng: createRng(seed),
+      });
       const seconds = (performance.now() - t0) / 1000;
       const samples = rows.map((r) => ({ text: tokenizer.decode(r.subarray(promptLen), { skipSpecial: true }), tokens: Array.from(r) }));
       const out = { runDir: args['run-dir'], step: run.step, sampler: run.noise ? sampler : 'autoregressive', prompt: args.prompt ?? '', samples, tokensPerSec: (numSamples * (length - promptLen)) / seconds };
