@@ -13,7 +13,7 @@ import { openRun } from '@difflm/trainer/node';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
 
 export default defineCommand({
-  meta: { name: 'eval', description: 'Held-out ELBO, perplexity bound and bits per byte of a run.' },
+  meta: { name: 'eval', description: 'Held-out ELBO, perplexity bound and bits per byte of a run; with --task, multiple-choice accuracy; with --generate, sample quality.' },
   args: {
     'run-dir': runDirArg,
     batches: { type: 'string', description: 'held-out batches (default: the run config\'s eval.batches, at least 1)' },
@@ -26,7 +26,7 @@ export default defineCommand({
     levels: { type: 'string', description: 'with --task: λ levels of the scoring grid (diffusion; default 128)' },
     draws: { type: 'string', description: 'with --task: noise draws per level (diffusion; default 1)' },
     limit: { type: 'string', description: 'with --task: score only the first n items' },
-    seed: { type: 'string', description: 'with --task: seed of the noise draws (default: the run config\'s eval.seed)' },
+    seed: { type: 'string', description: 'with --task: seed of the noise draws (default: the run config\'s eval.seed); with --generate: seed of the samples (default 0)' },
     backend: backendArg,
     plugins: pluginsArg,
     json: { type: 'boolean', description: 'print JSON on stdout' },
