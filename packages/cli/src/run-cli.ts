@@ -78,11 +78,19 @@ export async function unknownFlag(main: CommandDef, rawArgs: readonly string[]):
   const args = (await resolve(def.args as Resolvable<Record<string, { type?: string; alias?: string | string[] }>> | undefined)) ?? {};
   const names = new Set<string>(['help', 'version', 'debug', ...(HIDDEN_FLAGS[path.join(' ')] ?? [])]);
   const shorts = new Set<string>(['h', 'v']);
+  /** Flags that take the next token as their value (citty: strings, whatever the value looks like). */
+  const takesValue = new Set<string>(HIDDEN_FLAGS[path.join(' ')] ?? []);
+  const camel = (n: string): string => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   for (const [name, a] of Object.entries(args)) {
     if (a.type === 'positional') continue;
-    names.add(name);
-    if (a.type === 'boolean') names.add(`no-${name}`);
-    for (const al of [a.alias ?? []].flat()) (al.length === 1 ? shorts : names).add(al);
+    // citty accepts a kebab-case flag in camelCase too (--run-dir, --runDir).
+    const forms = [name, camel(name), ...[a.alias ?? []].flat().filter((al) => al.length > 1)];
+    for (const f of forms) {
+      names.add(f);
+      if (a.type === 'boolean') names.add(`no-${f}`);
+      else takesValue.add(f);
+    }
+    for (const al of [a.alias ?? []].flat()) if (al.length === 1) { shorts.add(al); if (a.type !== 'boolean') takesValue.add(al); }
   }
   for (; i < rawArgs.length; i++) {
     const token = rawArgs[i]!;
@@ -90,7 +98,11 @@ export async function unknownFlag(main: CommandDef, rawArgs: readonly string[]):
     if (!token.startsWith('-') || /^-\d/.test(token) || token === '-') continue;
     const name = token.replace(/^--?/, '').split('=')[0]!;
     const known = token.startsWith('--') ? names.has(name) : [...name].every((c) => shorts.has(c));
-    if (known) continue;
+    if (known) {
+      // `--prompt "- item"`: the next token is this flag's value, whatever it starts with.
+      if (!token.includes('=') && takesValue.has(token.startsWith('--') ? name : name.at(-1)!)) i++;
+      continue;
+    }
     const near = [...names].filter((n) => !n.startsWith('no-')).map((n) => [n, distance(name, n)] as const).sort((p, q) => p[1] - q[1])[0];
     const hint = near && near[1] <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean --${near[0]}?` : '';
     const err = new Error(`unknown flag ${token.split('=')[0]}${hint}`);

@@ -83,8 +83,8 @@ function takeLock(lock: string): boolean {
   }
   const mine = join(parent, `${prefix}${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(mine);
-  writeFileSync(join(mine, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
   try {
+    writeFileSync(join(mine, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
     if (existsSync(lock)) throw new Error('held');
     renameSync(mine, lock); // onto an existing lock: ENOTEMPTY (or EEXIST); the existsSync above keeps it off an empty one
     return true;

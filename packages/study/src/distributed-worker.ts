@@ -138,7 +138,8 @@ export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyW
   // A run directory's lease (trainer run-lease.ts) runs out when the job's lock does: the worker that BullMQ hands a
   // stalled job to can take the directory over, and the stalled one, if it wakes, stops before writing more.
   const pool = createRunProcessPool({ size: slots, executor: opts.executor, env: { DIFFLM_RUN_LEASE_MS: String(lockDuration) } });
-  // Jobs this worker lost to another (reported once each, whichever of BullMQ and the run notices first).
+  // Jobs this worker lost to another: BullMQ's notices once per job; the run's own (it found its directory taken,
+  // and wrote nothing more) always, as it says what happened to the run.
   const lost = new Set<string>();
   const jobLost = (runId: string, error: string, repeat: boolean): void => {
     if (!repeat && lost.has(runId)) return;
@@ -183,10 +184,12 @@ export async function startStudyWorker(opts: StudyWorkerOptions): Promise<StudyW
   worker.on('error', (e) => {
     const message = (e as Error)?.message ?? String(e);
     const renew = /could not renew lock for job (\S+)/.exec(message);
-    const state = /^(?:Missing lock for job|Lock mismatch for job|Job) ([^\s.]+)/.exec(message);
     if (renew) jobLost(renew[1]!, `could not renew its lock within ${lockDuration} ms (this worker stalled or lost Redis for that long); another worker may take the run over, and this one will not write to its run directory again`, false);
-    else if (state && typeof (e as { code?: unknown }).code === 'number') jobLost(state[1]!, `the queue no longer counts this worker as the job's owner (${message.split('\n')[0]})`, false);
-    else outage.error(e);
+    else if (typeof (e as { code?: unknown }).code === 'number') {
+      // Every BullMQ job-state error carries a numeric code (a lost lock, a job moved on or removed); none is an outage.
+      const job = /(?:for job|^Job) ([^\s.]+)/.exec(message)?.[1] ?? '(unknown)';
+      jobLost(job, `the queue no longer counts this worker as the job's owner (${message.split('\n')[0]})`, false);
+    } else outage.error(e);
   });
   await worker.waitUntilReady();
   (await worker.getBackend().client).on('ready', outage.ready);

@@ -62,6 +62,9 @@ describe('scoreCompletions', () => {
       expect(Array.from(reversed).reverse()).toEqual(Array.from(scores));
       // Alone, in another list: the same score.
       expect(objective.scoreCompletions(model, [items[2]!], o)[0]).toBe(scores[2]);
+      // Passes of a few rows each (a long context's memory bound) give the same scores as one pass.
+      const chunked = objective.scoreCompletions(model, items, { ...o, passLogits: 3 * N * V });
+      Array.from(chunked).forEach((v, i) => expect(v, `${name}: choice ${i} in chunks`).toBeCloseTo(scores[i]!, 4));
       // Another seed: other noise draws (diffusion), the same exact value (AR).
       const reseeded = objective.scoreCompletions(model, items, { ...o, seed: 12 });
       if (causal) expect(Array.from(reseeded)).toEqual(Array.from(scores));
@@ -86,6 +89,8 @@ describe('scoreCompletions', () => {
     const cut = ar.scoreCompletions(model, [{ prompt: [9, 1, 2, 3, 4], completion: [0, 1, 2] }], { seqLen: N, seed: 0 })[0];
     expect(long).toBe(cut);
     expect(() => ar.scoreCompletions(model, [{ prompt: [1], completion: [1, 2, 3, 4, 5, 6, 7, 8] }], { seqLen: N, seed: 0 })).toThrow(/does not fit/);
+    // The first completion token needs a token before it.
+    expect(() => ar.scoreCompletions(model, [{ prompt: [], completion: [1, 2] }], { seqLen: N, seed: 0 })).toThrow(/empty prompt/);
     model.dispose();
   });
 });

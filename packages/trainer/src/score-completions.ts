@@ -30,6 +30,8 @@ export interface ScoreCompletionsOptions {
   readonly draws?: number;
   /** Token written after the completion (the AR model never sees it; diffusion replaces it by prior samples). */
   readonly fillToken?: number;
+  /** Logits one diffusion scoring pass may hold (default 2^24, 64 MB); the scores do not depend on it. */
+  readonly passLogits?: number;
 }
 
 /** One item laid out in a row of seqLen tokens: prompt (left-truncated), completion, fill. */
@@ -56,6 +58,8 @@ export function promptRng(seed: number, prompt: ArrayLike<number>): Rng {
 /** Exact −log p(completion | prompt) of a causal model, batched. */
 export function scoreCompletionsAutoregressive(model: TrainableModel, items: readonly CompletionToScore[], o: ScoreCompletionsOptions): Float64Array {
   const N = o.seqLen, V = model.shape.vocabSize;
+  // The first completion token is predicted from the token before it: there must be one (a document separator will do).
+  items.forEach((it, i) => { if (it.prompt.length === 0) throw new Error(`score: item ${i} has an empty prompt; an autoregressive score needs at least one prompt token (put EOS before the completion)`); });
   const out = new Float64Array(items.length);
   const rowsPerPass = Math.max(1, Math.min(64, Math.floor((1 << 22) / (N * V))));
   for (let i0 = 0; i0 < items.length; i0 += rowsPerPass) {
@@ -72,6 +76,9 @@ export function scoreCompletionsAutoregressive(model: TrainableModel, items: rea
   }
   return out;
 }
+
+/** Logits (float32) one scoring pass may hold, 64 MB, as the held-out evaluation (diffusion-objective.ts). */
+const PASS_LOGITS = 1 << 24;
 
 /** The λ level given to the positions after the completion: the prior end of the range (SPEC §1.2, §2.1). */
 const PRIOR_LOGSNR = -9;
@@ -116,29 +123,37 @@ export function scoreCompletionsDiffusion(model: TrainableModel, noise: Diffusio
     }
     copies.dispose();
     prior.dispose();
-    const batch: CorruptedBatch = {
-      x0: x, zt: tf.tensor2d(zt, [R, N], 'int32'), logSnr: tf.tensor2d(logSnr, [R, N]), noiseMask: tf.tensor2d(counted, [R, N]),
-      attentionMask: tf.tensor3d(attentionFromLevels(levels, R, N), [R, N, N]),
-      dispose() { tf.dispose([this.zt, this.logSnr, this.noiseMask, this.attentionMask!]); },
-    };
-    const perRow = tf.tidy(() => {
-      const logits = model.apply(batch.zt, batch.attentionMask);
-      if (isNoiseObjective(noise)) {
-        const t = noise.tokenTerms(logits, batch);
-        return tf.sum(tf.mul(t.elbo, batch.noiseMask), 1).dataSync();
-      }
-      // A plug-in objective without per-token terms: its loss one row at a time (ELBO per counted token × count).
-      const rows = new Float32Array(R);
-      for (let r = 0; r < R; r++) {
-        const row = (t: tf.Tensor2D): tf.Tensor2D => tf.slice(t, [r, 0], [1, N]);
-        const one: CorruptedBatch = { x0: row(batch.x0), zt: row(batch.zt), logSnr: row(batch.logSnr), noiseMask: row(batch.noiseMask), attentionMask: tf.slice(batch.attentionMask!, [r, 0, 0], [1, N, N]), dispose() {} };
-        const loss = noise.loss(tf.slice(logits, [r, 0, 0], [1, N, logits.shape[2]]), one);
-        rows[r] = loss.elbo.dataSync()[0]! * loss.numNoisy.dataSync()[0]!;
-      }
-      return rows;
-    });
-    batch.dispose();
-    x.dispose();
+    // Every row has the same levels, so one row's N×N attention rule serves them all.
+    const rule = attentionFromLevels(levels.subarray(0, N), 1, N);
+    const perPass = Math.max(1, Math.min(R, Math.floor((o.passLogits ?? PASS_LOGITS) / (N * Math.max(N, model.shape.vocabSize)))));
+    const mask = new Float32Array(perPass * N * N);
+    for (let r = 0; r * N * N < mask.length; r++) mask.set(rule, r * N * N);
+    const batch = { x0: x, zt: tf.tensor2d(zt, [R, N], 'int32'), logSnr: tf.tensor2d(logSnr, [R, N]), noiseMask: tf.tensor2d(counted, [R, N]) };
+    // Forward passes of at most PASS_LOGITS logits (and their attention masks), as the held-out evaluation does.
+    const perRow = new Float32Array(R);
+    for (let r0 = 0; r0 < R; r0 += perPass) {
+      const rows = Math.min(perPass, R - r0);
+      tf.tidy(() => {
+        const part = (t: tf.Tensor2D): tf.Tensor2D => tf.slice(t, [r0, 0], [rows, N]);
+        const chunk: CorruptedBatch = {
+          x0: part(batch.x0), zt: part(batch.zt), logSnr: part(batch.logSnr), noiseMask: part(batch.noiseMask),
+          attentionMask: tf.tensor3d(mask.subarray(0, rows * N * N), [rows, N, N]), dispose() {},
+        };
+        const logits = model.apply(chunk.zt, chunk.attentionMask);
+        if (isNoiseObjective(noise)) {
+          perRow.set(tf.sum(tf.mul(noise.tokenTerms(logits, chunk).elbo, chunk.noiseMask), 1).dataSync(), r0);
+          return;
+        }
+        // A plug-in objective without per-token terms: its loss one row at a time (ELBO per counted token × count).
+        for (let r = 0; r < rows; r++) {
+          const row = (t: tf.Tensor2D): tf.Tensor2D => tf.slice(t, [r, 0], [1, N]);
+          const one: CorruptedBatch = { x0: row(chunk.x0), zt: row(chunk.zt), logSnr: row(chunk.logSnr), noiseMask: row(chunk.noiseMask), attentionMask: tf.slice(chunk.attentionMask!, [r, 0, 0], [1, N, N]), dispose() {} };
+          const loss = noise.loss(tf.slice(logits, [r, 0, 0], [1, N, logits.shape[2]]), one);
+          perRow[r0 + r] = loss.elbo.dataSync()[0]! * loss.numNoisy.dataSync()[0]!;
+        }
+      });
+    }
+    tf.dispose([batch.zt, batch.logSnr, batch.noiseMask, x]);
     let nats = 0;
     for (let k = 0; k < K; k++) {
       let m = 0;

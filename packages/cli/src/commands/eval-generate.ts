@@ -82,9 +82,10 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
       if (reference) {
         const ref = reference;
         const room = ref.config.seqLen - 1;
-        const items = generated.map((g) => ({ prompt: [tokenizer.special.eos], completion: g.subarray(0, room) }));
-        const nats = ref.objective.scoreCompletions(ref.model, items, { seqLen: ref.config.seqLen, seed });
-        genNats = nats.reduce((s, v) => s + v, 0) / items.reduce((s, it) => s + it.completion.length, 0);
+        // A sample of nothing but empty tokens has no text to score.
+        const items = generated.filter((g) => g.length > 0).map((g) => ({ prompt: [tokenizer.special.eos], completion: g.subarray(0, room) }));
+        const nats = items.length ? ref.objective.scoreCompletions(ref.model, items, { seqLen: ref.config.seqLen, seed }) : new Float64Array(0);
+        genNats = items.length ? nats.reduce((s, v) => s + v, 0) / items.reduce((s, it) => s + it.completion.length, 0) : null;
       }
       rows.push({
         sampler: c.sampler, steps: c.steps ?? null, samples: n, tokens,

@@ -58,7 +58,8 @@ export default defineCommand({
       if (task) {
         const tokenizer = await openShards(c.data.dir).tokenizer();
         const items = task.items.slice(0, limit ?? task.items.length).map((it) => ({
-          prompt: tokenizer.encode(it.context), choices: it.choices.map((ch) => tokenizer.encode(ch)), gold: it.gold, choiceLengths: it.choices.map((ch) => ch.length),
+          // An empty context starts after a document separator, as the packed training data does (lm-eval: EOT).
+          prompt: it.context.length > 0 ? tokenizer.encode(it.context) : [tokenizer.special.eos], choices: it.choices.map((ch) => tokenizer.encode(ch)), gold: it.gold, choiceLengths: it.choices.map((ch) => ch.length),
         }));
         const options = { seqLen: c.seqLen, seed: seedFlag ?? c.eval.seed, levels: levels ?? 128, draws: draws ?? 1 };
         const scored = scoreMultipleChoice(run.objective, run.model, items, options);

@@ -19,6 +19,9 @@ describe('task files', () => {
     expect(arc).toMatchObject({ name: 'arc', layout: 'arc', items: [{ context: 'Question: Why?\nAnswer:', choices: [' x', ' y', ' z'], gold: 2 }] });
     expect(readTask(file('piqa.jsonl', [{ goal: 'g', sol1: 's', sol2: 't', label: 1 }])).items[0]).toEqual({ context: 'Question: g\nAnswer:', choices: [' s', ' t'], gold: 1 });
     expect(readTask(file('hs.jsonl', [{ ctx: 'c', endings: ['e', 'f'], label: '0' }])).items[0]).toEqual({ context: 'c', choices: [' e', ' f'], gold: 0 });
+    // lm-eval's HellaSwag prompt: the activity label, ctx_a and a capitalised ctx_b, the WikiHow markup removed.
+    expect(readTask(file('hs2.jsonl', [{ activity_label: 'Baking', ctx_a: 'A man [title] mixes.', ctx_b: 'then HE bakes', ctx: 'x', endings: ['a [step] cake', 'b'], label: 1 }])).items[0])
+      .toEqual({ context: 'Baking: A man. mixes. Then he bakes', choices: [' a cake', ' b'], gold: 1 });
   });
 
   it('refuses a bad row in one line naming the file, the line and the fix', () => {
@@ -30,6 +33,7 @@ describe('task files', () => {
       [[{ context: 'a', choices: ['b', 'c'], gold: 0 }, { goal: 'g', sol1: 's', sol2: 't', label: 0 }], /line 2 is a piqa row in a difflm file/],
       [[{ question: 'q', choices: { text: ['x', 'y'], label: ['A', 'B'] }, answerKey: 'E' }], /answerKey "E" is not one of the labels/],
       [[], /holds no items/],
+      [[{ ctx: 'c', endings: ['e', 'f'], label: '' }], /label is empty \(the test split has no answers\)/],
     ];
     cases.forEach(([lines, re], i) => {
       const p = file(`bad-${i}.jsonl`, lines);

@@ -62,12 +62,17 @@ const layouts: { name: string; matches: (r: Row) => boolean; item: (r: Row) => T
       : { context: `Question: ${r.goal}\nAnswer:`, choices: [` ${r.sol1}`, ` ${r.sol2}`], gold: r.label as number }),
   },
   {
-    // HellaSwag: ctx, endings, label (a number or its string).
+    // HellaSwag: activity_label, ctx_a, ctx_b (or ctx), endings, label (a number or its string; empty in the test
+    // split, which has no answers); lm-eval's preprocessing of the WikiHow markup.
     name: 'hellaswag', matches: (r) => 'ctx' in r && 'endings' in r,
     item: (r) => {
+      if (r.label === '' || r.label === null || r.label === undefined) return 'label is empty (the test split has no answers): use the validation split';
       const gold = Number(r.label);
-      return typeof r.ctx !== 'string' || !isStrings(r.endings) || !Number.isInteger(gold) || gold < 0 || gold >= r.endings.length ? 'ctx must be a string, endings a list of strings and label the index of one'
-        : { context: r.ctx, choices: r.endings.map((e) => ` ${e}`), gold };
+      if (typeof r.ctx !== 'string' || !isStrings(r.endings) || !Number.isInteger(gold) || gold < 0 || gold >= r.endings.length) return 'ctx must be a string, endings a list of strings and label the index of one';
+      const clean = (t: string): string => t.trim().replace(/ \[title\]/g, '. ').replace(/\[.*?\]/g, '').replace(/ {2}/g, ' ');
+      const ctx = typeof r.ctx_a === 'string' && typeof r.ctx_b === 'string' ? `${r.ctx_a} ${r.ctx_b.charAt(0).toUpperCase()}${r.ctx_b.slice(1).toLowerCase()}` : r.ctx;
+      const query = clean(typeof r.activity_label === 'string' ? `${r.activity_label}: ${ctx}` : ctx);
+      return { context: query, choices: r.endings.map((e) => ` ${clean(e)}`), gold };
     },
   },
 ];

@@ -70,14 +70,17 @@ export function appendJsonl(path: string, record: object): void {
 }
 
 /** Keep the complete lines whose `step` ≤ maxStep (drops a half-written last line), atomically. */
-export function truncateJsonl(path: string, maxStep: number): void {
+export function truncateJsonl(path: string, maxStep: number, uniqueSteps = false): void {
   if (!existsSync(path)) return;
   const kept: string[] = [];
+  const steps = new Set<number>();
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
       const r = JSON.parse(line) as { step?: number };
-      if (typeof r.step === 'number' && r.step <= maxStep) kept.push(line);
+      // uniqueSteps: one row per step (metrics, evaluations); a repeat of a step is dropped (run-history.ts allows it
+      // only when it repeats the row).
+      if (typeof r.step === 'number' && r.step <= maxStep && !(uniqueSteps && steps.has(r.step))) { kept.push(line); steps.add(r.step); }
     } catch {
       // a line cut by a kill: everything after the last checkpoint is rewritten anyway
     }

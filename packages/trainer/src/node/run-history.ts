@@ -30,7 +30,9 @@ const positiveInt = (r: Record<string, unknown>, k: string): string | null => (N
 
 /** What is wrong with an evaluation's numbers (eval.jsonl rows and branch rows), or null. */
 export function evalRowProblem(r: Record<string, unknown>): string | null {
-  const p = nonNegative(r, 'elbo') ?? nonNegative(r, 'bitsPerByte') ?? positiveInt(r, 'tokens') ?? orNull(nonNegative)(r, 'standardError')
+  // standardError and batches came later than the other fields: rows written before them lack them.
+  const p = nonNegative(r, 'elbo') ?? nonNegative(r, 'bitsPerByte') ?? positiveInt(r, 'tokens')
+    ?? (r.standardError === undefined ? null : orNull(nonNegative)(r, 'standardError'))
     ?? (r.batches === undefined ? null : positiveInt(r, 'batches'))
     ?? (isNum(r.pplBound) && near(r.pplBound, Math.exp(r.elbo as number), 1e-6) ? null : `pplBound is ${show(r.pplBound)}, not exp(elbo)`);
   return p;
@@ -40,7 +42,7 @@ function checkFile(path: string, minStep: number, upTo: number, unique: boolean,
   if (!existsSync(path)) return;
   const text = readFileSync(path, 'utf8');
   const lines = text.split('\n');
-  const seen = new Set<number>();
+  const seen = new Map<number, Record<string, unknown>>();
   let last = -Infinity;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -61,9 +63,16 @@ function checkFile(path: string, minStep: number, upTo: number, unique: boolean,
     if (!Number.isInteger(step) || (step as number) < minStep) fail(`step is ${show(step)}, not an integer ≥ ${minStep}`);
     const k = step as number;
     if (k > upTo) continue; // after the checkpoint: dropped on resume
-    if (unique && seen.has(k)) fail(`step ${k} appears twice`);
+    if (unique && seen.has(k)) {
+      // The same row twice (but its speed) is what a stalled owner's last append can leave after a takeover (the
+      // microseconds between its lease check and its write): the same deterministic step; the resume keeps one.
+      const { tokensPerSec: _a, ...same } = row;
+      const { tokensPerSec: _b, ...first } = seen.get(k)!;
+      if (JSON.stringify(same) === JSON.stringify(first)) continue;
+      fail(`step ${k} appears twice with different values`);
+    }
     if (k < last) fail(`step ${k} comes after step ${last}`);
-    seen.add(k);
+    seen.set(k, row);
     last = k;
     const problem = check(row, k);
     if (problem) fail(problem);
@@ -72,8 +81,11 @@ function checkFile(path: string, minStep: number, upTo: number, unique: boolean,
 
 /** Throws one line naming the file, line and field when a kept row is not one this run could have written. */
 export function checkRunHistory(paths: { metrics: string; eval: string; branches: string }, facts: RunHistoryFacts): void {
+  // A step whose gradient was not finite skipped its update and logged gradNorm null; its loss and ELBO may then be
+  // null (not finite) too.
   checkFile(paths.metrics, 1, facts.upTo, true, (r, k) =>
-    finite(r, 'loss') ?? nonNegative(r, 'elbo') ?? orNull(nonNegative)(r, 'gradNorm') ?? nonNegative(r, 'tokensPerSec')
+    (r.gradNorm === null ? orNull(finite)(r, 'loss') ?? orNull(nonNegative)(r, 'elbo') : finite(r, 'loss') ?? nonNegative(r, 'elbo'))
+    ?? orNull(nonNegative)(r, 'gradNorm') ?? nonNegative(r, 'tokensPerSec')
     ?? (r.tokens === k * facts.tokensPerStep ? null : `tokens is ${show(r.tokens)} where step ${k} has trained ${k * facts.tokensPerStep}`)
     ?? (isNum(r.flops) && near(r.flops, k * facts.flopsPerStep, 1e-9) ? null : `flops is ${show(r.flops)} where step ${k} has spent ${k * facts.flopsPerStep}`)
     ?? (isNum(r.lr) && near(r.lr, facts.lrOfStep(k), 1e-6) ? null : `lr is ${show(r.lr)} where the schedule gives ${facts.lrOfStep(k)} at step ${k}`));

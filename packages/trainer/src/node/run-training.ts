@@ -120,12 +120,12 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
   }
   assertFitsInMemory(config);
   // A stored config that the components refuse (a run stopped before its first checkpoint) names the file.
-  const fromStored = <T>(build: () => T): T => {
+  const fromStored = async <T>(build: () => T | Promise<T>): Promise<T> => {
     if (!exists) return build();
-    try { return build(); } catch (e) { throw new Error(`${paths.config}: ${(e as Error).message}`); }
+    try { return await build(); } catch (e) { throw new Error(`${paths.config}: ${(e as Error).message}`); }
   };
   const data = await fromStored(() => o.components.openData(config.data));
-  const model = fromStored(() => o.components.createModel(config.model, { seed: config.seeds?.init ?? config.seed }));
+  const model = await fromStored(() => o.components.createModel(config.model, { seed: config.seeds?.init ?? config.seed }));
   try {
     if (model.shape.vocabSize !== data.tokens.vocabSize) {
       throw new Error(`model.vocabSize (${model.shape.vocabSize}) must equal the data's vocabulary size (${data.tokens.vocabSize}): set model.vocabSize to ${data.tokens.vocabSize}`);
@@ -133,7 +133,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     let objective: TrainingObjective;
     if (config.objective.kind === 'diffusion') {
       const { noise, objectiveOptions } = config.objective;
-      const noiseObjective = o.components.createNoiseObjective(noise, data.tokens, objectiveOptions);
+      const noiseObjective = await fromStored(() => o.components.createNoiseObjective(noise, data.tokens, objectiveOptions));
       const density = o.components.logSnrDensity?.(noiseObjective);
       objective = diffusionObjective(noiseObjective, { eval: { levels: config.eval.levels, ...(density ? { logSnrDensity: density } : {}) } });
     } else {
@@ -186,8 +186,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
           lrOfStep: (k) => trainer.schedule.at(k - 1), reEvaluatesFinal: trainer.done,
         });
       }
-      truncateJsonl(paths.metrics, fromStep);
-      truncateJsonl(paths.eval, fromStep);
+      truncateJsonl(paths.metrics, fromStep, true);
+      truncateJsonl(paths.eval, fromStep, true);
       truncateJsonl(paths.branches, fromStep);
       const metricsGaps = missingSteps(readJsonlLenient(paths.metrics), fromStep);
       if (metricsGaps.length > 0) {
