@@ -2,7 +2,7 @@
 // @difflm/noise's generate() with the sampler and grid asked for, the AR baseline left to right after a document
 // separator (EOS), as in the packed training data.
 import type { Tokenizer } from '@difflm/data';
-import { generate, type Rng, type SamplerKind, type SamplerRegistry, type ScheduleRegistry } from '@difflm/noise';
+import { generate, type GenerateStep, type Rng, type SamplerKind, type SamplerRegistry, type ScheduleRegistry } from '@difflm/noise';
 import { sampleAutoregressive } from '@difflm/trainer';
 import type { OpenedRun } from '@difflm/trainer/node';
 
@@ -24,6 +24,8 @@ export interface DrawOptions {
   readonly topP?: number;
   readonly blockLength?: number;
   readonly rng: Rng;
+  /** Diffusion runs: called before each model evaluation and at the end (generate()'s onStep). */
+  readonly onStep?: (e: GenerateStep) => void;
 }
 
 /** Rows of token ids (prompt included) and where the generated part starts. */
@@ -40,6 +42,7 @@ export async function drawSamples(run: OpenedRun, tokenizer: Tokenizer, o: DrawO
       ...(o.topK !== undefined ? { topK: o.topK } : {}), ...(o.topP !== undefined ? { topP: o.topP } : {}),
       ...(promptLength > 0 ? { prompt: [Int32Array.from(o.promptIds)] } : {}),
       ...(o.blockLength !== undefined ? { blockLength: o.blockLength } : {}),
+      ...(o.onStep ? { onStep: o.onStep } : {}),
     });
     return { rows, promptLength };
   }

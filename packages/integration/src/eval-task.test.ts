@@ -60,6 +60,13 @@ describe('difflm eval --task', () => {
     }
     const strip = (rows: Row[]) => rows.map(({ tokensPerSec: _, ...r }) => r);
     expect(strip((JSON.parse(run().stdout) as { rows: Row[] }).rows)).toEqual(strip(out.rows));
+    // `sample --trace`: every step of the generation, from all masks to the sample, and the same sample as without it.
+    const sample = (extra: string[]) => JSON.parse(spawnSync(process.execPath, [bin, 'sample', '--run-dir', diffusion, '--num-samples', '1', '--steps', '6', '--backend', 'wasm', '--json', ...extra], { encoding: 'utf8', timeout: 120_000 }).stdout) as { samples: { tokens: number[] }[]; trace?: { evaluation: number; done: boolean; texts: string[] }[] };
+    const traced = sample(['--trace']);
+    expect(traced.samples).toEqual(sample([]).samples);
+    expect(traced.trace!.map((t) => t.done)).toEqual([false, false, false, false, false, false, true]);
+    expect(traced.trace![0]!.texts[0]).toBe('<|mask|>'.repeat(32));
+    expect(traced.trace!.at(-1)!.texts[0]).not.toContain('<|mask|>');
     const bad = spawnSync(process.execPath, [bin, 'eval', '--run-dir', diffusion, '--sampler', 'adaptive'], { encoding: 'utf8' });
     expect(bad.stderr.trim()).toBe('difflm eval: --sampler goes with --generate; add --generate <n> or drop it');
   }, 240_000);

@@ -108,6 +108,33 @@ describe('generate', () => {
     expect(p[2]).toBe(0); expect(p[3]).toBe(0); expect(p[0]! + p[1]!).toBeCloseTo(1, 12);
   });
 
+  it('onStep reports every model evaluation in order, block by block, and the end, without changing the samples', async () => {
+    await useBackend('cpu');
+    for (const [sampler, blockLength] of [['ancestral', undefined], ['adaptive', 8]] as const) {
+      const plain = await generate(base({ sampler, blockLength, rng: createRng(5) }));
+      const o = oracle();
+      const seen: { evaluation: number; block: number; blocks: number; done: boolean; masks: number }[] = [];
+      const watched = await generate(base({
+        sampler, blockLength, rng: createRng(5), denoise: o.denoise,
+        onStep: (e) => seen.push({ evaluation: e.evaluation, block: e.block, blocks: e.blocks, done: e.done, masks: e.z.filter((t) => t === tokens.maskId).length }),
+      }));
+      expect(watched.map((r) => Array.from(r)), sampler).toEqual(plain.map((r) => Array.from(r)));
+      // One report before each model evaluation, then the final one.
+      expect(seen.length, sampler).toBe(o.calls.length + 1);
+      expect(seen.map((e) => e.evaluation), sampler).toEqual(seen.map((_, i) => i));
+      expect(seen.map((e) => e.done), sampler).toEqual(seen.map((_, i) => i === seen.length - 1));
+      expect(seen[0]!.masks, sampler).toBe(3 * N); // starts from the prior: all masks
+      expect(seen.at(-1)!.masks, sampler).toBe(0);
+      // Masks only ever get fewer (masked diffusion commits tokens), and blocks come in order.
+      for (let i = 1; i < seen.length; i++) {
+        expect(seen[i]!.masks, sampler).toBeLessThanOrEqual(seen[i - 1]!.masks);
+        expect(seen[i]!.block, sampler).toBeGreaterThanOrEqual(seen[i - 1]!.block);
+      }
+      expect(seen[0]!.blocks, sampler).toBe(blockLength ? N / blockLength : 1);
+      expect(new Set(seen.map((e) => e.block)).size, sampler).toBe(seen[0]!.blocks);
+    }
+  });
+
   it('accepts an objective and validates its inputs', async () => {
     await useBackend('cpu');
     const objective = createObjective({ id: 'difflm/masked' }, tokens);

@@ -5,7 +5,7 @@ import { defineCommand } from 'citty';
 import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
 import { createBackendRegistry, selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
-import { createRng, createSamplerRegistry, createScheduleRegistry, logSnrGrid, type SamplerKind } from '@difflm/noise';
+import { createRng, createSamplerRegistry, createScheduleRegistry, logSnrGrid, type GenerateStep, type SamplerKind } from '@difflm/noise';
 import { openRun } from '@difflm/trainer/node';
 import { drawSamples } from '../draw-samples.js';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
@@ -43,6 +43,7 @@ export default defineCommand({
     'top-k': { type: 'string', description: 'keep the k most likely tokens' },
     'top-p': { type: 'string', description: 'nucleus sampling mass in (0, 1]' },
     seed: { type: 'string', description: 'random seed', default: '0' },
+    trace: { type: 'boolean', description: 'diffusion runs: also show every denoising step (masks as <|mask|>); with --json, a "trace" list per step' },
     backend: backendArg,
     plugins: pluginsArg,
     json: { type: 'boolean', description: 'print JSON on stdout' },
@@ -79,18 +80,21 @@ export default defineCommand({
       const tokenizer = await openShards(run.config.data.dir).tokenizer();
       const length = lengthFlag ?? run.config.seqLen;
       const promptIds = args.prompt ? tokenizer.encode(args.prompt) : [];
+      const trace: { evaluation: number; block: number; done: boolean; texts: string[] }[] = [];
       const t0 = performance.now();
       const { rows, promptLength: promptLen } = await drawSamples(run, tokenizer, {
         numSamples, length, promptIds, sampler, ...(samplerOptions ? { samplerOptions } : {}), samplers,
         ...(stepsFlag !== undefined ? { steps: stepsFlag } : {}), grid: args.grid, ...(gridOptions ? { gridOptions } : {}), schedules,
         temperature, ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}), ...(blockLength !== undefined ? { blockLength } : {}),
         rng: createRng(seed),
+        ...(args.trace && run.noise ? { onStep: (e: GenerateStep) => { trace.push({ evaluation: e.evaluation, block: e.block, done: e.done, texts: Array.from({ length: numSamples }, (_, b) => tokenizer.decode(e.z.subarray(b * length, (b + 1) * length))) }); } } : {}),
       });
       const seconds = (performance.now() - t0) / 1000;
       const samples = rows.map((r) => ({ text: tokenizer.decode(r.subarray(promptLen), { skipSpecial: true }), tokens: Array.from(r) }));
-      const out = { runDir: args['run-dir'], step: run.step, sampler: run.noise ? sampler : 'autoregressive', prompt: args.prompt ?? '', samples, tokensPerSec: (numSamples * (length - promptLen)) / seconds };
+      const out = { runDir: args['run-dir'], step: run.step, sampler: run.noise ? sampler : 'autoregressive', prompt: args.prompt ?? '', samples, tokensPerSec: (numSamples * (length - promptLen)) / seconds, ...(args.trace ? { trace } : {}) };
       if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
       else {
+        if (args.trace) for (const t of trace) process.stdout.write(`${t.done ? 'final' : `step ${t.evaluation}`.padEnd(8)}${t.done ? '   ' : ''} ${JSON.stringify(t.texts[0])}\n`);
         samples.forEach((s, i) => process.stdout.write(`--- sample ${i + 1} (${out.sampler}, step ${run.step})\n${args.prompt ?? ''}${s.text}\n`));
         process.stderr.write(`${out.tokensPerSec.toFixed(1)} generated tokens/s\n`);
       }

@@ -53,9 +53,27 @@ export interface GenerateOptions {
   /** Generate left to right in blocks of this many tokens (default: one block). */
   readonly blockLength?: number;
   readonly rng: Rng;
+  /**
+   * Called before each model evaluation with the sequences as they stand (for progress, or to show generation step by
+   * step), and once more at the end (`done`). `z` is a copy the callback may keep. It changes nothing of the samples.
+   */
+  readonly onStep?: (e: GenerateStep) => void;
   /** λ range of the grid and prior (default: the objective's schedule, else [−9, 9]). */
   readonly minLogSnr?: number;
   readonly maxLogSnr?: number;
+}
+
+/** What generate() reports to `onStep`. */
+export interface GenerateStep {
+  /** Model evaluations so far (0 before the first). */
+  readonly evaluation: number;
+  /** The block being generated (0-based) and how many there are. */
+  readonly block: number;
+  readonly blocks: number;
+  /** True for the last report, after the final step. */
+  readonly done: boolean;
+  /** The batch's tokens, row-major [batchSize, seqLen] (a copy). */
+  readonly z: Int32Array;
 }
 
 /** Shared state of one generate() run, handed to the block samplers. */
@@ -132,10 +150,15 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
   const state: SamplingState = {
     process, maskId: tokens.maskId, B, N, V, z, range, rng: o.rng,
     trunc: { temperature, topK: o.topK, topP: o.topP },
-    denoise: (attention) => callDenoiser(o.denoise, z, attention, B, N, V),
+    denoise: (attention) => {
+      o.onStep?.({ evaluation: evaluations, block: currentBlock, blocks: numBlocks, done: false, z: z.slice() });
+      evaluations++;
+      return callDenoiser(o.denoise, z, attention, B, N, V);
+    },
   };
   const minPrompt = Math.min(...promptLen);
   const numBlocks = Math.max(1, Math.ceil((N - minPrompt) / L));
+  let evaluations = 0, currentBlock = 0;
   const levels = new Float32Array(B * N);
   const inBlock = new Uint8Array(B * N);
   for (let blk = 0; blk < numBlocks; blk++) {
@@ -147,6 +170,7 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
       if (level === 1) any = true;
     }
     if (!any) continue;
+    currentBlock = blk;
     const attention = minPrompt === 0 && Math.max(...promptLen) === 0 && numBlocks === 1 ? null : attentionFromLevels(levels, B, N);
     await sampler.runBlock(state, { inBlock, attention, steps: o.steps, grid });
   }
@@ -154,6 +178,7 @@ export async function generate(o: GenerateOptions): Promise<Int32Array[]> {
     for (let b = 0; b < B; b++) for (let j = 0; j < N; j++) { const i = b * N + j; const gen = j >= promptLen[b]!; levels[i] = gen ? 1 : 0; inBlock[i] = gen ? 1 : 0; }
     await sampler.refine(state, inBlock, Math.max(...promptLen) > 0 ? attentionFromLevels(levels, B, N) : null);
   }
+  o.onStep?.({ evaluation: evaluations, block: currentBlock, blocks: numBlocks, done: true, z: z.slice() });
   return Array.from({ length: B }, (_, b) => z.slice(b * N, (b + 1) * N));
 }
 
