@@ -76,7 +76,8 @@ describe('difflm: errors a user sees', () => {
     const cases: [string[], RegExp][] = [
       [['eval', '--run-dir', join(tmp, 'none')], /^difflm eval: /],
       [['sample', '--run-dir', join(tmp, 'none')], /^difflm sample: /],
-      [['fit', join(tmp, 'none.csv')], /^difflm fit: /],
+      [['fit', join(tmp, 'none.csv')], /^difflm fit: \S+none\.csv is not a file: give a runs table \(\.csv or \.jsonl; one row per run\)$/],
+      [['fit', tmp], /^difflm fit: \S+ is not a file: give a runs table/],
       [['data', 'prepare', '--corpus', join(tmp, 'none.txt'), '--out', join(tmp, 'out')], /^difflm data: /],
       [['study', '--preset', 'nope', '--dry-run'], /^difflm study: /],
     ];

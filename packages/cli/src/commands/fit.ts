@@ -1,6 +1,6 @@
 // `difflm fit`: fit scaling laws to any CSV/JSONL table of runs. Pure @difflm/scaling-fit (never TensorFlow.js).
 //   difflm fit runs.csv --size-col "Model Size" --compute-col "Training FLOP" --loss-col loss --drop-top-loss 5 --json
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { defineCommand } from 'citty';
 import {
@@ -40,6 +40,7 @@ function lawSummary(law: ParametricLaw, sizeIsParams: boolean): Record<string, u
 
 /** Run a fit from parsed arguments (the CLI's `run` calls this; tests call it directly). */
 export async function runFit(args: FitArgs): Promise<FitOutput> {
+  if (!existsSync(args.file) || !statSync(args.file).isFile()) throw new Error(`${args.file} is not a file: give a runs table (.csv or .jsonl; one row per run)`);
   const text = readFileSync(args.file, 'utf8');
   const format = args.format ?? (['.jsonl', '.ndjson'].includes(extname(args.file).toLowerCase()) ? 'jsonl' : 'csv');
   const records = format === 'jsonl' ? parseJsonl(text) : parseCsv(text);
