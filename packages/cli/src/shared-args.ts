@@ -60,3 +60,11 @@ export function runExecutorFromFlags(rawArgs: readonly string[], backend: string
   if (name !== 'trainer' && name !== 'fake') throw new Error(`--executor must be trainer, got "${name}"`);
   return name === 'fake' ? { name, options: { ...fakeOptions() } } : { name, options: { backend, ...(plugins.length ? { plugins: [...plugins] } : {}) } };
 }
+
+/** A flag that must be a positive integer (undefined when absent): one line naming the flag otherwise. */
+export function positiveIntFlag(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
+  return n;
+}

@@ -4,11 +4,12 @@
 // value), their unigram entropy and distinct-1/2/3, and the generated tokens per second.
 import { createBackendRegistry, selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
-import { createRng, createSamplerRegistry, createScheduleRegistry, logSnrGrid, type SamplerKind } from '@difflm/noise';
+import { createRng, createSamplerRegistry, createScheduleRegistry, type SamplerKind } from '@difflm/noise';
 import { openRun, type OpenedRun } from '@difflm/trainer/node';
 import { drawSamples } from '../draw-samples.js';
 import { distinctN, unigramEntropy } from '../generation-metrics.js';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
+import { positiveIntFlag } from '../shared-args.js';
 
 interface GenerateArgs {
   readonly 'run-dir': string;
@@ -29,15 +30,10 @@ const list = (flag: string, v: string | undefined): string[] | undefined => {
   if (items.length === 0) throw new Error(`--${flag} needs at least one value`);
   return items;
 };
-const positiveInt = (flag: string, v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
-  return n;
-};
 
 export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
-  const n = positiveInt('generate', args.generate!);
-  const stepCounts = list('steps', args.steps)?.map((v) => positiveInt('steps', v));
+  const n = positiveIntFlag('generate', args.generate)!;
+  const stepCounts = list('steps', args.steps)?.map((v) => positiveIntFlag('steps', v)!);
   const temperature = args.temperature === undefined ? 1 : Number(args.temperature);
   if (!Number.isFinite(temperature) || temperature < 0) throw new Error(`--temperature must be a number ≥ 0, got "${args.temperature}"`);
   const seed = args.seed === undefined ? 0 : Number(args.seed);
@@ -47,7 +43,6 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
   const schedules = createScheduleRegistry(plugins);
   const samplerNames = (list('sampler', args.sampler) ?? ['ancestral']) as SamplerKind[];
   for (const name of samplerNames) { try { samplers.create(name, undefined); } catch (e) { throw new Error(`--sampler: ${(e as Error).message}`); } }
-  logSnrGrid('cosine', 1, [-9, 9], schedules);
   await selectBackend(args.backend, { backends: createBackendRegistry(plugins) });
   const run = await openRun(args['run-dir'], defaultRunComponents({ plugins }));
   let reference: OpenedRun | undefined;

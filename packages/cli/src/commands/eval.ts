@@ -3,7 +3,7 @@
 // multiple-choice task scored by likelihood (SPEC §2.3: the ELBO of each choice given the prompt for diffusion, the
 // exact log-likelihood for the AR baseline).
 import { defineCommand } from 'citty';
-import { backendArg, pluginsArg, runDirArg } from '../shared-args.js';
+import { backendArg, pluginsArg, positiveIntFlag, runDirArg } from '../shared-args.js';
 import { createBackendRegistry, selectBackend } from '@difflm/backends';
 import { openShards } from '@difflm/data';
 import { evaluateHeldOut, scoreMultipleChoice, summariseMultipleChoice } from '@difflm/trainer';
@@ -32,12 +32,6 @@ export default defineCommand({
     json: { type: 'boolean', description: 'print JSON on stdout' },
   },
   async run({ args }) {
-    const positive = (flag: string, v: string | undefined): number | undefined => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
-      return n;
-    };
     if (args.task !== undefined && args.generate !== undefined) throw new Error('--task and --generate are two evaluations; run them one at a time');
     for (const flag of ['levels', 'draws', 'limit'] as const) if (args[flag] !== undefined && args.task === undefined) throw new Error(`--${flag} goes with --task; add --task <file|cloze> or drop it`);
     for (const flag of ['reference', 'sampler', 'steps', 'temperature'] as const) if (args[flag] !== undefined && args.generate === undefined) throw new Error(`--${flag} goes with --generate; add --generate <n> or drop it`);
@@ -46,7 +40,7 @@ export default defineCommand({
       await evaluateGeneration(args);
       return;
     }
-    const levels = positive('levels', args.levels), draws = positive('draws', args.draws), limit = positive('limit', args.limit);
+    const levels = positiveIntFlag('levels', args.levels), draws = positiveIntFlag('draws', args.draws), limit = positiveIntFlag('limit', args.limit);
     const seedFlag = args.seed === undefined ? undefined : Number(args.seed);
     if (seedFlag !== undefined && !Number.isInteger(seedFlag)) throw new Error(`--seed must be an integer, got "${args.seed}"`);
     const task = args.task === undefined ? undefined : readTask(args.task); // before any model is loaded
@@ -74,8 +68,7 @@ export default defineCommand({
         }
         return;
       }
-      const batches = args.batches !== undefined ? Number(args.batches) : Math.max(1, c.eval.batches);
-      if (!Number.isInteger(batches) || batches < 1) throw new Error(`--batches must be a positive integer, got "${args.batches}"`);
+      const batches = positiveIntFlag('batches', args.batches) ?? Math.max(1, c.eval.batches);
       const m = evaluateHeldOut({
         model: run.model, objective: run.objective, batches, seed: c.eval.seed, bytesPerToken: run.data.bytesPerToken,
         source: run.data.batches({ split: 'validation', batchSize: c.eval.batchSize ?? c.batchSize, seqLen: c.seqLen, seed: c.eval.seed }),
