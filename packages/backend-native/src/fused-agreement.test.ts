@@ -63,6 +63,30 @@ describe.skipIf(!available)(title, () => {
     expect(fusedUpdateActive('adamw')).toBe(false);
   });
 
+  it('the prefix cache (composite ops on native) gives the fused full forward\'s block logits, bidirectional and causal', async () => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    for (const causal of [false, true]) {
+      const model = perturbedModel({ vocabSize: 29, seqLen: 24, dModel: 32, nLayers: 2, nHeads: 2, causal });
+      const B = 3, P = 10, M = 6, N = P + M;
+      const x = tokens(B, N, 29);
+      await expectNoLeaks(() => {
+        const level = Float32Array.from({ length: B * N * N }, (_, i) => { const q = Math.floor(i / N) % N, k = i % N; return (q < P ? 0 : 1) >= (k < P ? 0 : 1) ? 1 : 0; });
+        const full = tf.tidy(() => tf.slice(model.apply(x, causal ? null : tf.tensor3d(level, [B, N, N])), [0, P, 0], [B, M, 29]));
+        const prefix = tf.slice(x, [0, 0], [B, P]), block = tf.slice(x, [0, P], [B, M]);
+        const cache = model.encodePrefix(prefix);
+        const cached = model.applyAfterPrefix(cache, block);
+        const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(full, cached))).dataSync()[0]!);
+        const scale = tf.tidy(() => tf.max(tf.abs(full)).dataSync()[0]!);
+        expect(diff / scale, causal ? 'causal' : 'bidirectional').toBeLessThan(1e-5);
+        tf.dispose([full, prefix, block, cached]);
+        cache.dispose();
+      });
+      x.dispose();
+      model.dispose();
+    }
+  });
+
   it.each([
     ['bidirectional, no mask', false, false],
     ['causal (additive bias shared over the batch)', true, false],

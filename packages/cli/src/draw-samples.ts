@@ -6,6 +6,8 @@ import { generate, type GenerateStep, type Rng, type SamplerKind, type SamplerRe
 import { sampleAutoregressive } from '@difflm/trainer';
 import type { OpenedRun } from '@difflm/trainer/node';
 
+type Tokens = Parameters<OpenedRun['model']['apply']>[0];
+
 export interface DrawOptions {
   readonly numSamples: number;
   /** Total tokens per sample, prompt included. */
@@ -14,8 +16,14 @@ export interface DrawOptions {
   readonly sampler: SamplerKind;
   readonly samplerOptions?: Record<string, unknown>;
   readonly samplers: SamplerRegistry;
-  /** Denoising steps (default: the generated tokens). */
+  /** Denoising steps (default: the generated tokens), or tokens per step. */
   readonly steps?: number;
+  readonly tokensPerStep?: number;
+  /** End each sample at its first document separator (EOS) after `minLength` generated tokens. */
+  readonly stopAtEos?: boolean;
+  readonly minLength?: number;
+  /** Diffusion runs: reuse the clean prefix's keys and values across steps where the model can (default true). */
+  readonly prefixCache?: boolean;
   readonly grid: string;
   readonly gridOptions?: Record<string, unknown>;
   readonly schedules: ScheduleRegistry;
@@ -35,9 +43,16 @@ export async function drawSamples(run: OpenedRun, tokenizer: Tokenizer, o: DrawO
     const promptLength = o.promptIds.length;
     if (promptLength >= o.length) throw new Error(`the prompt has ${promptLength} tokens, not fewer than --length ${o.length}`);
     const model = run.model;
+    const { encodePrefix, applyAfterPrefix } = model;
+    const prefixDenoiser = o.prefixCache !== false && encodePrefix && applyAfterPrefix
+      ? { encodePrefix: (p: Tokens) => encodePrefix.call(model, p), applyAfterPrefix: (c: { dispose(): void }, b: Tokens) => applyAfterPrefix.call(model, c, b) }
+      : undefined;
     const rows = await generate({
       objective: run.noise, denoise: (zt, mask) => model.apply(zt, mask), batchSize: o.numSamples, seqLen: o.length,
-      steps: o.steps ?? o.length - promptLength, sampler: o.sampler, samplers: o.samplers, ...(o.samplerOptions ? { samplerOptions: o.samplerOptions } : {}),
+      ...(o.tokensPerStep !== undefined ? { tokensPerStep: o.tokensPerStep } : { steps: o.steps ?? o.length - promptLength }),
+      ...(prefixDenoiser ? { prefixDenoiser } : {}),
+      ...(o.stopAtEos ? { eosId: tokenizer.special.eos, ...(o.minLength !== undefined ? { minLength: o.minLength } : {}) } : {}),
+      sampler: o.sampler, samplers: o.samplers, ...(o.samplerOptions ? { samplerOptions: o.samplerOptions } : {}),
       grid: o.grid, schedules: o.schedules, ...(o.gridOptions ? { gridOptions: o.gridOptions } : {}), rng: o.rng, temperature: o.temperature,
       ...(o.topK !== undefined ? { topK: o.topK } : {}), ...(o.topP !== undefined ? { topP: o.topP } : {}),
       ...(promptLength > 0 ? { prompt: [Int32Array.from(o.promptIds)] } : {}),
@@ -52,6 +67,7 @@ export async function drawSamples(run: OpenedRun, tokenizer: Tokenizer, o: DrawO
     prompt, length: o.length - prompt.length, numSamples: o.numSamples, rng: o.rng, temperature: o.temperature,
     ...(o.topK !== undefined ? { topK: o.topK } : {}), ...(o.topP !== undefined ? { topP: o.topP } : {}),
     excludeIds: [tokenizer.special.mask, tokenizer.special.pad],
+    ...(o.stopAtEos ? { eosId: tokenizer.special.eos, ...(o.minLength !== undefined ? { minLength: o.minLength } : {}) } : {}),
   });
   return { rows, promptLength: prompt.length };
 }

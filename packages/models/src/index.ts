@@ -22,6 +22,7 @@ export {
   createTransformer,
   buildTransformer,
   type Transformer,
+  type PrefixCache,
   type NamedVariable,
   type ParamGroup,
   type CreateTransformerOptions,

@@ -3,8 +3,9 @@
 // conditioning, CompleteP initialisation. `causal: true` gives the autoregressive baseline.
 // Structurally a TrainableModel of @difflm/trainer (params with CompleteP groups, apply, flopsPerToken).
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D, Tensor3D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { attention, attentionBias, type AttentionParams } from './attention.js';
+import { attentionAfterPrefix, causalBiasAfterPrefix, type LayerKeysValues } from './prefix-attention.js';
 import { resolveModelConfig, type ModelConfig, type ModelConfigInput } from './config.js';
 import { exactParamCount, flopsPerToken } from './counts.js';
 import { embed } from './embedding.js';
@@ -35,10 +36,32 @@ export interface Transformer {
    * output belongs to the caller. Differentiable w.r.t. params (inside tf.variableGrads).
    */
   apply(tokens: Tensor2D, attentionMask?: Tensor3D | null): Tensor3D;
+  /**
+   * Keys and values, every layer, of a clean prefix int32 [B, P] (1 ≤ P < seqLen) attending to itself alone (the
+   * causal rule too when the model is causal). Block-wise sampling computes them once per block and reuses them at
+   * every denoising step through `applyAfterPrefix`. The cache belongs to the caller (dispose it). Not differentiable.
+   */
+  encodePrefix(tokens: Tensor2D): PrefixCache;
+  /**
+   * Logits [B, M, V] of `tokens` int32 [B, M] placed right after the cached prefix (positions P…P+M−1), each attending
+   * to the whole prefix and to the block (causally when the model is causal): the same logits as `apply` of the
+   * concatenated sequence with that attention rule, for M positions' work instead of P+M. Output owned by the caller.
+   */
+  applyAfterPrefix(cache: PrefixCache, tokens: Tensor2D): Tensor3D;
   /** Non-embedding training FLOPs per token, SPEC §3 Method 1 at the configured context. */
   flopsPerToken(): number;
   /** Exact number of parameters (embeddings included). */
   paramCount(): number;
+  dispose(): void;
+}
+
+/** A clean prefix's keys and values for `Transformer.applyAfterPrefix`. */
+export interface PrefixCache {
+  readonly batch: number;
+  /** Prefix positions P. */
+  readonly length: number;
+  /** Per layer: rotated keys and values [B, H, P, d_head]. */
+  readonly layers: readonly LayerKeysValues[];
   dispose(): void;
 }
 
@@ -146,11 +169,62 @@ export function buildTransformer(config: ModelConfig, values: (spec: ParamSpec) 
     });
   }
 
+  function checkTokens(tokens: Tensor2D, what: string): void {
+    if (disposed) throw new Error(`transformer: ${what}() after dispose()`);
+    if (tokens.rank !== 2 || tokens.dtype !== 'int32') throw new Error(`transformer.${what}: tokens must be int32 [B, N], got ${tokens.dtype} [${tokens.shape.join(', ')}]`);
+  }
+
+  // The blocks over M positions at offset P after a prefix's keys and values (null: none); the final norm and head
+  // only when logits are asked for. Returns the logits (or null) and each layer's keys and values of these positions.
+  function forwardAfter(tokens: Tensor2D, past: PrefixCache | null, logitsToo: boolean): { logits: Tensor3D | null; kv: LayerKeysValues[] } {
+    const [B, M] = tokens.shape;
+    const P = past?.length ?? 0;
+    const cos = tf.reshape(tf.slice(rope.cos, [P, 0], [M, -1]), [M, 1, d / H]); // [M, 1, dh]
+    const sin = tf.reshape(tf.slice(rope.sin, [P, 0], [M, -1]), [M, 1, d / H]); // [M, 1, dh]
+    const bias = causal ? (P > 0 ? causalBiasAfterPrefix(P, M) : attentionBias(M, true, null)) : null; // [1, 1, M, P+M+1] | null
+    const ctx = { batch: B, length: M, nHeads: H, softCap: config.attnSoftCap, cos, sin, bias };
+    const kv: LayerKeysValues[] = [];
+    let h: Tensor2D = embed(embedding as Tensor2D, tf.reshape(tokens, [B * M]) as Tensor1D); // [B·M, d]
+    layers.forEach((layer, i) => {
+      const { out: a, k, v } = attentionAfterPrefix(rmsNorm(h, layer.attnNorm), layer.attn, ctx, past ? past.layers[i]! : null); // [B·M, d]
+      kv.push({ k, v });
+      h = tf.add(h, tf.mul(a, residualScale));
+      const m = rmsNorm(h, layer.mlpNorm); // [B·M, d]
+      const up = biasSquaredRelu(matMul<Tensor2D>(m, layer.wUp), layer.bUp as Tensor1D); // [B·M, 4d]
+      h = tf.add(h, tf.mul(tf.add(matMul<Tensor2D>(up, layer.wDown), layer.bDown), residualScale));
+    });
+    if (!logitsToo) return { logits: null, kv };
+    const logits = matMul<Tensor2D>(tf.mul(rmsNorm(h, finalNorm), outputScale), lmHead); // [B·M, V]
+    return { logits: tf.reshape(logits, [B, M, V]) as Tensor3D, kv };
+  }
+
+  function encodePrefix(tokens: Tensor2D): PrefixCache {
+    checkTokens(tokens, 'encodePrefix');
+    const [B, P] = tokens.shape;
+    if (!(P >= 1 && P < seqLen)) throw new Error(`transformer.encodePrefix: the prefix must have 1 to ${seqLen - 1} positions, got ${P}`);
+    const kv = tf.tidy(() => {
+      const { kv: layerKv } = forwardAfter(tokens, null, false);
+      return layerKv.flatMap(({ k, v }) => [k, v]);
+    }) as Tensor4D[];
+    const cacheLayers = layers.map((_, i) => ({ k: kv[2 * i]!, v: kv[2 * i + 1]! }));
+    return { batch: B, length: P, layers: cacheLayers, dispose: () => { for (const t of kv) t.dispose(); } };
+  }
+
+  function applyAfterPrefix(cache: PrefixCache, tokens: Tensor2D): Tensor3D {
+    checkTokens(tokens, 'applyAfterPrefix');
+    const [B, M] = tokens.shape;
+    if (!cache || cache.layers?.length !== L || cache.batch !== B) throw new Error(`transformer.applyAfterPrefix: the cache must come from this model's encodePrefix with batch ${B}`);
+    if (cache.length + M > seqLen) throw new Error(`transformer.applyAfterPrefix: prefix ${cache.length} + block ${M} positions exceed the model's seqLen ${seqLen}`);
+    return tf.tidy(() => forwardAfter(tokens, cache, true).logits!);
+  }
+
   return {
     config,
     shape: { vocabSize: V, seqLen, dModel: d, nLayers: L, nHeads: H, causal },
     params,
     apply,
+    encodePrefix,
+    applyAfterPrefix,
     flopsPerToken: () => flopsPerToken(config),
     paramCount: () => exactParamCount(config),
     dispose: () => {

@@ -34,7 +34,7 @@ export { FusedLossKernel, fusedLossActive, setFusedLossEnabled } from './loss/fu
 export { corruptBatch, corruptAtLogSnr, sampleToken, type CorruptionSettings } from './corruption/corrupt.js';
 export { insertEmptyTokens } from './corruption/empty-tokens.js';
 export { samplePromptLength, attentionFromLevels } from './corruption/prompt-conditioning.js';
-export { generate, type GenerateOptions, type GenerateStep, type SamplerKind, type SamplingState } from './sampling/generate.js';
+export { generate, type GenerateOptions, type GenerateStep, type PrefixDenoiser, type SamplerKind, type SamplingState } from './sampling/generate.js';
 export { defineSampler, isSamplerPlugin, assertSamplerPlugin, type SamplerPlugin, type SamplerTypes, type SamplerRegistry, type DiffusionSampler, type BlockContext } from './sampling/sampler-type.js';
 export { createSamplerRegistry, builtinSamplers, ancestralSampler, adaptiveSampler, selfCorrectionSampler } from './sampling/sampler-types.js';
 export { logSnrGrid, type LogSnrGridKind } from './sampling/log-snr-grid.js';

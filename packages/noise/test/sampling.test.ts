@@ -179,4 +179,54 @@ describe('generate', () => {
     expect((await generate(base({ grid: 'acme/shift-up', schedules, temperature: 0 }))).every((row) => row.every((t, j) => t === target[j]))).toBe(true);
     await expect(generate(base({ grid: 'acme/shift-up' }))).rejects.toThrow(/generate: grid: unknown schedule id "acme\/shift-up"; known ids: difflm\/cosine, difflm\/linear, difflm\/log-linear/);
   });
+
+  it('tokensPerStep gives each block ceil(tokens / tokensPerStep) steps: the samples of that step count, nothing else changed', async () => {
+    await useBackend('cpu');
+    const counted = oracle();
+    const byTokens = await generate(base({ denoise: counted.denoise, sampler: 'adaptive', blockLength: 8, steps: undefined, tokensPerStep: 3, rng: createRng(5) }));
+    expect(counted.calls.length).toBe(2 * 3); // two blocks of 8 tokens, ⌈8/3⌉ = 3 steps each
+    const bySteps = await generate(base({ sampler: 'adaptive', blockLength: 8, steps: 3, rng: createRng(5) }));
+    expect(byTokens).toEqual(bySteps);
+    // A last block shorter than the others gets fewer steps: 16 tokens in blocks of 6 → 6, 6, 4 tokens → 2, 2, 2 steps at 3 per step; 5 per step → 2, 2, 1.
+    const five = oracle();
+    await generate(base({ denoise: five.denoise, sampler: 'adaptive', blockLength: 6, steps: undefined, tokensPerStep: 5 }));
+    expect(five.calls.length).toBe(2 + 2 + 1);
+    await expect(generate(base({ tokensPerStep: 2 }))).rejects.toThrow(/give either steps or tokensPerStep/);
+    await expect(generate(base({ steps: undefined }))).rejects.toThrow(/give either steps or tokensPerStep/);
+    await expect(generate(base({ steps: undefined, tokensPerStep: 0 }))).rejects.toThrow(/tokensPerStep must be an integer >= 1, got 0/);
+  });
+
+  it('eosId ends each row at its first EOS (included), stops block-wise generation once every row has ended, and minLength keeps EOS out of the first tokens', async () => {
+    await useBackend('cpu');
+    const EOS = 10;
+    const withEos = Int32Array.from(target, (t, j) => (j === 5 || j === 11 ? EOS : t === EOS ? 0 : t));
+    const calls: number[] = [];
+    const denoise = (zt: tf.Tensor2D): tf.Tensor3D => {
+      calls.push(1);
+      const [B] = zt.shape;
+      return tf.tensor3d(Float32Array.from({ length: B * N * V }, (_, i) => ((i % V) === withEos[Math.floor(i / V) % N] ? 12 : 0)), [B, N, V]);
+    };
+    const opts = { denoise, sampler: 'adaptive' as const, blockLength: 4, steps: 4, temperature: 0 };
+    const plain = await generate(base(opts));
+    expect(plain.every((row) => row.length === N && Array.from(row).every((v, j) => v === withEos[j]))).toBe(true);
+    expect(calls.length).toBe(4 * 4);
+    calls.length = 0;
+    const stopped = await generate(base({ ...opts, eosId: EOS }));
+    expect(stopped.map((r) => Array.from(r))).toEqual(plain.map((r) => Array.from(r.slice(0, 6)))); // up to and with the first EOS
+    expect(calls.length).toBe(2 * 4); // blocks 0 and 1 only: every row ended in block 1
+    calls.length = 0;
+    const longer = await generate(base({ ...opts, eosId: EOS, minLength: 7 }));
+    for (const row of longer) {
+      expect(row.length).toBe(12); // the EOS at 5 was banned; the one at 11 ends the row
+      expect(row[5]).not.toBe(EOS);
+      expect(Array.from(row.slice(0, 5))).toEqual(Array.from(withEos.slice(0, 5)));
+      expect(Array.from(row.slice(6))).toEqual(Array.from(withEos.slice(6, 12)));
+    }
+    expect(calls.length).toBe(3 * 4);
+    // With a prompt, minLength counts generated tokens only.
+    const prompted = await generate(base({ ...opts, blockLength: undefined, steps: 12, prompt: [Int32Array.from([1, 2, 3, 4])], eosId: EOS, minLength: 2 }));
+    for (const row of prompted) expect(row.length).toBe(12);
+    await expect(generate(base({ minLength: 3 }))).rejects.toThrow(/minLength needs eosId/);
+    await expect(generate(base({ eosId: 11 }))).rejects.toThrow(/eosId must be a token id below vocabSize 12 other than the mask token, got 11/);
+  });
 });

@@ -32,4 +32,22 @@ describe('autoregressive sampling', () => {
     expect(() => sampleAutoregressive(model, { prompt: [1], length: 20, numSamples: 1, rng: createRng(1) })).toThrow(/exceeds the model context/);
     model.dispose();
   });
+
+  it('eosId ends each row at its first EOS (included) and minLength keeps EOS out of the first generated tokens', () => {
+    const model = tinyModel({ vocabSize: 10, dModel: 8, seqLen: 16, causal: true, seed: 4 });
+    const plain = sampleAutoregressive(model, { prompt: [1, 2], length: 12, numSamples: 3, rng: createRng(5), temperature: 0.7 });
+    const eosId = plain[0]![4]!; // the third generated token of row 0
+    const firstAt = plain.map((r) => { const i = Array.from(r).indexOf(eosId, 2); return i < 0 ? r.length : i + 1; });
+    const stopped = sampleAutoregressive(model, { prompt: [1, 2], length: 12, numSamples: 3, rng: createRng(5), temperature: 0.7, eosId });
+    // Same draws up to each row's first EOS (nothing else changes), cut there.
+    expect(stopped.map((r) => Array.from(r))).toEqual(plain.map((r, b) => Array.from(r.slice(0, firstAt[b]))));
+    const later = sampleAutoregressive(model, { prompt: [1, 2], length: 12, numSamples: 3, rng: createRng(5), temperature: 0.7, eosId, minLength: 5 });
+    for (const r of later) {
+      expect(Array.from(r.slice(2, 7))).not.toContain(eosId);
+      const at = Array.from(r).indexOf(eosId, 7);
+      expect(r.length).toBe(at < 0 ? 14 : at + 1);
+    }
+    expect(() => sampleAutoregressive(model, { prompt: [1], length: 3, numSamples: 1, rng: createRng(1), minLength: 2 })).toThrow(/minLength needs eosId/);
+    model.dispose();
+  });
 });

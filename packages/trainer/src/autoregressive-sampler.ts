@@ -18,6 +18,10 @@ export interface AutoregressiveSampleOptions {
   readonly topP?: number;
   /** Ids never sampled (mask, pad). */
   readonly excludeIds?: readonly number[];
+  /** End-of-sequence id: a row ends at its first EOS after `minLength` generated tokens (EOS included); sampling stops once every row has ended. */
+  readonly eosId?: number;
+  /** Generated tokens before EOS may be drawn (needs eosId). */
+  readonly minLength?: number;
 }
 
 /** Draw one id from logits (float64 math) with temperature, top-k and top-p. */
@@ -49,15 +53,23 @@ export function sampleAutoregressive(model: TrainableModel, o: AutoregressiveSam
   const total = o.prompt.length + o.length;
   if (total > model.shape.seqLen) throw new Error(`prompt (${o.prompt.length}) + length (${o.length}) exceeds the model context ${model.shape.seqLen}: shorten the prompt or --length`);
   if (o.prompt.length === 0) throw new Error('the autoregressive baseline needs at least one prompt token (e.g. BOS)');
+  if (o.minLength !== undefined && o.eosId === undefined) throw new Error('sampleAutoregressive: minLength needs eosId');
   const seqs = Array.from({ length: o.numSamples }, () => [...o.prompt]);
   const V = model.shape.vocabSize;
-  for (let pos = o.prompt.length; pos < total; pos++) {
+  const minLength = o.minLength ?? 0;
+  const ended = new Array<number>(o.numSamples).fill(-1);
+  const withEos = { ...o, excludeIds: [...(o.excludeIds ?? []), ...(o.eosId === undefined ? [] : [o.eosId])] };
+  for (let pos = o.prompt.length; pos < total && ended.some((e) => e < 0); pos++) {
     const last = tf.tidy(() => {
       const x = tf.tensor2d(seqs.flat(), [o.numSamples, pos], 'int32'); // [B, pos]
       const logits = model.apply(x); // [B, pos, V]
       return tf.slice(logits, [0, pos - 1, 0], [o.numSamples, 1, V]).dataSync(); // [B, 1, V]
     });
-    for (let b = 0; b < o.numSamples; b++) seqs[b]!.push(sampleFromLogits(last.subarray(b * V, (b + 1) * V), o.rng, o));
+    for (let b = 0; b < o.numSamples; b++) {
+      const id = sampleFromLogits(last.subarray(b * V, (b + 1) * V), o.rng, pos - o.prompt.length < minLength ? withEos : o);
+      seqs[b]!.push(id);
+      if (ended[b]! < 0 && o.eosId !== undefined && id === o.eosId) ended[b] = pos + 1;
+    }
   }
-  return seqs.map((s) => Int32Array.from(s));
+  return seqs.map((s, b) => Int32Array.from(ended[b]! >= 0 ? s.slice(0, ended[b]) : s));
 }

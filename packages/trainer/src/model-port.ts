@@ -34,5 +34,11 @@ export interface TrainableModel {
   apply(tokens: Tensor2D, attentionMask?: Tensor3D | null): Tensor3D;
   /** Non-embedding FLOPs per token for training compute accounting (SPEC §3, Method 1). */
   flopsPerToken(): number;
+  /**
+   * Optional, for sampling: keys and values of a clean prefix int32 [B, P] attending to itself, and logits [B, M, V]
+   * of a block placed after it (the paper's transformer has both; samplers reuse the prefix across steps).
+   */
+  encodePrefix?(tokens: Tensor2D): { dispose(): void };
+  applyAfterPrefix?(cache: { dispose(): void }, tokens: Tensor2D): Tensor3D;
   dispose(): void;
 }

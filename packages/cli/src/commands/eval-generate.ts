@@ -10,6 +10,8 @@ import { drawSamples } from '../draw-samples.js';
 import { distinctN, unigramEntropy } from '../generation-metrics.js';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
 import { positiveIntFlag } from '../shared-args.js';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 interface GenerateArgs {
   readonly 'run-dir': string;
@@ -18,6 +20,7 @@ interface GenerateArgs {
   readonly sampler?: string;
   readonly steps?: string;
   readonly temperature?: string;
+  readonly plot?: string;
   readonly seed?: string;
   readonly backend: string;
   readonly plugins?: string;
@@ -38,6 +41,12 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
   if (!Number.isFinite(temperature) || temperature < 0) throw new Error(`--temperature must be a number ≥ 0, got "${args.temperature}"`);
   const seed = args.seed === undefined ? 0 : Number(args.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${args.seed}"`);
+  const plot = args.plot;
+  if (plot !== undefined) {
+    if (!/\.(png|svg)$/i.test(plot)) throw new Error(`--plot ${plot}: give a file name ending in .png or .svg`);
+    if (!existsSync(dirname(resolve(plot)))) throw new Error(`--plot ${plot}: the folder ${dirname(resolve(plot))} does not exist; create it or pick another path`);
+    if (existsSync(plot) && statSync(plot).isDirectory()) throw new Error(`--plot ${plot} is a directory; give a .png or .svg file name`);
+  }
   const plugins = await runDirPlugins(args['run-dir'], args.plugins);
   const samplers = createSamplerRegistry(plugins);
   const schedules = createScheduleRegistry(plugins);
@@ -92,6 +101,7 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
       });
     }
     const out = { runDir: args['run-dir'], step: run.step, objective: kind, reference: args.reference ?? null, seed, temperature, rows };
+    if (plot !== undefined) await writePlot(plot, out);
     if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else {
       process.stdout.write(`step ${run.step} (${kind}), ${n} unprompted samples of ${length} tokens per row, temperature ${temperature}${args.reference ? `, scored by ${args.reference}` : ''}\n`);
@@ -102,4 +112,28 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
     reference?.dispose();
     run.dispose();
   }
+}
+
+interface PlotRow { readonly sampler: string; readonly steps: number | null; readonly genPerplexity: number | null; readonly tokensPerSec: number }
+
+/** Generative perplexity (where scored) and tokens/s against steps, one line per sampler; written whole or not at all. */
+async function writePlot(file: string, out: { runDir: string; step: number; reference: string | null; rows: readonly PlotRow[] }): Promise<void> {
+  const { specToSvg, svgToPng } = await import('@difflm/scaling-fit/report');
+  const values = out.rows.map((r) => ({ sampler: r.sampler, steps: r.steps ?? 1, genPerplexity: r.genPerplexity, tokensPerSec: r.tokensPerSec }));
+  const x = { field: 'steps', type: 'quantitative', scale: { type: 'log', nice: false, padding: 12 }, axis: { values: [...new Set(values.map((v) => v.steps))] }, title: 'denoising steps' };
+  const color = { field: 'sampler', type: 'nominal' };
+  const panel = (field: string, title: string, log: boolean) => ({
+    width: 320, height: 240, mark: { type: 'line', point: true },
+    encoding: { x, y: { field, type: 'quantitative', title, scale: { type: log ? 'log' : 'linear', zero: false, nice: false, padding: 12 } }, color, tooltip: [{ field: 'sampler' }, { field: 'steps' }, { field, format: '.3g' }] },
+  });
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: `Generation quality of ${out.runDir} (step ${out.step})`, subtitle: out.reference ? `scored by ${out.reference}` : 'no --reference: generative perplexity not measured' },
+    data: { values }, config: { font: 'sans-serif' },
+    hconcat: [...(out.reference ? [panel('genPerplexity', 'generative perplexity', true)] : []), panel('tokensPerSec', 'generated tokens/s', true)],
+  };
+  const svg = await specToSvg(spec as unknown as Parameters<typeof specToSvg>[0]);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, /\.png$/i.test(file) ? svgToPng(svg) : svg);
+  renameSync(tmp, file);
 }

@@ -23,6 +23,7 @@ export default defineCommand({
     sampler: { type: 'string', description: 'with --generate: comma-separated samplers (diffusion; default ancestral)' },
     steps: { type: 'string', description: 'with --generate: comma-separated step counts (diffusion; default the run\'s seqLen)' },
     temperature: { type: 'string', description: 'with --generate: softmax temperature (default 1)' },
+    plot: { type: 'string', description: 'with --generate: also plot generative perplexity (with --reference) and tokens/s against steps, per sampler, to this .png or .svg file' },
     levels: { type: 'string', description: 'with --task: λ levels of the scoring grid (diffusion; default 128)' },
     draws: { type: 'string', description: 'with --task: noise draws per level (diffusion; default 1)' },
     limit: { type: 'string', description: 'with --task: score only the first n items' },
@@ -34,7 +35,7 @@ export default defineCommand({
   async run({ args }) {
     if (args.task !== undefined && args.generate !== undefined) throw new Error('--task and --generate are two evaluations; run them one at a time');
     for (const flag of ['levels', 'draws', 'limit'] as const) if (args[flag] !== undefined && args.task === undefined) throw new Error(`--${flag} goes with --task; add --task <file|cloze> or drop it`);
-    for (const flag of ['reference', 'sampler', 'steps', 'temperature'] as const) if (args[flag] !== undefined && args.generate === undefined) throw new Error(`--${flag} goes with --generate; add --generate <n> or drop it`);
+    for (const flag of ['reference', 'sampler', 'steps', 'temperature', 'plot'] as const) if (args[flag] !== undefined && args.generate === undefined) throw new Error(`--${flag} goes with --generate; add --generate <n> or drop it`);
     if (args.seed !== undefined && args.task === undefined && args.generate === undefined) throw new Error('--seed goes with --task or --generate; add one or drop it');
     if (args.generate !== undefined) {
       await evaluateGeneration(args);

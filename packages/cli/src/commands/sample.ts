@@ -33,7 +33,11 @@ export default defineCommand({
     prompt: { type: 'string', description: 'a text prefix to continue (default: unprompted)' },
     sampler: { type: 'string', description: 'diffusion runs: ancestral | adaptive | self-correction | a plug-in sampler\'s id (see --plugins)', default: 'ancestral' },
     'sampler-options': { type: 'string', description: 'the sampler\'s options as JSON, e.g. \'{"iterations": 64}\' (self-correction)' },
-    steps: { type: 'string', description: 'denoising steps (default: the number of generated tokens)' },
+    steps: { type: 'string', description: 'denoising steps, per block with --block-length (default: the number of generated tokens)' },
+    'tokens-per-step': { type: 'string', description: 'diffusion: tokens per step instead of --steps (each block gets ⌈its tokens / this⌉ steps)' },
+    'stop-at-eos': { type: 'boolean', description: 'end each sample at its first document separator (EOS); block-wise generation stops once every sample has ended' },
+    'min-length': { type: 'string', description: 'with --stop-at-eos: generated tokens before an EOS may end a sample' },
+    'prefix-cache': { type: 'boolean', description: 'diffusion: compute the clean prefix (prompt, finished blocks) once per block, not at every step; --no-prefix-cache runs every step on the whole sequence', default: true },
     grid: { type: 'string', description: 'λ grid of the steps: a λ schedule, cosine | linear | log-linear | a plug-in schedule\'s id (see --plugins)', default: 'cosine' },
     'grid-options': { type: 'string', description: 'the grid schedule\'s options as JSON' },
     length: { type: 'string', description: 'total tokens per sample, prompt included (default: the run\'s seqLen)' },
@@ -67,6 +71,10 @@ export default defineCommand({
     const stepsFlag = int('steps', args.steps, 1);
     const lengthFlag = int('length', args.length, 1);
     const blockLength = args['block-length'] !== undefined ? int('block-length', args['block-length'], 1) : undefined;
+    const tokensPerStep = int('tokens-per-step', args['tokens-per-step'], 1);
+    if (tokensPerStep !== undefined && stepsFlag !== undefined) throw new Error('--steps and --tokens-per-step set the same thing; give one of them');
+    const minLength = int('min-length', args['min-length'], 0);
+    if (minLength !== undefined && !args['stop-at-eos']) throw new Error('--min-length needs --stop-at-eos (it keeps the end-of-sequence token out of the first tokens)');
     const plugins = await runDirPlugins(args['run-dir'], args.plugins);
     // The sampler and its options, against the built-ins and the plug-ins, before the run is opened.
     const samplers = createSamplerRegistry(plugins);
@@ -84,14 +92,16 @@ export default defineCommand({
       const t0 = performance.now();
       const { rows, promptLength: promptLen } = await drawSamples(run, tokenizer, {
         numSamples, length, promptIds, sampler, ...(samplerOptions ? { samplerOptions } : {}), samplers,
-        ...(stepsFlag !== undefined ? { steps: stepsFlag } : {}), grid: args.grid, ...(gridOptions ? { gridOptions } : {}), schedules,
+        ...(stepsFlag !== undefined ? { steps: stepsFlag } : {}), ...(tokensPerStep !== undefined ? { tokensPerStep } : {}),
+        ...(args['stop-at-eos'] ? { stopAtEos: true } : {}), ...(minLength !== undefined ? { minLength } : {}), prefixCache: args['prefix-cache'] !== false, grid: args.grid, ...(gridOptions ? { gridOptions } : {}), schedules,
         temperature, ...(topK !== undefined ? { topK } : {}), ...(topP !== undefined ? { topP } : {}), ...(blockLength !== undefined ? { blockLength } : {}),
         rng: createRng(seed),
         ...(args.trace && run.noise ? { onStep: (e: GenerateStep) => { trace.push({ evaluation: e.evaluation, block: e.block, done: e.done, texts: Array.from({ length: numSamples }, (_, b) => tokenizer.decode(e.z.subarray(b * length, (b + 1) * length))) }); } } : {}),
       });
       const seconds = (performance.now() - t0) / 1000;
       const samples = rows.map((r) => ({ text: tokenizer.decode(r.subarray(promptLen), { skipSpecial: true }), tokens: Array.from(r) }));
-      const out = { runDir: args['run-dir'], step: run.step, sampler: run.noise ? sampler : 'autoregressive', prompt: args.prompt ?? '', samples, tokensPerSec: (numSamples * (length - promptLen)) / seconds, ...(args.trace ? { trace } : {}) };
+      const generatedTokens = rows.reduce((n, r) => n + r.length - promptLen, 0);
+      const out = { runDir: args['run-dir'], step: run.step, sampler: run.noise ? sampler : 'autoregressive', prompt: args.prompt ?? '', samples, tokensPerSec: generatedTokens / seconds, ...(args.trace ? { trace } : {}) };
       if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
       else {
         if (args.trace) for (const t of trace) process.stdout.write(`${t.done ? 'final' : `step ${t.evaluation}`.padEnd(8)}${t.done ? '   ' : ''} ${JSON.stringify(t.texts[0])}\n`);
