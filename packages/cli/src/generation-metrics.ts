@@ -27,3 +27,16 @@ export function distinctN(samples: readonly ArrayLike<number>[], n: number): num
   }
   return total === 0 ? 0 : seen.size / total;
 }
+
+/**
+ * Standard error of the ratio Σnats / Σtokens over samples (delta method: residuals nats_i − R·tokens_i), null under two
+ * samples.
+ */
+export function ratioStandardError(nats: ArrayLike<number>, tokens: readonly number[], ratio: number): number | null {
+  const k = tokens.length;
+  if (k < 2) return null;
+  const meanTokens = tokens.reduce((a, t) => a + t, 0) / k;
+  let ss = 0;
+  for (let i = 0; i < k; i++) ss += (nats[i]! - ratio * tokens[i]!) ** 2;
+  return Math.sqrt(ss / (k * (k - 1))) / meanTokens;
+}

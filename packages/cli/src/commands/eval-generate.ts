@@ -7,7 +7,7 @@ import { openShards } from '@difflm/data';
 import { createRng, createSamplerRegistry, createScheduleRegistry, type SamplerKind } from '@difflm/noise';
 import { openRun, type OpenedRun } from '@difflm/trainer/node';
 import { drawSamples } from '../draw-samples.js';
-import { distinctN, unigramEntropy } from '../generation-metrics.js';
+import { distinctN, ratioStandardError, unigramEntropy } from '../generation-metrics.js';
 import { defaultRunComponents, runDirPlugins } from '../run-components.js';
 import { positiveIntFlag } from '../shared-args.js';
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -82,7 +82,7 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
       const raw = drawn.rows.map((r) => r.subarray(drawn.promptLength));
       const generated = raw.map((g) => g.filter((t) => t !== mask && t !== pad));
       const tokens = generated.reduce((s, g) => s + g.length, 0);
-      let genNats: number | null = null;
+      let genNats: number | null = null, genNatsSe: number | null = null;
       if (reference) {
         const ref = reference;
         const room = ref.config.seqLen - 1;
@@ -90,10 +90,13 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
         const items = generated.filter((g) => g.length > 0).map((g) => ({ prompt: [tokenizer.special.eos], completion: g.subarray(0, room) }));
         const nats = items.length ? ref.objective.scoreCompletions(ref.model, items, { seqLen: ref.config.seqLen, seed }) : new Float64Array(0);
         genNats = items.length ? nats.reduce((s, v) => s + v, 0) / items.reduce((s, it) => s + it.completion.length, 0) : null;
+        genNatsSe = genNats === null ? null : ratioStandardError(nats, items.map((it) => it.completion.length), genNats);
       }
       rows.push({
         sampler: c.sampler, steps: c.steps ?? null, samples: n, tokens,
-        genPerplexity: genNats === null ? null : Math.exp(genNats), genNatsPerToken: genNats,
+        genPerplexity: genNats === null ? null : Math.exp(genNats), genNatsPerToken: genNats, genNatsStandardError: genNatsSe,
+        // 95% interval over the samples (the model's sampling noise at this n), through exp of nats/token ± 1.96 SE.
+        genPerplexityInterval: genNats === null || genNatsSe === null ? null : [Math.exp(genNats - 1.96 * genNatsSe), Math.exp(genNats + 1.96 * genNatsSe)],
         unigramEntropy: unigramEntropy(generated), distinct1: distinctN(generated, 1), distinct2: distinctN(generated, 2), distinct3: distinctN(generated, 3),
         masksLeft: raw.reduce((s, g) => s + g.filter((t) => t === mask).length, 0),
         emptyTokens: raw.reduce((s, g) => s + g.filter((t) => t === pad).length, 0),
@@ -106,7 +109,7 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
     else {
       process.stdout.write(`step ${run.step} (${kind}), ${n} unprompted samples of ${length} tokens per row, temperature ${temperature}${args.reference ? `, scored by ${args.reference}` : ''}\n`);
       process.stdout.write('| sampler | steps | gen. perplexity | unigram entropy (nats) | distinct-1 / 2 / 3 | text tokens (empty dropped) | masks left | tokens/s |\n|---|---:|---:|---:|---|---:|---:|---:|\n');
-      for (const r of rows) process.stdout.write(`| ${r.sampler} | ${r.steps ?? '—'} | ${r.genPerplexity === null ? '— (no --reference)' : r.genPerplexity.toFixed(2)} | ${r.unigramEntropy.toFixed(3)} | ${[r.distinct1, r.distinct2, r.distinct3].map((d) => d.toFixed(3)).join(' / ')} | ${r.tokens} (${r.emptyTokens}) | ${r.masksLeft} | ${r.tokensPerSec.toFixed(0)} |\n`);
+      for (const r of rows) process.stdout.write(`| ${r.sampler} | ${r.steps ?? '—'} | ${r.genPerplexity === null ? '— (no --reference)' : `${r.genPerplexity.toFixed(2)}${r.genPerplexityInterval ? ` [${r.genPerplexityInterval.map((v) => v.toFixed(1)).join(', ')}]` : ''}`} | ${r.unigramEntropy.toFixed(3)} | ${[r.distinct1, r.distinct2, r.distinct3].map((d) => d.toFixed(3)).join(' / ')} | ${r.tokens} (${r.emptyTokens}) | ${r.masksLeft} | ${r.tokensPerSec.toFixed(0)} |\n`);
     }
   } finally {
     reference?.dispose();
@@ -114,23 +117,27 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
   }
 }
 
-interface PlotRow { readonly sampler: string; readonly steps: number | null; readonly genPerplexity: number | null; readonly tokensPerSec: number }
+interface PlotRow { readonly sampler: string; readonly steps: number | null; readonly genPerplexity: number | null; readonly genPerplexityInterval: readonly number[] | null; readonly tokensPerSec: number }
 
 /** Generative perplexity (where scored) and tokens/s against steps, one line per sampler; written whole or not at all. */
 async function writePlot(file: string, out: { runDir: string; step: number; reference: string | null; rows: readonly PlotRow[] }): Promise<void> {
   const { specToSvg, svgToPng } = await import('@difflm/scaling-fit/report');
-  const values = out.rows.map((r) => ({ sampler: r.sampler, steps: r.steps ?? 1, genPerplexity: r.genPerplexity, tokensPerSec: r.tokensPerSec }));
+  const values = out.rows.map((r) => ({ sampler: r.sampler, steps: r.steps ?? 1, genPerplexity: r.genPerplexity, low: r.genPerplexityInterval?.[0] ?? null, high: r.genPerplexityInterval?.[1] ?? null, tokensPerSec: r.tokensPerSec }));
   const x = { field: 'steps', type: 'quantitative', scale: { type: 'log', nice: false, padding: 12 }, axis: { values: [...new Set(values.map((v) => v.steps))] }, title: 'denoising steps' };
   const color = { field: 'sampler', type: 'nominal' };
-  const panel = (field: string, title: string, log: boolean) => ({
-    width: 320, height: 240, mark: { type: 'line', point: true },
-    encoding: { x, y: { field, type: 'quantitative', title, scale: { type: log ? 'log' : 'linear', zero: false, nice: false, padding: 12 } }, color, tooltip: [{ field: 'sampler' }, { field: 'steps' }, { field, format: '.3g' }] },
-  });
+  const y = (field: string, title: string) => ({ field, type: 'quantitative', title, scale: { type: 'log', zero: false, nice: false, padding: 12 } });
+  const line = (field: string, title: string) => ({ mark: { type: 'line', point: true }, encoding: { x, y: y(field, title), color, tooltip: [{ field: 'sampler' }, { field: 'steps' }, { field, format: '.3g' }] } });
+  const panel = (field: string, title: string) => ({ width: 320, height: 240, ...line(field, title) });
+  // Generative perplexity with its 95% interval over the samples as error bars.
+  const perplexityPanel = {
+    width: 320, height: 240,
+    layer: [line('genPerplexity', 'generative perplexity (95% CI)'), { mark: { type: 'rule' }, encoding: { x, y: y('low', 'generative perplexity (95% CI)'), y2: { field: 'high' }, color } }],
+  };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: `Generation quality of ${out.runDir} (step ${out.step})`, subtitle: out.reference ? `scored by ${out.reference}` : 'no --reference: generative perplexity not measured' },
     data: { values }, config: { font: 'sans-serif' },
-    hconcat: [...(out.reference ? [panel('genPerplexity', 'generative perplexity', true)] : []), panel('tokensPerSec', 'generated tokens/s', true)],
+    hconcat: [...(out.reference ? [perplexityPanel] : []), panel('tokensPerSec', 'generated tokens/s')],
   };
   const svg = await specToSvg(spec as unknown as Parameters<typeof specToSvg>[0]);
   const tmp = `${file}.tmp-${process.pid}`;
