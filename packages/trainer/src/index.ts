@@ -14,7 +14,7 @@ export { diffusionObjective, type DiffusionTrainingOptions } from './diffusion-o
 export { autoregressiveObjective, nextTokenCrossEntropy } from './autoregressive-objective.js';
 export { elboGrid, type ElboGrid, type ElboGridOptions } from './elbo-grid.js';
 export { evaluateHeldOut, evaluateHeldOutAsync, type EvaluateOptions, type EvalMetrics } from './evaluate.js';
-export { scoreCompletionsAutoregressive, scoreCompletionsDiffusion, layOut, type CompletionToScore, type ScoreCompletionsOptions } from './score-completions.js';
+export { scoreCompletionsAutoregressive, scoreCompletionsDiffusion, layOut, effectiveLogSnr, type CompletionToScore, type ScoreCompletionsOptions } from './score-completions.js';
 export { scoreMultipleChoice, summariseMultipleChoice, type MultipleChoiceItem, type MultipleChoiceScores, type MultipleChoiceSummary } from './multiple-choice.js';
 export type { TrainerState, TensorData } from './trainer-state.js';
 export { createTrainer, type Trainer, type TrainerOptions, type OptimizerOptions, type OptimizerId, type ScheduleOptions, type StepMetrics } from './trainer.js';

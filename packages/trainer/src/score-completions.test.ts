@@ -9,7 +9,7 @@ import { arraySource } from '../test/tiny-model.js';
 import { autoregressiveObjective, nextTokenCrossEntropy } from './autoregressive-objective.js';
 import { diffusionObjective } from './diffusion-objective.js';
 import type { TrainableModel } from './model-port.js';
-import type { CompletionToScore } from './score-completions.js';
+import { effectiveLogSnr, type CompletionToScore } from './score-completions.js';
 import { train } from './train.js';
 import type { TrainingObjective } from './training-objective.js';
 
@@ -69,6 +69,13 @@ describe('scoreCompletions', () => {
       const reseeded = objective.scoreCompletions(model, items, { ...o, seed: 12 });
       if (causal) expect(Array.from(reseeded)).toEqual(Array.from(scores));
       else expect(Array.from(reseeded)).not.toEqual(Array.from(scores));
+      if (!causal) {
+        // The authors' effective SNR: other weights, the same ranking, still independent of the order.
+        const eff = objective.scoreCompletions(model, items, { ...o, effectiveSnr: true });
+        expect(Array.from(eff)).not.toEqual(Array.from(scores));
+        for (let i = 1; i < eff.length; i++) expect(eff[0], `${name} (effective SNR): truth against choice ${i}`).toBeLessThan(eff[i]!);
+        expect(Array.from(objective.scoreCompletions(model, [...items].reverse(), { ...o, effectiveSnr: true })).reverse()).toEqual(Array.from(eff));
+      }
       model.dispose();
     }, 60_000);
   }
@@ -92,5 +99,13 @@ describe('scoreCompletions', () => {
     // The first completion token needs a token before it.
     expect(() => ar.scoreCompletions(model, [{ prompt: [], completion: [1, 2] }], { seqLen: N, seed: 0 })).toThrow(/empty prompt/);
     model.dispose();
+  });
+
+  it('effective log-SNR: logit of the fraction of completion tokens the draw left as they were, clipped to the grid', () => {
+    const x0 = [5, 1, 2, 3, 4];
+    expect(effectiveLogSnr(x0, [5, 1, 9, 9, 4], 1, 5, [-9, 9])).toBeCloseTo(0, 12); // 2 of 4 kept
+    expect(effectiveLogSnr(x0, [5, 1, 2, 3, 9], 1, 5, [-9, 9])).toBeCloseTo(Math.log(3), 12); // 3 of 4
+    expect(effectiveLogSnr(x0, [5, 9, 9, 9, 9], 1, 5, [-9, 9])).toBe(-9); // none kept: the prior end
+    expect(effectiveLogSnr(x0, [0, 1, 2, 3, 4], 1, 5, [-9, 9])).toBe(9); // all kept (the prompt position 0 does not count)
   });
 });

@@ -32,6 +32,21 @@ export interface ScoreCompletionsOptions {
   readonly fillToken?: number;
   /** Logits one diffusion scoring pass may hold (default 2^24, 64 MB); the scores do not depend on it. */
   readonly passLogits?: number;
+  /**
+   * Diffusion: weight each noised copy by its effective log-SNR instead of its level's, λ_eff = logit(fraction of the
+   * completion's tokens the draw left equal to their label), clipped to the grid's λ range — the authors' lm-eval
+   * default (SPEC §2.3), not the paper's ELBO. Default false.
+   */
+  readonly effectiveSnr?: boolean;
+}
+
+/** λ_eff of one noised completion (SPEC §2.3): logit of the fraction of its tokens equal to their labels, clipped. */
+export function effectiveLogSnr(x0: ArrayLike<number>, zt: ArrayLike<number>, from: number, to: number, range: readonly [number, number]): number {
+  let same = 0;
+  for (let j = from; j < to; j++) if (zt[j] === x0[j]) same++;
+  const frac = same / (to - from);
+  const lambda = frac <= 0 ? -Infinity : frac >= 1 ? Infinity : Math.log(frac / (1 - frac));
+  return Math.min(range[1], Math.max(range[0], lambda));
 }
 
 /** One item laid out in a row of seqLen tokens: prompt (left-truncated), completion, fill. */
@@ -108,6 +123,7 @@ export function scoreCompletionsDiffusion(model: TrainableModel, noise: Diffusio
     const zt = new Int32Array(R * N);
     const logSnr = new Float32Array(R * N);
     const copies = tf.slice(x, [0, 0], [draws, N]) as Tensor2D;
+    const range: [number, number] = [Math.min(...grid.logSnr), Math.max(...grid.logSnr)];
     for (let k = 0; k < K; k++) {
       const b = noise.corruptAt(copies, grid.logSnr[k]!, rng);
       const z = b.zt.dataSync();
@@ -117,6 +133,11 @@ export function scoreCompletionsDiffusion(model: TrainableModel, noise: Diffusio
           const at = r * N + j;
           zt[at] = j < l.promptLength ? l.row[j]! : j < l.promptLength + l.completionLength ? z[d * N + j]! : priorIds[at]!;
           logSnr[at] = grid.logSnr[k]!;
+        }
+        if (o.effectiveSnr) {
+          const end = l.promptLength + l.completionLength;
+          const eff = effectiveLogSnr(l.row, zt.subarray(r * N, (r + 1) * N), l.promptLength, end, range);
+          for (let j = l.promptLength; j < end; j++) logSnr[r * N + j] = eff;
         }
       }
       b.dispose();

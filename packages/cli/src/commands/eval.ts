@@ -26,6 +26,7 @@ export default defineCommand({
     plot: { type: 'string', description: 'with --generate: also plot generative perplexity (with --reference) and tokens/s against steps, per sampler, to this .png or .svg file' },
     levels: { type: 'string', description: 'with --task: λ levels of the scoring grid (diffusion; default 128)' },
     draws: { type: 'string', description: 'with --task: noise draws per level (diffusion; default 1)' },
+    'effective-snr': { type: 'boolean', description: 'with --task: weight each noised completion by its effective log-SNR, logit of the fraction of its tokens left clean (the authors\' lm-eval default; default off: the paper\'s ELBO)' },
     limit: { type: 'string', description: 'with --task: score only the first n items' },
     seed: { type: 'string', description: 'with --task: seed of the noise draws (default: the run config\'s eval.seed); with --generate: seed of the samples (default 0)' },
     backend: backendArg,
@@ -34,7 +35,7 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.task !== undefined && args.generate !== undefined) throw new Error('--task and --generate are two evaluations; run them one at a time');
-    for (const flag of ['levels', 'draws', 'limit'] as const) if (args[flag] !== undefined && args.task === undefined) throw new Error(`--${flag} goes with --task; add --task <file|cloze> or drop it`);
+    for (const flag of ['levels', 'draws', 'limit', 'effective-snr'] as const) if (args[flag] !== undefined && args.task === undefined) throw new Error(`--${flag} goes with --task; add --task <file|cloze> or drop it`);
     for (const flag of ['reference', 'sampler', 'steps', 'temperature', 'plot'] as const) if (args[flag] !== undefined && args.generate === undefined) throw new Error(`--${flag} goes with --generate; add --generate <n> or drop it`);
     if (args.seed !== undefined && args.task === undefined && args.generate === undefined) throw new Error('--seed goes with --task or --generate; add one or drop it');
     if (args.generate !== undefined) {
@@ -56,15 +57,15 @@ export default defineCommand({
           // An empty context starts after a document separator, as the packed training data does (lm-eval: EOT).
           prompt: it.context.length > 0 ? tokenizer.encode(it.context) : [tokenizer.special.eos], choices: it.choices.map((ch) => tokenizer.encode(ch)), gold: it.gold, choiceLengths: it.choices.map((ch) => ch.length),
         }));
-        const options = { seqLen: c.seqLen, seed: seedFlag ?? c.eval.seed, levels: levels ?? 128, draws: draws ?? 1 };
+        const options = { seqLen: c.seqLen, seed: seedFlag ?? c.eval.seed, levels: levels ?? 128, draws: draws ?? 1, ...(args['effective-snr'] ? { effectiveSnr: true } : {}) };
         const scored = scoreMultipleChoice(run.objective, run.model, items, options);
         const summary = summariseMultipleChoice(items, scored);
         const kind = c.objective.kind === 'diffusion' ? c.objective.noise.id : 'autoregressive';
-        const out = { runDir: args['run-dir'], step: run.step, objective: kind, task: task.name, layout: task.layout, ...summary, ...(c.objective.kind === 'diffusion' ? { levels: options.levels, draws: options.draws } : {}), seed: options.seed };
+        const out = { runDir: args['run-dir'], step: run.step, objective: kind, task: task.name, layout: task.layout, ...summary, ...(c.objective.kind === 'diffusion' ? { levels: options.levels, draws: options.draws, effectiveSnr: args['effective-snr'] === true } : {}), seed: options.seed };
         if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
         else {
           const pct = (p: number, se: number): string => `${(100 * p).toFixed(1)}% ± ${(100 * se).toFixed(1)}`;
-          process.stdout.write(`step ${run.step} (${kind}), task ${task.name} (${task.layout}, ${summary.items} items${c.objective.kind === 'diffusion' ? `, ELBO over ${options.levels} λ levels × ${options.draws} draw(s)` : ', exact log-likelihood'})\n`);
+          process.stdout.write(`step ${run.step} (${kind}), task ${task.name} (${task.layout}, ${summary.items} items${c.objective.kind === 'diffusion' ? `, ELBO over ${options.levels} λ levels × ${options.draws} draw(s)${args['effective-snr'] ? ', effective SNR' : ''}` : ', exact log-likelihood'})\n`);
           process.stdout.write(`accuracy ${pct(summary.accuracy, summary.accuracyStandardError)}, length-normalised ${pct(summary.normalisedAccuracy, summary.normalisedAccuracyStandardError)} (standard errors), chance ${(100 * summary.chance).toFixed(1)}%\n`);
         }
         return;
