@@ -1,6 +1,7 @@
 // `difflm report`: fit a study with @difflm/scaling-fit (IsoFLOP parabolas per noise type, M*/D*/L*
 // frontiers with bootstrap bands, the Table-1 exponent table, hyperparameter laws) and write
-// report.md, one SVG and PNG per figure, and report.json with every number, under <study dir>/report/.
+// report.md, one SVG and PNG per figure, report.json with every number and report.html (the same, interactive), under
+// <study dir>/report/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evalQuadratic, fitStudy, formatInterval, type ScalingRun, type StudyFit } from '@difflm/scaling-fit';
@@ -9,6 +10,7 @@ import { measuredPoints } from './study-designs.js';
 import { noiseStructure, type NoiseStructure } from './noise-structure.js';
 import { lrCurves, lrSweepSpec, type LrCurve } from './lr-sweep.js';
 import { escapeMarkdown } from './markdown-escape.js';
+import { reportHtml } from './report-html.js';
 import { formatPaperInterval, PAPER_TABLE_1 } from './paper-reference.js';
 import { studyPaths } from './run-study.js';
 import { studyFindings, type StudyFindings } from './study-findings.js';
@@ -319,6 +321,7 @@ export async function writeStudyReport(opts: StudyReportOptions): Promise<StudyR
     fit, rawFit, findings, fitError,
   };
   write('report.json', `${JSON.stringify(data, finite, 2)}\n`);
+  write('report.html', reportHtml({ ...data, description: def.description ?? '', runs: results.runs.map((r) => ({ id: r.id, noise: r.config.noiseLabel, model: r.config.model.name, batchSequences: r.config.batchSequences, seqLen: r.config.seqLen, lr: r.config.lr, curve: r.curve })) }));
   write('report.md', `${[...header, fitMarkdown, '', ...runTable(results.runs)].join('\n')}\n`);
   return { markdown: join(outDir, 'report.md'), files, data };
 }
