@@ -13,6 +13,13 @@ module.exports = {
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
+      name: 'browser-safe-libraries',
+      comment: 'What a web page bundles (noise, models, random, @difflm/data/tokenizers) imports no Node built-in.',
+      severity: 'error',
+      from: { path: ['^packages/(noise|models|random)/src/', '^packages/data/src/(tokenizers|tokenizer|load-tokenizer|byte-tokenizer|bpe-tokenizer|gpt-tokenizers|byte-level)\\.ts$'], pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'noise-is-a-leaf',
       comment: '@difflm/noise depends only on @tensorflow/tfjs-core.',
       severity: 'error',

@@ -13,5 +13,6 @@ export const main = defineCommand({
     worker: () => import('./commands/worker.js').then((m) => m.default),
     runs: () => import('./commands/runs.js').then((m) => m.default),
     report: () => import('./commands/report.js').then((m) => m.default),
+    export: () => import('./commands/export.js').then((m) => m.default),
   },
 });
