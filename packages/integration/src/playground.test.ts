@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // The denoising playground (examples/playground) in headless Chromium: it loads runs exported with
 // `difflm export --web`, and with a fixed seed its samples are the tokens `difflm sample` draws on the wasm backend
-// from the same run, sampler, steps and seed; it shows the generation step by step.
+// from the same run, sampler, steps and seed (and on WebGPU, SwiftShader's, the same as on wasm); it shows the
+// generation step by step.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +18,7 @@ import { embeddedCorpus, removeTempDirs, tempDir, tinyRunConfig } from './fixtur
 const bin = join(dirname(createRequire(import.meta.url).resolve('@difflm/cli/package.json')), 'dist', 'bin.js');
 const playground = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'playground');
 const chromium = [process.env.DIFFLM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const built = existsSync(join(playground, 'dist', 'playground.js'));
 const title = !chromium ? 'the playground in headless Chromium (SKIPPED: no Chromium found; `apt-get install chromium` or set DIFFLM_CHROMIUM)'
   : !built ? 'the playground in headless Chromium (SKIPPED: examples/playground is not built; run the build first)' : 'the playground in headless Chromium';
@@ -24,12 +26,15 @@ const title = !chromium ? 'the playground in headless Chromium (SKIPPED: no Chro
 describe.skipIf(!chromium || !built)(title, () => {
   let browser: Browser | undefined;
   let server: ChildProcess | undefined;
+  let url = '', tmp = '';
+  let page: Awaited<ReturnType<Browser['newPage']>> | undefined;
+  const pageRef = () => page;
   beforeAll(async () => { await useBackend('wasm'); });
   afterAll(async () => { await browser?.close(); server?.kill(); removeTempDirs(); });
 
   it('samples the tokens difflm sample draws (same run, sampler, steps, seed) and shows every step', async () => {
     const data = await embeddedCorpus();
-    const tmp = tempDir('difflm-playground-');
+    tmp = tempDir('difflm-playground-');
     const small = { model: { vocabSize: data.vocabSize, seqLen: 32, dModel: 16, nLayers: 1, nHeads: 2 }, seqLen: 32, budget: { steps: 12 } };
     const runs = { masked: join(tmp, 'masked'), uniform: join(tmp, 'uniform') };
     await runTraining({ runDir: runs.masked, config: tinyRunConfig(data.dir, data.vocabSize, small), components: defaultRunComponents() });
@@ -45,13 +50,13 @@ describe.skipIf(!chromium || !built)(title, () => {
     expect(again.stderr.trim()).toBe(`difflm export: --out ${join(tmp, 'web-masked')} exists; give a new directory (nothing is overwritten)`);
 
     server = spawn(process.execPath, [join(playground, 'serve.mjs'), `masked=${join(tmp, 'web-masked')}`, `uniform=${join(tmp, 'web-uniform')}`], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    const url = await new Promise<string>((ok, fail) => {
+    url = await new Promise<string>((ok, fail) => {
       server!.stdout!.on('data', (b: Buffer) => { const m = /(http:\/\/\S+)/.exec(b.toString()); if (m) ok(m[1]!); });
       server!.on('exit', (c) => fail(new Error(`serve.mjs exited with ${c}`)));
     });
 
     browser = await puppeteer.launch({ executablePath: chromium!, args: ['--no-sandbox', '--headless=new'] });
-    const page = await browser.newPage();
+    page = await browser.newPage();
     const problems: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
     page.on('pageerror', (e) => problems.push(`page error: ${String(e)}`));
@@ -84,5 +89,30 @@ describe.skipIf(!chromium || !built)(title, () => {
     const first = await page.$$eval('#panel-0 .tok', (els) => els.map((e) => e.className));
     expect(first.filter((c) => c.includes('noise')).length).toBe(first.length - 4);
     expect(problems).toEqual([]);
+  }, 300_000);
+
+  it.skipIf(!existsSync(icd))(existsSync(icd) ? 'on WebGPU (Chromium on SwiftShader\'s Vulkan driver) it draws the tokens it draws on wasm' : `on WebGPU it draws the tokens it draws on wasm (SKIPPED: no ${icd}; Debian's chromium ships it)`, async () => {
+    expect(url, 'the wasm test ran first').not.toBe('');
+    const page = pageRef()!;
+    const gpuBrowser = await puppeteer.launch({ executablePath: chromium!, args: ['--no-sandbox', '--headless=new', '--enable-unsafe-webgpu', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'], env: { ...process.env, VK_ICD_FILENAMES: icd, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmp } });
+    try {
+      const gpu = await gpuBrowser.newPage();
+      await gpu.goto(`${url}&backend=webgpu`);
+      await gpu.waitForFunction(() => document.body.dataset.ready !== undefined, { timeout: 120_000 });
+      expect(await gpu.$eval('#status', (e) => e.textContent)).toMatch(/on webgpu$/);
+      await gpu.$eval('#prompt', (e) => { (e as HTMLInputElement).value = 'The '; });
+      await gpu.select('#sampler', 'adaptive');
+      await gpu.$eval('#steps', (e) => { (e as HTMLInputElement).value = '6'; });
+      await gpu.$eval('#seed', (e) => { (e as HTMLInputElement).value = '3'; });
+      await gpu.click('#generate');
+      await gpu.waitForFunction(() => /^done|^error/.test(document.getElementById('status')!.textContent ?? ''), { timeout: 240_000 });
+      expect(await gpu.$eval('#status', (e) => e.textContent)).toMatch(/^done .* on webgpu$/);
+      for (const i of [0, 1]) {
+        const onGpu = await gpu.$eval(`#panel-${i} .sequence`, (e) => (e as HTMLElement).dataset.tokens);
+        expect(onGpu).toBe(await page.$eval(`#panel-${i} .sequence`, (e) => (e as HTMLElement).dataset.tokens));
+      }
+    } finally {
+      await gpuBrowser.close();
+    }
   }, 300_000);
 });
