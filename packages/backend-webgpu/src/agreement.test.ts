@@ -1,0 +1,95 @@
+// TensorFlow.js's WebGPU backend against the plain cpu backend on the paper's transformer (@difflm/models): the AR
+// baseline's loss and gradients, the bidirectional model's logits under the samplers' attention rule, and sampling,
+// within float32 tolerance, leaking no tensor. On CPU-only machines the adapter is SwiftShader, Chromium's software
+// Vulkan driver (Debian's chromium package), with libvulkan1. Diffusion training is not here yet: its loss and the
+// trainer read tensors synchronously, which the WebGPU backend in Node cannot do (no OffscreenCanvas).
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { expectNoLeaks, tf } from '@difflm/test-utils';
+import { buildTransformer, resolveModelConfig, type ModelConfigInput } from '@difflm/models';
+import { createObjective, createRng, generate } from '@difflm/noise';
+import { autoregressiveObjective, type TrainingObjective } from '@difflm/trainer';
+import { describeAdapter, startWebGpu, webgpuInfo } from './index.js';
+
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+process.env.XDG_RUNTIME_DIR ??= tmpdir();
+const info = await webgpuInfo();
+const title = info.available ? `the webgpu backend (${describeAdapter(info)}) agrees with cpu` : `the webgpu backend agrees with cpu (SKIPPED: ${info.reason})`;
+
+const V = 13, N = 8, B = 4;
+const tokens = { vocabSize: V, maskId: V - 1, padId: V - 2 };
+const config = (causal: boolean): ModelConfigInput => ({ vocabSize: V, seqLen: N, dModel: 16, nLayers: 2, nHeads: 2, causal });
+const ids = Int32Array.from({ length: 64 * N }, (_, i) => (Math.imul(i, 2654435761) >>> 27) % (V - 2));
+
+/** Every parameter non-zero and the same on every backend (a fixed LCG, not a backend's random ops). */
+function weights(causal: boolean): (name: string, size: number) => Float32Array {
+  return (name, size) => {
+    let s = [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, causal ? 7 : 3);
+    return Float32Array.from({ length: size }, () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s / 2 ** 32 - 0.5) * (name === 'lm_head' ? 0.4 : 0.8); });
+  };
+}
+const model = (causal: boolean) => { const w = weights(causal); return buildTransformer(resolveModelConfig(config(causal)), (s) => w(s.name, s.shape.reduce((a, b) => a * b, 1))); };
+
+
+async function lossAndGrads(backend: string, causal: boolean, make: () => TrainingObjective): Promise<{ loss: number; grads: Float32Array[] }> {
+  await tf.setBackend(backend);
+  const m = model(causal), objective = make();
+  const vars = m.params.map((p) => p.variable);
+  const x = tf.tensor2d(ids.slice(0, B * N), [B, N], 'int32');
+  const { value, grads } = tf.variableGrads(() => objective.terms(m, x, createRng(5)).loss, vars);
+  const out = { loss: (await value.data())[0]!, grads: await Promise.all(vars.map(async (v) => Float32Array.from(await grads[v.name]!.data()))) };
+  tf.dispose([value, x, ...Object.values(grads)]);
+  m.dispose();
+  return out;
+}
+
+const relL2 = (a: Float32Array, b: Float32Array): number => {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2; }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+};
+
+describe.skipIf(!info.available)(title, () => {
+  it('the AR baseline: the loss and every parameter gradient', async () => {
+    await startWebGpu();
+    const make = (): TrainingObjective => autoregressiveObjective();
+    const cpu = await lossAndGrads('cpu', true, make);
+    const gpu = await lossAndGrads('webgpu', true, make);
+    expect(Math.abs(gpu.loss - cpu.loss) / Math.abs(cpu.loss)).toBeLessThan(1e-5);
+    expect(Math.max(...gpu.grads.map((g, i) => relL2(g, cpu.grads[i]!)))).toBeLessThan(1e-4);
+  }, 120_000);
+
+  it('the bidirectional transformer under the samplers\' block attention: the same logits', async () => {
+    await startWebGpu();
+    const logits = async (backend: string): Promise<Float32Array> => {
+      await tf.setBackend(backend);
+      const m = model(false);
+      const level = (j: number): number => (j < 3 ? 0 : j < 6 ? 1 : 2);
+      const mask = Float32Array.from({ length: B * N * N }, (_, i) => (level(Math.floor(i / N) % N) >= level(i % N) ? 1 : 0));
+      const x = tf.tensor2d(ids.slice(0, B * N), [B, N], 'int32'), a = tf.tensor3d(mask, [B, N, N]);
+      const y = m.apply(x, a);
+      const out = Float32Array.from(await y.data());
+      tf.dispose([x, a, y]);
+      m.dispose();
+      return out;
+    };
+    expect(relL2(await logits('webgpu'), await logits('cpu'))).toBeLessThan(1e-5);
+  }, 120_000);
+
+  it('sampling (masked noise, adaptive, blocks after a prompt, prefix cache) draws the same tokens, leaking nothing', async () => {
+    await startWebGpu();
+    const run = async (backend: string): Promise<number[][]> => {
+      await tf.setBackend(backend);
+      const m = model(false), objective = createObjective({ id: 'difflm/masked' }, tokens);
+      let rows: Int32Array[] = [];
+      await expectNoLeaks(async () => {
+        rows = await generate({ objective, denoise: (zt, mask) => m.apply(zt, mask), batchSize: 2, seqLen: N, steps: 3, sampler: 'adaptive', grid: 'cosine', temperature: 1, rng: createRng(4), prompt: [Int32Array.from([1, 2])], blockLength: 3, prefixDenoiser: m });
+      });
+      m.dispose();
+      return rows.map((r) => Array.from(r));
+    };
+    expect(await run('webgpu')).toEqual(await run('cpu'));
+  }, 120_000);
+});
