@@ -54,6 +54,10 @@ describe('transformer prefix cache (cpu)', async () => {
     model.dispose();
   });
 
+  it('building and disposing a model leaves no tensor behind (the initial values of its variables are freed)', async () => {
+    await expectNoLeaks(() => { randomModel(cfg(false)).dispose(); });
+  });
+
   it('leaks nothing once the cache is disposed, and refuses a mismatched cache or an overlong block in one line', async () => {
     const model = randomModel(cfg(false));
     await expectNoLeaks(() => {

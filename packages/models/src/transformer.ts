@@ -110,7 +110,7 @@ export function buildTransformer(config: ModelConfig, values: (spec: ParamSpec) 
     name: spec.name,
     group: spec.group,
     // Unnamed tf variables: tfjs names must be globally unique, and several models may coexist.
-    variable: tf.variable(tf.tensor(values(spec), [...spec.shape], 'float32'), true),
+    variable: tf.tidy(() => tf.variable(tf.tensor(values(spec), [...spec.shape], 'float32'), true)), // the initial tensor is freed
   }));
   const byName = new Map(params.map((p) => [p.name, p.variable]));
   const v = (name: string): Variable => byName.get(name) as Variable;

@@ -45,3 +45,5 @@ export type { SelfCorrectionOptions } from './sampling/self-correction.js';
 export { samplePrior } from './sampling/sample-prior.js';
 export { pluginKind, pluginKindOf, qualifiedId, type PluginKind } from './plugin-kind.js';
 export { optionRecord, numberField, enumField, booleanField, inUnitInterval, positive, finite, type RawOptions } from './option-fields.js';
+export { canReadSync } from './sync-read.js';
+export { hostValues, withHostValues } from './host-values.js';

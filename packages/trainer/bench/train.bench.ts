@@ -32,9 +32,9 @@ async function trainRow(backend: TestBackend, name: string, config: ModelConfigI
     optimizer: { kind: 'laprop' }, schedule: { peakLr: 0.3, warmupSteps: 10 }, budget: { steps: steps + 1 }, seed: 0,
   });
   try {
-    trainer.trainStep(); // warm-up (kernel compilation, moment allocation)
+    await trainer.trainStep(); // warm-up (kernel compilation, moment allocation)
     const t0 = performance.now();
-    for (let i = 0; i < steps; i++) trainer.trainStep();
+    for (let i = 0; i < steps; i++) await trainer.trainStep();
     const ms = (performance.now() - t0) / steps;
     return { backend, model: name, params: model.paramCount(), batch: '16 × 128', steps, msPerStep: ms, tokensPerSec: (16 * 128 * 1000) / ms, note };
   } finally {

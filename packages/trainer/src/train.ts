@@ -26,7 +26,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       // Yield a macrotask so timers and signal handlers that drive shouldStop can run between steps.
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       if (o.shouldStop?.()) break;
-      last = trainer.trainStep();
+      last = await trainer.trainStep();
       await o.onStep?.(last, { getState: () => trainer.getState() });
     }
     return { steps: trainer.step, last, state: trainer.getState() };

@@ -24,7 +24,7 @@ function options(over: Partial<TrainOptions> & Pick<TrainerOptions, 'model' | 'd
 }
 
 describe('trainer', () => {
-  it('skips the update of a step whose gradient is not finite, and only that one', () => {
+  it('skips the update of a step whose gradient is not finite, and only that one', async () => {
     const model = tinyModel({ vocabSize: V, dModel: 8, seqLen: N, causal: true, seed: 1 });
     const ar = autoregressiveObjective();
     let calls = 0;
@@ -35,29 +35,29 @@ describe('trainer', () => {
     } };
     const t = createTrainer(options({ model, data: arraySource(ids, 4, N), objective: poisoned, budget: { steps: 3 } }));
     const snapshot = () => model.params.map((p) => Float32Array.from(p.variable.dataSync()));
-    t.trainStep();
+    await t.trainStep();
     const before = snapshot();
-    const m2 = t.trainStep();
+    const m2 = await t.trainStep();
     expect(Number.isFinite(m2.gradNorm)).toBe(false);
     expect(m2.step).toBe(2);
     expect(snapshot()).toEqual(before);
-    t.trainStep();
+    await t.trainStep();
     expect(snapshot().some((w, i) => w.some((x, j) => x !== before[i]![j]))).toBe(true);
     expect(snapshot().every((w) => w.every(Number.isFinite))).toBe(true);
     t.dispose(); model.dispose();
   });
 
-  it('gradient accumulation over 2 micro-batches of 2 equals one batch of 4', () => {
-    const run = (batch: number, accum: number): Float32Array[] => {
+  it('gradient accumulation over 2 micro-batches of 2 equals one batch of 4', async () => {
+    const run = async (batch: number, accum: number): Promise<Float32Array[]> => {
       const model = tinyModel({ vocabSize: V, dModel: 8, seqLen: N, causal: true, seed: 1 });
       const t = createTrainer(options({ model, data: arraySource(ids, batch, N), objective: autoregressiveObjective(), optimizer: { kind: 'adamw' }, gradAccumSteps: accum, budget: { steps: 3 } }));
-      const m = [t.trainStep(), t.trainStep()];
+      const m = [await t.trainStep(), await t.trainStep()];
       expect(m[1]!.tokens).toBe(2 * 4 * N);
       const w = model.params.map((p) => Float32Array.from(p.variable.dataSync()));
       t.dispose(); model.dispose();
       return w;
     };
-    const big = run(4, 1), acc = run(2, 2);
+    const big = await run(4, 1), acc = await run(2, 2);
     big.forEach((w, i) => w.forEach((x, j) => expect(acc[i]![j]).toBeCloseTo(x, 5)));
   });
 
@@ -103,10 +103,10 @@ describe('trainer', () => {
     model.dispose();
   });
 
-  it('clips the global gradient norm and reports the unclipped norm', () => {
+  it('clips the global gradient norm and reports the unclipped norm', async () => {
     const model = tinyModel({ vocabSize: V, dModel: 8, seqLen: N, seed: 4 });
     const t = createTrainer(options({ model, data: arraySource(ids, 4, N), clipGradNorm: 1e-3, optimizer: { kind: 'adamw' } }));
-    const m = t.trainStep();
+    const m = await t.trainStep();
     expect(m.gradNorm).toBeGreaterThan(1e-3);
     expect(m.flops).toBe(6 * 8 * 8 * 4 * N);
     t.dispose(); model.dispose();

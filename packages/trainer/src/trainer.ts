@@ -3,7 +3,7 @@
 // part of TrainerState, so a restored trainer continues the same trajectory.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { createRng } from '@difflm/noise';
+import { createRng, withHostValues } from '@difflm/noise';
 import { stepsForBudget, type Budget } from './budget.js';
 import { createOptimizerRegistry, type OptimizerRegistry } from './optimizer-registry.js';
 import type { OptimizerTypes } from './optimizer-type.js';
@@ -84,7 +84,7 @@ export interface Trainer {
   readonly flops: number;
   readonly done: boolean;
   /** One optimizer step. */
-  trainStep(): StepMetrics;
+  trainStep(): Promise<StepMetrics>;
   getState(): TrainerState;
   setState(state: TrainerState): void;
   /**
@@ -129,10 +129,12 @@ export function createTrainer(o: TrainerOptions): Trainer {
   const nextBatch = (): Tensor2D => {
     const ids = data.next();
     if (ids.length !== data.batchSize * data.seqLen) throw new Error(`data source returned ${ids.length} ids, expected batchSize·seqLen = ${data.batchSize * data.seqLen}`);
-    return tf.tensor2d(ids, [data.batchSize, data.seqLen], 'int32'); // [B, N]
+    const host = Int32Array.from(ids);
+    return withHostValues(tf.tensor2d(host, [data.batchSize, data.seqLen], 'int32'), host); // [B, N]
   };
 
-  const trainStep = (): StepMetrics => {
+  // Results are read back asynchronously: a GPU backend (WebGPU) cannot read a computed tensor synchronously.
+  const trainStep = async (): Promise<StepMetrics> => {
     const t0 = performance.now();
     let acc: Record<string, Tensor> = {};
     let lossSum = 0, natsSum = 0, countSum = 0;
@@ -146,9 +148,9 @@ export function createTrainer(o: TrainerOptions): Trainer {
         return t.loss;
       }, vars);
       x.dispose();
-      const n = count!.dataSync()[0]!;
-      lossSum += value.dataSync()[0]!;
-      natsSum += nats!.dataSync()[0]! * n;
+      const [n, lossValue, natsValue] = (await Promise.all([count!.data(), value.data(), nats!.data()])).map((d) => d[0]!) as [number, number, number];
+      lossSum += lossValue;
+      natsSum += natsValue * n;
       countSum += n;
       tf.dispose([value, nats!, count!]);
       const prev = acc;
@@ -157,10 +159,9 @@ export function createTrainer(o: TrainerOptions): Trainer {
       for (const [name, g] of Object.entries(prev)) { g.dispose(); grads[name]?.dispose(); }
     }
     // Average the micro-batch gradients, then measure (and optionally clip) the global L2 norm.
-    const gradNorm = tf.tidy(() => {
-      const sq = Object.values(acc).map((g) => tf.sum(tf.square(g)));
-      return Math.sqrt(tf.addN(sq).dataSync()[0]!) / accum;
-    });
+    const sumSq = tf.tidy(() => tf.addN(Object.values(acc).map((g) => tf.sum(tf.square(g)))));
+    const gradNorm = Math.sqrt((await sumSq.data())[0]!) / accum;
+    sumSq.dispose();
     // Optional global-norm clip (SPEC §1.5: clip_by_global_norm(1.0) exists in the code but is off at HEAD).
     const scale = (1 / accum) * (o.clipGradNorm != null && gradNorm > o.clipGradNorm ? o.clipGradNorm / gradNorm : 1);
     if (scale !== 1) {

@@ -75,7 +75,7 @@ describe('the optimizer registry', () => {
     expect(createOptimizerRegistry([{ default: momentumSgd }, { default: { kind: 'difflm/noise-plugin', id: 'acme/x' } }]).has('acme/momentum-sgd')).toBe(true);
   });
 
-  it('a run config names any optimizer id; createTrainer trains with the plug-in from its registry', () => {
+  it('a run config names any optimizer id; createTrainer trains with the plug-in from its registry', async () => {
     expect(parseTrainRunConfig({ model: {}, objective: { kind: 'autoregressive' }, budget: { steps: 1 }, batchSize: 1, seqLen: 4, data: { dir: 'x' }, optimizer: { kind: 'acme/momentum-sgd', options: { mu: 0.5 } } }).optimizer)
       .toMatchObject({ kind: 'acme/momentum-sgd', options: { mu: 0.5 } });
     expect(() => parseTrainRunConfig({ model: {}, objective: { kind: 'autoregressive' }, budget: { steps: 1 }, batchSize: 1, seqLen: 4, data: { dir: 'x' }, optimizer: { kind: 'bad id!' } })).toThrow(/optimizer\.kind: must be an optimizer id/);
@@ -86,8 +86,8 @@ describe('the optimizer registry', () => {
       optimizer: { kind: 'acme/momentum-sgd', options: { mu: 0.5 } }, optimizers: createOptimizerRegistry([momentumSgd]),
       schedule: { peakLr: 0.5, warmupSteps: 2 }, budget: { steps: 4 }, seed: 3,
     });
-    const first = t.trainStep();
-    for (let i = 0; i < 3; i++) t.trainStep();
+    const first = await t.trainStep();
+    for (let i = 0; i < 3; i++) await t.trainStep();
     expect(t.optimizer.kind).toBe('momentum-sgd');
     expect(t.optimizer.step).toBe(4);
     expect(Number.isFinite(first.loss)).toBe(true);

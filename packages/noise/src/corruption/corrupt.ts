@@ -10,6 +10,7 @@ import { logSnrFromUniform, type LogSnrSchedule } from '../schedule/log-snr-sche
 import { stratifiedUniforms } from '../schedule/stratified.js';
 import { insertEmptyTokens } from './empty-tokens.js';
 import { attentionFromLevels, samplePromptLength } from './prompt-conditioning.js';
+import { hostValues, withHostValues } from '../host-values.js';
 
 export interface CorruptionSettings {
   readonly schedule: LogSnrSchedule;
@@ -36,9 +37,9 @@ export function sampleToken(process: NoiseProcess, x: number, logSnr: number, ra
 
 function makeBatch(x0: Int32Array, zt: Int32Array, logSnr: Float32Array, noiseMask: Float32Array, attention: Float32Array | null, B: number, N: number): CorruptedBatch {
   const tensors = {
-    x0: tf.tensor2d(x0, [B, N], 'int32'),
-    zt: tf.tensor2d(zt, [B, N], 'int32'),
-    logSnr: tf.tensor2d(logSnr, [B, N]),
+    x0: withHostValues(tf.tensor2d(x0, [B, N], 'int32'), x0),
+    zt: withHostValues(tf.tensor2d(zt, [B, N], 'int32'), zt),
+    logSnr: withHostValues(tf.tensor2d(logSnr, [B, N]), logSnr),
     noiseMask: tf.tensor2d(noiseMask, [B, N]),
     attentionMask: attention ? tf.tensor3d(attention, [B, N, N]) : null,
   };
@@ -48,7 +49,7 @@ function makeBatch(x0: Int32Array, zt: Int32Array, logSnr: Float32Array, noiseMa
 function readTokens(x: Tensor2D, tokens: TokenSpace): { data: Int32Array; B: number; N: number } {
   if (x.rank !== 2) throw new Error(`corrupt: x must be int32 [B, N], got rank ${x.rank}`);
   const [B, N] = x.shape;
-  const data = Int32Array.from(x.dataSync());
+  const data = Int32Array.from(hostValues(x));
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (!(v >= 0 && v < tokens.vocabSize)) throw new Error(`corrupt: token id ${v} at index ${i} is outside [0, vocabSize=${tokens.vocabSize})`);

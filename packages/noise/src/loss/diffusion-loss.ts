@@ -10,6 +10,8 @@ import type { NoiseProcess } from '../noise-type.js';
 import type { WeightSettings } from '../token-math.js';
 import { hostTokenWeights, type HostTokenWeights } from './host-token-weights.js';
 import { fusedKlIs, fusedLossActive } from './fused-loss.js';
+import { canReadSync } from '../sync-read.js';
+import { hostValues } from '../host-values.js';
 
 /** float32 tiny: the floor of [E] `safe_log` (SPEC §1.4) so that 0·log 0 terms stay 0. */
 const TINY_F32 = 1.1754943508222875e-38;
@@ -83,8 +85,8 @@ function marginalParts(process: NoiseProcess, host: HostTokenWeights, x0: Tensor
 /** The marginal q_λ(·|x) per token, float32 [B, N, V] (caller owns it). z is not needed; pass x for it. */
 export function marginalProbs(process: NoiseProcess, settings: WeightSettings, x0: Tensor2D, logSnr: Tensor2D): tf.Tensor3D {
   const [B, N] = x0.shape;
-  const xs = x0.dataSync();
-  const host = hostTokenWeights(process, settings, xs, xs, logSnr.dataSync(), null);
+  const xs = hostValues(x0);
+  const host = hostTokenWeights(process, settings, xs, xs, hostValues(logSnr), null);
   return tf.tidy(() => marginalParts(process, host, x0, B, N).q);
 }
 
@@ -93,7 +95,7 @@ export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId
   const [B, N, V] = logits.shape;
   if (V !== process.vocabSize) throw new Error(`loss: logits have V = ${V} but the noise process has vocabSize ${process.vocabSize}`);
   if (batch.zt.shape[0] !== B || batch.zt.shape[1] !== N) throw new Error(`loss: logits [${B}, ${N}, ${V}] do not match the batch [${batch.zt.shape.join(', ')}]`);
-  const host = hostTokenWeights(process, settings, batch.x0.dataSync(), batch.zt.dataSync(), batch.logSnr.dataSync(), maskId);
+  const host = hostTokenWeights(process, settings, hostValues(batch.x0), hostValues(batch.zt), hostValues(batch.logSnr), maskId);
   const maskBias = new Float32Array(V);
   if (maskId !== null) maskBias[maskId] = -1e6; // SPEC §1.1: the model never predicts the mask as data
   return tf.tidy(() => {
@@ -156,7 +158,7 @@ export function tokenTerms(process: NoiseProcess, settings: LossSettings, maskId
       kl: tf.mul(wl, kl) as Tensor2D,
       is: tf.mul(wl, is) as Tensor2D,
     };
-    if (settings.checkFinite) {
+    if (settings.checkFinite && canReadSync()) {
       const bad = tf.any(tf.logicalNot(tf.isFinite(tf.add(kl, is)))).dataSync()[0];
       if (bad) throw new Error('loss: logits contain NaN or Inf (the KL/IS terms are not finite); check the model output and the learning rate');
     }

@@ -232,7 +232,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
             while (trainer.step < target) {
               await new Promise<void>((resolve) => setImmediate(resolve));
               if (o.signal?.aborted) { ok = false; break; }
-              trainer.trainStep();
+              await trainer.trainStep();
             }
             const m = ok ? await evaluate() : null;
             if (!m) ok = false;
@@ -257,7 +257,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         // Yield to the event loop so signal handlers (SIGINT/SIGTERM → abort) and timers can run.
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (o.signal?.aborted) { stopped = true; break; }
-        last = trainer.trainStep();
+        last = await trainer.trainStep();
         lease.check();
         appendJsonl(paths.metrics, last);
         o.onProgress?.({ type: 'step', totalSteps: trainer.totalSteps, metrics: last });
