@@ -2,8 +2,8 @@
 // loss and every parameter gradient of each noise type's objective and of the AR baseline, a short LaProp/AdamW
 // training curve, the bidirectional model's logits under the samplers' attention rule, and sampling, within float32
 // tolerance, leaking no tensor. On CPU-only machines the adapter is SwiftShader, Chromium's software Vulkan driver
-// (Debian's chromium package), with libvulkan1. Not here yet: the held-out evaluation and checkpoints, which read
-// tensors synchronously (the WebGPU backend in Node cannot: no OffscreenCanvas).
+// (Debian's chromium package), with libvulkan1. A whole `difflm train --backend webgpu` run (checkpoints, held-out
+// evaluation) is tested in packages/integration/src/train-webgpu.test.ts.
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -78,7 +78,6 @@ describe.skipIf(!info.available)(title, () => {
     const curve = async (backend: string): Promise<number[]> => {
       await tf.setBackend(backend);
       const m = model(false), losses: number[] = [];
-      // The trainer's step (not train(), whose final state is a synchronous read: checkpoints are not on WebGPU yet).
       const t = createTrainer({ model: m, objective: objectives[0]![2](), data: source(), optimizer: { kind: optimizer }, schedule: { peakLr: 0.05, warmupSteps: 2 }, budget: { steps: 6 }, seed: 9 });
       while (!t.done) losses.push((await t.trainStep()).loss);
       t.dispose();

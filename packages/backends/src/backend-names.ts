@@ -3,7 +3,7 @@
 import { builtinBackendRegistry, type BackendRegistry } from './backend-registry.js';
 
 /** Built-in concrete backends, fastest first in the order 'auto' tries them. */
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 
 export type ConcreteBackend = (typeof BACKEND_NAMES)[number];
 export type BackendName = 'auto' | ConcreteBackend;

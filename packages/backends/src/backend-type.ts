@@ -18,6 +18,8 @@ export interface SelectedBackend {
 /** What a backend gets to load itself: the module loader (tests inject one to simulate missing packages). */
 export interface BackendContext {
   load(specifier: string): Promise<unknown>;
+  /** True while `auto` tries the backends (a GPU backend then declines a software adapter). */
+  readonly auto?: boolean;
 }
 
 /** A backend that could not be loaded, with why; `auto` skips it, a named request reports it with the install hint. */

@@ -1,5 +1,6 @@
 // The backends that ship with @difflm/backends, as plain plug-in values: optional packages (tfjs-node,
 // tfjs-node-gpu, @difflm/backend-native) are imported by name only when asked for, so a missing one costs nothing.
+import { existsSync, readdirSync } from 'node:fs';
 import { BackendUnavailable, defineBackend, type BackendContext, type BackendPlugin, type Tf } from './backend-type.js';
 
 function isNotInstalled(error: unknown, specifier: string): boolean {
@@ -145,5 +146,47 @@ async function tensorflowCpu(ctx: BackendContext): Promise<{ tf: Tf; pkg: string
   }
 }
 
+/** A GPU's Vulkan driver is installed: an ICD manifest that is not a software rasteriser's (SwiftShader, llvmpipe). */
+function hardwareVulkanDriver(): boolean {
+  const software = /swiftshader|lvp|lavapipe|llvmpipe/i;
+  const env = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES;
+  if (env) return env.split(':').some((f) => f && !software.test(f) && existsSync(f));
+  const dirs = ['/etc/vulkan/icd.d', '/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
+  return dirs.some((d) => { try { return readdirSync(d).some((f) => f.endsWith('.json') && !software.test(f)); } catch { return false; } });
+}
+
+/** The parts of @difflm/backend-webgpu used here (typed structurally, as the native backend's). */
+interface WebGpuModule {
+  startWebGpu(): Promise<{ software: boolean; vendor: string; device: string; description: string; limits: Record<string, number> }>;
+  describeAdapter(info: Awaited<ReturnType<WebGpuModule['startWebGpu']>>): string;
+}
+
+export const webgpuBackend = defineBackend({
+  id: 'difflm/webgpu', packageName: '@difflm/backend-webgpu', autoOrder: 15,
+  description: 'TensorFlow.js\'s WebGPU kernels on Dawn, over any Vulkan driver (auto picks it on a GPU, not on a software adapter)',
+  installHint: (reason) => (/Vulkan|adapter|VK_ICD/.test(reason)
+    ? 'install the GPU\'s Vulkan driver and libvulkan1 (for a software adapter: Debian\'s chromium, with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)'
+    : '@difflm/backend-webgpu is part of the difflm repository (packages/backend-webgpu), not yet on npm; it needs the webgpu package (Dawn for Node)'),
+  async create(_o, ctx) {
+    // auto: look for a GPU's Vulkan driver on disk before loading Dawn (which takes time and prints its own warnings).
+    if (ctx.auto && !hardwareVulkanDriver()) throw new BackendUnavailable('webgpu', 'no GPU Vulkan driver found', 'auto uses WebGPU on a GPU; ask for it with --backend webgpu');
+    const tf = (await loadBackendPackage(cpuBackend, 'webgpu', ctx)) as Tf;
+    const mod = (await loadBackendPackage(webgpuBackend, 'webgpu', ctx)) as Partial<WebGpuModule>;
+    if (typeof mod.startWebGpu !== 'function' || typeof mod.describeAdapter !== 'function') {
+      const reason = '@difflm/backend-webgpu is installed but does not export startWebGpu and describeAdapter (a version mismatch or an unbuilt package)';
+      throw new BackendUnavailable('webgpu', reason, webgpuBackend.installHint(reason));
+    }
+    let info;
+    try { info = await mod.startWebGpu(); } catch (e) {
+      const reason = String((e as Error).message);
+      throw new BackendUnavailable('webgpu', reason, webgpuBackend.installHint(reason));
+    }
+    const adapter = mod.describeAdapter(info);
+    if (ctx.auto && info.software) throw new BackendUnavailable('webgpu', `its only adapter is a software one (${adapter})`, 'auto uses WebGPU on a GPU; ask for it with --backend webgpu');
+    await activateBackend(tf, webgpuBackend, 'webgpu', 'webgpu');
+    return { name: 'webgpu', description: `webgpu (${adapter}) · tfjs ${tf.version.tfjs}`, tf, environment: { backend: 'webgpu', tfjs: tf.version.tfjs, adapter, software: info.software } };
+  },
+});
+
 /** The built-in backends, fastest first in the order 'auto' tries them. */
-export const builtinBackends: readonly BackendPlugin[] = Object.freeze([tensorflowGpuBackend, tensorflowBackend, nativeBackend, wasmBackend, cpuBackend]);
+export const builtinBackends: readonly BackendPlugin[] = Object.freeze([tensorflowGpuBackend, webgpuBackend, tensorflowBackend, nativeBackend, wasmBackend, cpuBackend]);

@@ -10,6 +10,7 @@ export const BACKEND_PACKAGES: Record<ConcreteBackend, string> = {
   native: builtins.get('native').packageName,
   tensorflow: builtins.get('tensorflow').packageName,
   'tensorflow-gpu': builtins.get('tensorflow-gpu').packageName,
+  webgpu: builtins.get('webgpu').packageName,
 };
 
 /** One sentence: how to install the backend and what it needs (`reason`: why it is unavailable, when known). */

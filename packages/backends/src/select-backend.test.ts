@@ -47,7 +47,7 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown backend name, naming the choices', async () => {
-    await expect(selectBackend('webgpu')).rejects.toThrow(/unknown backend 'webgpu'; choose one of auto, tensorflow-gpu, tensorflow, native, wasm, cpu/);
+    await expect(selectBackend('metal')).rejects.toThrow(/unknown backend 'metal'; choose one of auto, tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu/);
   });
 
   it('auto skips backends that are not installed and falls back to wasm', async () => {
@@ -123,7 +123,7 @@ describe('backends are values', () => {
   it('a plug-in backend is selected by its id, auto tries it in its place, and a missing one is skipped and named', async () => {
     // A list of loaded modules may hold other plug-in kinds; the registry takes the backends.
     const backends = createBackendRegistry([{ default: fakeCpu }, { default: { kind: 'difflm/noise-plugin', id: 'acme/x' } }, missing]);
-    expect(backends.names()).toEqual(['acme/gpu', 'acme/js', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
+    expect(backends.names()).toEqual(['acme/gpu', 'acme/js', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu']);
     const sel = await selectBackend('acme/js', { backends });
     expect(sel).toMatchObject({ name: 'acme/js', description: 'acme/js (cpu kernels)' });
     expect(Array.from(sel.tf.add(sel.tf.tensor1d([1, 2]), 1).dataSync())).toEqual([2, 3]);

@@ -54,7 +54,7 @@ export async function selectBackend(name: BackendName | (string & {}) = 'auto', 
   const skipped: string[] = [];
   for (const b of registry.autoOrder()) {
     try {
-      current = await b.create(b.parseOptions(undefined), ctx);
+      current = await b.create(b.parseOptions(undefined), { ...ctx, auto: true });
       return current;
     } catch (error) {
       if (!(error instanceof BackendUnavailable)) throw error;

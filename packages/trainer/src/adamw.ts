@@ -51,6 +51,7 @@ export function createAdamW(hyper: OptimizerHyper): Optimizer {
       }
     },
     getState: () => store.toState('adamw', step),
+    stateTensors: () => store.tensors(),
     setState(state) {
       if (state.kind !== 'adamw') throw new Error(`optimizer state is for '${state.kind}', not 'adamw': resume with the optimizer the run was started with`);
       store.fromState(state);

@@ -31,6 +31,12 @@ export function autoregressiveObjective(): TrainingObjective {
       const nats = tf.tidy(() => nextTokenCrossEntropy(model.apply(x), x).dataSync()[0]!);
       return { natsPerToken: nats, tokens: x.shape[0] * (x.shape[1] - 1) };
     },
+    async evaluateAsync(model, x) {
+      const ce = tf.tidy(() => nextTokenCrossEntropy(model.apply(x), x));
+      const nats = (await ce.data())[0]!;
+      ce.dispose();
+      return { natsPerToken: nats, tokens: x.shape[0] * (x.shape[1] - 1) };
+    },
     scoreCompletions: (model, items, o) => scoreCompletionsAutoregressive(model, items, o),
   };
 }

@@ -3,7 +3,7 @@
 // in the same units. The noise draws come from a fresh Rng seeded by `seed`, so two evaluations of
 // the same model on the same data agree exactly.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '@difflm/noise';
+import { createRng, withHostValues } from '@difflm/noise';
 import type { TrainableModel } from './model-port.js';
 import type { TokenBatchSource } from './token-batch-source.js';
 import type { TrainingObjective } from './training-objective.js';
@@ -46,18 +46,21 @@ function checkOptions(o: EvaluateOptions): void {
 /** The evaluation one batch at a time, so a caller can yield (and notice a stop) between batches. */
 function* evaluationSteps(o: EvaluateOptions): Generator<void, EvalMetrics> {
   const rng = createRng(o.seed);
-  let weighted = 0, tokens = 0;
   const perBatch: { nats: number; tokens: number }[] = [];
   for (let b = 0; b < o.batches; b++) {
-    const ids = o.source.next();
-    const x = tf.tensor2d(ids, [o.source.batchSize, o.source.seqLen], 'int32'); // [B, N]
+    const ids = Int32Array.from(o.source.next());
+    const x = withHostValues(tf.tensor2d(ids, [o.source.batchSize, o.source.seqLen], 'int32'), ids); // [B, N]
     const est = o.objective.evaluate(o.model, x, rng);
     x.dispose();
-    weighted += est.natsPerToken * est.tokens;
-    tokens += est.tokens;
     perBatch.push({ nats: est.natsPerToken, tokens: est.tokens });
     if (b + 1 < o.batches) yield;
   }
+  return summarise(perBatch, o);
+}
+
+function summarise(perBatch: readonly { nats: number; tokens: number }[], o: EvaluateOptions): EvalMetrics {
+  let weighted = 0, tokens = 0;
+  for (const p of perBatch) { weighted += p.nats * p.tokens; tokens += p.tokens; }
   const elbo = weighted / tokens;
   return { elbo, pplBound: Math.exp(elbo), bitsPerByte: elbo / (Math.LN2 * o.bytesPerToken), tokens, standardError: weightedStandardError(perBatch, elbo), batches: o.batches };
 }
@@ -74,6 +77,27 @@ export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
  */
 export async function evaluateHeldOutAsync(o: EvaluateOptions & { readonly signal?: AbortSignal }): Promise<EvalMetrics | null> {
   checkOptions(o);
+  const evaluateAsync = o.objective.evaluateAsync?.bind(o.objective);
+  if (evaluateAsync) {
+    // The objective reads its results asynchronously (every backend, WebGPU included): the same batches and draws.
+    const rng = createRng(o.seed);
+    const perBatch: { nats: number; tokens: number }[] = [];
+    for (let b = 0; b < o.batches; b++) {
+      const ids = Int32Array.from(o.source.next());
+      const x = withHostValues(tf.tensor2d(ids, [o.source.batchSize, o.source.seqLen], 'int32'), ids); // [B, N]
+      try {
+        const est = await evaluateAsync(o.model, x, rng);
+        perBatch.push({ nats: est.natsPerToken, tokens: est.tokens });
+      } finally {
+        x.dispose();
+      }
+      if (b + 1 < o.batches) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (o.signal?.aborted) return null;
+      }
+    }
+    return summarise(perBatch, o);
+  }
   const steps = evaluationSteps(o);
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value;

@@ -57,6 +57,7 @@ export function createLaProp(hyper: OptimizerHyper): Optimizer {
       }
     },
     getState: () => store.toState('laprop', step),
+    stateTensors: () => store.tensors(),
     setState(state) {
       if (state.kind !== 'laprop') throw new Error(`optimizer state is for '${state.kind}', not 'laprop': resume with the optimizer the run was started with`);
       store.fromState(state);

@@ -24,6 +24,11 @@ export class MomentStore {
     if (old && old !== next) old.dispose();
   }
 
+  /** Every moment tensor held. */
+  tensors(): Tensor[] {
+    return [...this.slots.values()].flatMap((bySlot) => [...bySlot.values()]);
+  }
+
   toState(kind: string, step: number): OptimizerState {
     const slots: OptimizerState['slots'] = {};
     for (const [param, bySlot] of this.slots) {

@@ -33,6 +33,11 @@ export interface Optimizer {
   /** Apply one update to every parameter with a gradient in `grads` (keyed by variable name). Grads are borrowed. */
   update(params: readonly NamedVariable[], grads: Readonly<Record<string, Tensor>>, groups: GroupSchedule): void;
   getState(): OptimizerState;
+  /**
+   * Optional: the live state tensors (moments), so a caller can read them asynchronously before getState() — which a
+   * backend that cannot read synchronously (WebGPU in Node) needs for checkpoints.
+   */
+  stateTensors?(): readonly Tensor[];
   setState(state: OptimizerState): void;
   dispose(): void;
 }

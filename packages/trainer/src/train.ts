@@ -29,7 +29,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       last = await trainer.trainStep();
       await o.onStep?.(last, { getState: () => trainer.getState() });
     }
-    return { steps: trainer.step, last, state: trainer.getState() };
+    return { steps: trainer.step, last, state: await trainer.getStateAsync() };
   } finally {
     trainer.dispose();
   }

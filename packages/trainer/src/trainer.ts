@@ -85,7 +85,10 @@ export interface Trainer {
   readonly done: boolean;
   /** One optimizer step. */
   trainStep(): Promise<StepMetrics>;
+  /** The state for a checkpoint (synchronous device reads: use getStateAsync on a backend that cannot, e.g. WebGPU). */
   getState(): TrainerState;
+  /** getState after reading every state tensor asynchronously (works on every backend). */
+  getStateAsync(): Promise<TrainerState>;
   setState(state: TrainerState): void;
   /**
    * Replace the LR schedule until cleared (null): `lr(step)` gets the number of steps completed before the update.
@@ -193,6 +196,12 @@ export function createTrainer(o: TrainerOptions): Trainer {
     get flops() { return flops; },
     get done() { return step >= totalSteps; },
     trainStep,
+    async getStateAsync() {
+      // Read every state tensor asynchronously first: a backend keeps the values it read, so getState's reads are then
+      // host reads even where a synchronous device read is impossible (WebGPU in Node).
+      await Promise.all([...model.params.map((p) => p.variable.data()), ...(optimizer.stateTensors?.() ?? []).map((t) => t.data())]);
+      return this.getState();
+    },
     getState() {
       const params: TrainerState['params'] = {};
       for (const p of model.params) params[p.name] = { shape: [...p.variable.shape], values: Float32Array.from(p.variable.dataSync() as Float32Array) };

@@ -36,6 +36,11 @@ export interface TrainingObjective {
   /** Held-out estimate of −log p(x) per token for one batch (no gradients). */
   evaluate(model: TrainableModel, x: Tensor2D, rng: Rng): HeldOutEstimate;
   /**
+   * Optional: the same estimate, reading its results asynchronously (the same numbers; what a backend that cannot read
+   * synchronously, WebGPU in Node, needs). evaluateHeldOutAsync uses it when present.
+   */
+  evaluateAsync?(model: TrainableModel, x: Tensor2D, rng: Rng): Promise<HeldOutEstimate>;
+  /**
    * −log p(completion | prompt) in nats for each item, summed over the completion's tokens: exact for the
    * autoregressive baseline, the ELBO for diffusion (score-completions.ts). The same seed gives the same scores.
    */

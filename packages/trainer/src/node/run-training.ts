@@ -203,10 +203,11 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
         source: data.batches({ split: 'validation', batchSize: config.eval.batchSize ?? config.batchSize, seqLen: config.seqLen, seed: config.eval.seed }),
         batches: config.eval.batches, seed: config.eval.seed, bytesPerToken: data.bytesPerToken,
       });
-      const checkpoint = (): void => {
+      const checkpoint = async (): Promise<void> => {
+        const state = await trainer.getStateAsync();
         lease!.check();
         const path = checkpointPath(paths, trainer.step);
-        writeFileAtomic(path, encodeCheckpoint(trainer.getState(), config));
+        writeFileAtomic(path, encodeCheckpoint(state, config));
         pruneCheckpoints();
         o.onProgress?.({ type: 'checkpoint', step: trainer.step, path });
       };
@@ -224,7 +225,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
       const runBranches = async (): Promise<boolean> => {
         for (const target of branchesFrom.get(trainer.step) ?? []) {
           if (branchedAt.has(target)) continue;
-          const trunk = trainer.getState();
+          const trunk = await trainer.getStateAsync();
           const from = trainer.step, length = target - from, startLr = trainer.schedule.at(from);
           trainer.setLrOverride((s) => startLr * (1 - Math.sqrt((s + 1 - from) / length)));
           let ok = true;
@@ -282,9 +283,9 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
           evalInterrupted = true;
           break;
         }
-        if (trainer.step % config.checkpointEvery === 0 || trainer.done) checkpoint();
+        if (trainer.step % config.checkpointEvery === 0 || trainer.done) await checkpoint();
       }
-      if (stopped && !evalInterrupted && trainer.step > (listCheckpoints(paths).at(-1)?.step ?? 0)) checkpoint();
+      if (stopped && !evalInterrupted && trainer.step > (listCheckpoints(paths).at(-1)?.step ?? 0)) await checkpoint();
       let finalEval: EvalMetrics | null = null;
       // Resuming a run that had already finished: its last step's metrics and its final evaluation are on disk.
       // Both are checked before they are trusted; an evaluation that does not hold finite numbers is run again
