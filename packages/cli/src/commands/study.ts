@@ -7,6 +7,14 @@ import { availableParallelism } from 'node:os';
 
 // `difflm study`: run a scaling study (a preset or a JSON file) locally or through Redis, then write
 // its report. `--dry-run` prints the grid, each run's FLOPs and tokens and estimated wall times.
+/** Backends whose run processes share one GPU (one process at a time by default). */
+const GPU_BACKENDS = new Set(['webgpu', 'tensorflow-gpu']);
+
+/** Run processes of a study: --workers when given; else one per core, or one on a GPU backend. */
+export function defaultWorkers(backend: string, flag: number | undefined, cores = availableParallelism()): number {
+  return flag ?? (GPU_BACKENDS.has(backend) ? 1 : cores);
+}
+
 export default defineCommand({
   meta: { name: 'study', description: 'Run a scaling study (noise types × sizes × IsoFLOP budgets) and write its report.' },
   args: {
@@ -14,7 +22,7 @@ export default defineCommand({
     file: { type: 'string', description: 'Study definition (JSON); see examples/study/studies/' },
     'dry-run': { type: 'boolean', description: 'Print the grid, FLOPs, tokens and estimated wall time; run nothing' },
     dir: { type: 'string', description: 'Study directory (default ./studies/<name>)' },
-    workers: { type: 'string', description: 'Local run processes (default: one per core)' },
+    workers: { type: 'string', description: 'Local run processes (default: one per core; one on a GPU backend, webgpu or tensorflow-gpu, which they would share)' },
     seed: { type: 'string', description: "The study's seed (training data order, init and noise of every run; replicates use seed+1, ...); default the definition's. A seed given here also names the default directory (./studies/<name>-seed<k>)" },
     redis: { type: 'string', description: 'Distributed mode: enqueue on this Redis (redis://[:password@]host:port, rediss:// for TLS) for `difflm worker`s' },
     queue: { type: 'string', description: 'BullMQ queue name (default difflm-runs)' },
@@ -44,7 +52,7 @@ export default defineCommand({
       const noiseRegistry = createNoiseRegistry(loaded);
       const scheduleRegistry = createScheduleRegistry(loaded);
       const optimizerRegistry = (await import('@difflm/trainer')).createOptimizerRegistry(loaded);
-      const workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
+      let workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
       if (args.redis) s.redisOptionsFromUrl(args.redis); // a malformed URL is an error with --dry-run too
       if (args.seed !== undefined) {
         const seed = Number(args.seed);
@@ -80,6 +88,8 @@ export default defineCommand({
         // The run processes select the backend the same way on this machine: say which one they will train on.
         const { createBackendRegistry, selectBackend } = await import('@difflm/backends');
         const chosen = await selectBackend(args.backend, { backends: createBackendRegistry(loaded) });
+        // A GPU backend: one run process at a time on the GPU unless --workers says more (they would share it).
+        workers = defaultWorkers(chosen.name, args.workers ? workers : undefined);
         const t = Number(process.env.OPENBLAS_NUM_THREADS ?? 1);
         process.stderr.write(`${workers} run process${workers === 1 ? '' : 'es'} train on ${chosen.description.replace(/\d+ threads?/, `${t} kernel thread${t === 1 ? '' : 's'} each`)}\n`);
       }
