@@ -1,6 +1,7 @@
 // TensorFlow.js's WebGPU backend against the plain cpu backend on the paper's transformer (@difflm/models): the
 // loss and every parameter gradient of each noise type's objective and of the AR baseline, a short LaProp/AdamW
-// training curve, the bidirectional model's logits under the samplers' attention rule, and sampling, within float32
+// training curve, likelihood scoring, the bidirectional model's logits under the samplers' attention rule, and
+// sampling (diffusion and AR), within float32
 // tolerance, leaking no tensor. On CPU-only machines the adapter is SwiftShader, Chromium's software Vulkan driver
 // (Debian's chromium package), with libvulkan1. A whole `difflm train --backend webgpu` run (checkpoints, held-out
 // evaluation) is tested in packages/integration/src/train-webgpu.test.ts.
@@ -10,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { expectNoLeaks, tf } from '@difflm/test-utils';
 import { buildTransformer, resolveModelConfig, type ModelConfigInput } from '@difflm/models';
 import { createObjective, createRng, generate, type NoiseSpec } from '@difflm/noise';
-import { autoregressiveObjective, createTrainer, diffusionObjective, type TokenBatchSource, type TrainingObjective } from '@difflm/trainer';
+import { autoregressiveObjective, createTrainer, diffusionObjective, sampleAutoregressive, type TokenBatchSource, type TrainingObjective } from '@difflm/trainer';
 import { describeAdapter, startWebGpu, webgpuInfo } from './index.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -91,6 +92,24 @@ describe.skipIf(!info.available)(title, () => {
     expect(gpu).toHaveLength(6);
     gpu.forEach((l, i) => expect(Math.abs(l - cpu[i]!) / cpu[i]!, `step ${i + 1}: ${l} against ${cpu[i]}`).toBeLessThan(1e-3));
   }, 180_000);
+
+  it('likelihood scoring of completions (masked ELBO and AR exact) and AR sampling give cpu\'s numbers and tokens', async () => {
+    await startWebGpu();
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const items = [{ prompt: [1, 2, 3], completion: [4, 5] }, { prompt: [1, 2, 3], completion: [7, 0, 9] }];
+      const bi = model(false), ar = model(true);
+      const masked = await objectives[0]![2]().scoreCompletions(bi, items, { seqLen: N, seed: 3, levels: 8 });
+      const exact = await autoregressiveObjective().scoreCompletions(ar, items, { seqLen: N, seed: 3 });
+      const rows = await sampleAutoregressive(ar, { prompt: [1, 2], length: 5, numSamples: 2, rng: createRng(6), temperature: 0 });
+      bi.dispose(); ar.dispose();
+      return { masked: Array.from(masked), exact: Array.from(exact), rows: rows.map((r) => Array.from(r)) };
+    };
+    const cpu = await run('cpu'), gpu = await run('webgpu');
+    gpu.masked.forEach((v, i) => expect(Math.abs(v - cpu.masked[i]!) / cpu.masked[i]!).toBeLessThan(1e-5));
+    gpu.exact.forEach((v, i) => expect(Math.abs(v - cpu.exact[i]!) / cpu.exact[i]!).toBeLessThan(1e-5));
+    expect(gpu.rows).toEqual(cpu.rows);
+  }, 120_000);
 
   it('the bidirectional transformer under the samplers\' block attention: the same logits', async () => {
     await startWebGpu();

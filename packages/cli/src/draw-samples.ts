@@ -63,7 +63,7 @@ export async function drawSamples(run: OpenedRun, tokenizer: Tokenizer, o: DrawO
   }
   const prompt = [tokenizer.special.eos, ...o.promptIds];
   if (prompt.length >= o.length) throw new Error(`the prompt has ${prompt.length - 1} tokens, too many for --length ${o.length}`);
-  const rows = sampleAutoregressive(run.model, {
+  const rows = await sampleAutoregressive(run.model, {
     prompt, length: o.length - prompt.length, numSamples: o.numSamples, rng: o.rng, temperature: o.temperature,
     ...(o.topK !== undefined ? { topK: o.topK } : {}), ...(o.topP !== undefined ? { topP: o.topP } : {}),
     excludeIds: [tokenizer.special.mask, tokenizer.special.pad],

@@ -70,7 +70,7 @@ const sample: SampleRow[] = [];
   const ar = createTransformer({ ...reference, causal: true }, { seed: 0 });
   const length = quick ? 32 : 127;
   const t0 = performance.now();
-  sampleAutoregressive(ar, { prompt: [0], length, numSamples: B, rng: createRng(0) });
+  await sampleAutoregressive(ar, { prompt: [0], length, numSamples: B, rng: createRng(0) });
   sample.push({ backend: 'wasm', model: 'L2-D128-H4 causal', sampler: 'autoregressive (no KV cache)', batch: B, seqLen: length + 1, steps: length, tokensPerSec: (B * length * 1000) / (performance.now() - t0) });
   ar.dispose();
 }

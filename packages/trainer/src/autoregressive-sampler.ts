@@ -48,7 +48,7 @@ export function sampleFromLogits(logits: ArrayLike<number>, rng: Rng, o: { tempe
   return keep[keep.length - 1]!;
 }
 
-export function sampleAutoregressive(model: TrainableModel, o: AutoregressiveSampleOptions): Int32Array[] {
+export async function sampleAutoregressive(model: TrainableModel, o: AutoregressiveSampleOptions): Promise<Int32Array[]> {
   if (!model.shape.causal) throw new Error('sampleAutoregressive needs a causal model (the autoregressive baseline); sample diffusion models with @difflm/noise samplers');
   const total = o.prompt.length + o.length;
   if (total > model.shape.seqLen) throw new Error(`prompt (${o.prompt.length}) + length (${o.length}) exceeds the model context ${model.shape.seqLen}: shorten the prompt or --length`);
@@ -60,11 +60,13 @@ export function sampleAutoregressive(model: TrainableModel, o: AutoregressiveSam
   const ended = new Array<number>(o.numSamples).fill(-1);
   const withEos = { ...o, excludeIds: [...(o.excludeIds ?? []), ...(o.eosId === undefined ? [] : [o.eosId])] };
   for (let pos = o.prompt.length; pos < total && ended.some((e) => e < 0); pos++) {
-    const last = tf.tidy(() => {
+    const lastT = tf.tidy(() => {
       const x = tf.tensor2d(seqs.flat(), [o.numSamples, pos], 'int32'); // [B, pos]
       const logits = model.apply(x); // [B, pos, V]
-      return tf.slice(logits, [0, pos - 1, 0], [o.numSamples, 1, V]).dataSync(); // [B, 1, V]
+      return tf.slice(logits, [0, pos - 1, 0], [o.numSamples, 1, V]); // [B, 1, V]
     });
+    const last = await lastT.data(); // read asynchronously: a GPU backend cannot read synchronously
+    lastT.dispose();
     for (let b = 0; b < o.numSamples; b++) {
       const id = sampleFromLogits(last.subarray(b * V, (b + 1) * V), o.rng, pos - o.prompt.length < minLength ? withEos : o);
       seqs[b]!.push(id);

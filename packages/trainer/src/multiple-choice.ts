@@ -39,14 +39,14 @@ const argmin = (xs: ArrayLike<number>): number => {
 };
 
 /** Score every choice of every item (one call to the objective for all of them) and pick per item. */
-export function scoreMultipleChoice(objective: TrainingObjective, model: TrainableModel, items: readonly MultipleChoiceItem[], options: ScoreCompletionsOptions): MultipleChoiceScores {
+export async function scoreMultipleChoice(objective: TrainingObjective, model: TrainableModel, items: readonly MultipleChoiceItem[], options: ScoreCompletionsOptions): Promise<MultipleChoiceScores> {
   items.forEach((it, i) => {
     if (it.choices.length < 2) throw new Error(`item ${i}: a multiple-choice item needs at least 2 choices, got ${it.choices.length}`);
     if (!Number.isInteger(it.gold) || it.gold < 0 || it.gold >= it.choices.length) throw new Error(`item ${i}: gold ${it.gold} is not the index of one of its ${it.choices.length} choices`);
     if (it.choiceLengths && it.choiceLengths.length !== it.choices.length) throw new Error(`item ${i}: ${it.choiceLengths.length} choice lengths for ${it.choices.length} choices`);
   });
   const flat = items.flatMap((it) => it.choices.map((completion) => ({ prompt: it.prompt, completion })));
-  const all = objective.scoreCompletions(model, flat, options);
+  const all = await objective.scoreCompletions(model, flat, options);
   const scores: Float64Array[] = [];
   let at = 0;
   for (const it of items) { scores.push(all.slice(at, at + it.choices.length)); at += it.choices.length; }

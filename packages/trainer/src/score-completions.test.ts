@@ -53,51 +53,51 @@ describe('scoreCompletions', () => {
       const items: CompletionToScore[] = [truth, ...others].map((completion) => ({ prompt, completion }));
       const o = { seqLen: N, seed: 11, levels: 32, draws: 2 };
       const before = tf.memory().numTensors;
-      const scores = objective.scoreCompletions(model, items, o);
+      const scores = await objective.scoreCompletions(model, items, o);
       expect(tf.memory().numTensors).toBe(before);
       expect(scores.every((s) => Number.isFinite(s) && s > 0)).toBe(true);
       for (let i = 1; i < scores.length; i++) expect(scores[0], `${name}: truth ${scores[0]} against choice ${i} ${scores[i]}`).toBeLessThan(scores[i]!);
       // Reversed order: each choice keeps its score exactly.
-      const reversed = objective.scoreCompletions(model, [...items].reverse(), o);
+      const reversed = await objective.scoreCompletions(model, [...items].reverse(), o);
       expect(Array.from(reversed).reverse()).toEqual(Array.from(scores));
       // Alone, in another list: the same score.
-      expect(objective.scoreCompletions(model, [items[2]!], o)[0]).toBe(scores[2]);
+      expect((await objective.scoreCompletions(model, [items[2]!], o))[0]).toBe(scores[2]);
       // Passes of a few rows each (a long context's memory bound) give the same scores as one pass.
-      const chunked = objective.scoreCompletions(model, items, { ...o, passLogits: 3 * N * V });
+      const chunked = await objective.scoreCompletions(model, items, { ...o, passLogits: 3 * N * V });
       Array.from(chunked).forEach((v, i) => expect(v, `${name}: choice ${i} in chunks`).toBeCloseTo(scores[i]!, 4));
       // Another seed: other noise draws (diffusion), the same exact value (AR).
-      const reseeded = objective.scoreCompletions(model, items, { ...o, seed: 12 });
+      const reseeded = await objective.scoreCompletions(model, items, { ...o, seed: 12 });
       if (causal) expect(Array.from(reseeded)).toEqual(Array.from(scores));
       else expect(Array.from(reseeded)).not.toEqual(Array.from(scores));
       if (!causal) {
         // The authors' effective SNR: other weights, the same ranking, still independent of the order.
-        const eff = objective.scoreCompletions(model, items, { ...o, effectiveSnr: true });
+        const eff = await objective.scoreCompletions(model, items, { ...o, effectiveSnr: true });
         expect(Array.from(eff)).not.toEqual(Array.from(scores));
         for (let i = 1; i < eff.length; i++) expect(eff[0], `${name} (effective SNR): truth against choice ${i}`).toBeLessThan(eff[i]!);
-        expect(Array.from(objective.scoreCompletions(model, [...items].reverse(), { ...o, effectiveSnr: true })).reverse()).toEqual(Array.from(eff));
+        expect(Array.from(await objective.scoreCompletions(model, [...items].reverse(), { ...o, effectiveSnr: true })).reverse()).toEqual(Array.from(eff));
       }
       model.dispose();
     }, 60_000);
   }
 
-  it('autoregressive: the score of a completion that fills the row is the exact next-token cross-entropy', () => {
+  it('autoregressive: the score of a completion that fills the row is the exact next-token cross-entropy', async () => {
     const model = createTransformer({ vocabSize: V, seqLen: N, dModel: 16, nLayers: 1, nHeads: 2, causal: true }, { seed: 5 });
     const row = [3, 4, 0, 1, 2, 3, 4, 0];
-    const [score] = autoregressiveObjective().scoreCompletions(model, [{ prompt: row.slice(0, 1), completion: row.slice(1) }], { seqLen: N, seed: 0 });
+    const [score] = await autoregressiveObjective().scoreCompletions(model, [{ prompt: row.slice(0, 1), completion: row.slice(1) }], { seqLen: N, seed: 0 });
     const ce = tf.tidy(() => nextTokenCrossEntropy(model.apply(tf.tensor2d([row], [1, N], 'int32')), tf.tensor2d([row], [1, N], 'int32')).dataSync()[0]!);
     expect(score).toBeCloseTo(ce * (N - 1), 4);
     model.dispose();
   });
 
-  it('a prompt longer than the row keeps its last tokens; a completion that cannot fit is refused', () => {
+  it('a prompt longer than the row keeps its last tokens; a completion that cannot fit is refused', async () => {
     const model = createTransformer({ vocabSize: V, seqLen: N, dModel: 16, nLayers: 1, nHeads: 2, causal: true }, { seed: 5 });
     const ar = autoregressiveObjective();
-    const long = ar.scoreCompletions(model, [{ prompt: [9, 9, 9, 1, 2, 3, 4], completion: [0, 1, 2] }], { seqLen: N, seed: 0 })[0];
-    const cut = ar.scoreCompletions(model, [{ prompt: [9, 1, 2, 3, 4], completion: [0, 1, 2] }], { seqLen: N, seed: 0 })[0];
+    const long = (await ar.scoreCompletions(model, [{ prompt: [9, 9, 9, 1, 2, 3, 4], completion: [0, 1, 2] }], { seqLen: N, seed: 0 }))[0];
+    const cut = (await ar.scoreCompletions(model, [{ prompt: [9, 1, 2, 3, 4], completion: [0, 1, 2] }], { seqLen: N, seed: 0 }))[0];
     expect(long).toBe(cut);
-    expect(() => ar.scoreCompletions(model, [{ prompt: [1], completion: [1, 2, 3, 4, 5, 6, 7, 8] }], { seqLen: N, seed: 0 })).toThrow(/does not fit/);
+    await expect(ar.scoreCompletions(model, [{ prompt: [1], completion: [1, 2, 3, 4, 5, 6, 7, 8] }], { seqLen: N, seed: 0 })).rejects.toThrow(/does not fit/);
     // The first completion token needs a token before it.
-    expect(() => ar.scoreCompletions(model, [{ prompt: [], completion: [1, 2] }], { seqLen: N, seed: 0 })).toThrow(/empty prompt/);
+    await expect(ar.scoreCompletions(model, [{ prompt: [], completion: [1, 2] }], { seqLen: N, seed: 0 })).rejects.toThrow(/empty prompt/);
     model.dispose();
   });
 

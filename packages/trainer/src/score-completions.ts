@@ -9,7 +9,7 @@
 // numbers: their differences carry less noise than their scores).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
-import { createRng, isNoiseObjective, type CorruptedBatch, type DiffusionObjective, type Rng } from '@difflm/noise';
+import { createRng, hostValues, isNoiseObjective, type CorruptedBatch, type DiffusionObjective, type Rng } from '@difflm/noise';
 import { attentionFromLevels } from '@difflm/noise';
 import { elboGrid, type ElboGrid } from './elbo-grid.js';
 import type { TrainableModel } from './model-port.js';
@@ -71,7 +71,7 @@ export function promptRng(seed: number, prompt: ArrayLike<number>): Rng {
 }
 
 /** Exact −log p(completion | prompt) of a causal model, batched. */
-export function scoreCompletionsAutoregressive(model: TrainableModel, items: readonly CompletionToScore[], o: ScoreCompletionsOptions): Float64Array {
+export async function scoreCompletionsAutoregressive(model: TrainableModel, items: readonly CompletionToScore[], o: ScoreCompletionsOptions): Promise<Float64Array> {
   const N = o.seqLen, V = model.shape.vocabSize;
   // The first completion token is predicted from the token before it: there must be one (a document separator will do).
   items.forEach((it, i) => { if (it.prompt.length === 0) throw new Error(`score: item ${i} has an empty prompt; an autoregressive score needs at least one prompt token (put EOS before the completion)`); });
@@ -81,7 +81,9 @@ export function scoreCompletionsAutoregressive(model: TrainableModel, items: rea
     const chunk = items.slice(i0, i0 + rowsPerPass).map((it) => layOut(it, N, o.fillToken ?? 0));
     const ids = new Int32Array(chunk.length * N);
     chunk.forEach((l, r) => ids.set(l.row, r * N));
-    const logp = tf.tidy(() => tf.logSoftmax(model.apply(tf.tensor2d(ids, [chunk.length, N], 'int32'))).dataSync());
+    const logpT = tf.tidy(() => tf.logSoftmax(model.apply(tf.tensor2d(ids, [chunk.length, N], 'int32'))));
+    const logp = await logpT.data(); // read asynchronously: a GPU backend cannot read synchronously
+    logpT.dispose();
     chunk.forEach((l, r) => {
       let nats = 0;
       // Position j − 1 predicts token j.
@@ -99,14 +101,14 @@ const PASS_LOGITS = 1 << 24;
 const PRIOR_LOGSNR = -9;
 
 /** The ELBO of each completion given its prompt, in nats (an upper bound on −log p). */
-export function scoreCompletionsDiffusion(model: TrainableModel, noise: DiffusionObjective, items: readonly CompletionToScore[], o: ScoreCompletionsOptions & { readonly grid?: ElboGrid }): Float64Array {
+export async function scoreCompletionsDiffusion(model: TrainableModel, noise: DiffusionObjective, items: readonly CompletionToScore[], o: ScoreCompletionsOptions & { readonly grid?: ElboGrid }): Promise<Float64Array> {
   const N = o.seqLen;
   const grid = o.grid ?? elboGrid({ levels: o.levels ?? 128 });
   const draws = o.draws ?? 1;
   if (!Number.isInteger(draws) || draws < 1) throw new Error(`score: draws must be a positive integer, got ${draws}`);
   const K = grid.logSnr.length, R = K * draws;
   const out = new Float64Array(items.length);
-  items.forEach((item, index) => {
+  for (const [index, item] of items.entries()) {
     const l = layOut(item, N, o.fillToken ?? 0);
     const rng = promptRng(o.seed, Array.from(l.row.subarray(0, l.promptLength)));
     const x = tf.tensor2d(Array.from({ length: R }, () => Array.from(l.row)), [R, N], 'int32');
@@ -118,7 +120,7 @@ export function scoreCompletionsDiffusion(model: TrainableModel, noise: Diffusio
       for (let j = l.promptLength; j < l.promptLength + l.completionLength; j++) counted[r * N + j] = 1;
     }
     const prior = noise.corruptAt(x, PRIOR_LOGSNR, rng);
-    const priorIds = prior.zt.dataSync();
+    const priorIds = hostValues(prior.zt);
     // One corrupted copy per (level, draw), in level order; the rows then mix prompt, noised completion and prior.
     const zt = new Int32Array(R * N);
     const logSnr = new Float32Array(R * N);
@@ -126,7 +128,7 @@ export function scoreCompletionsDiffusion(model: TrainableModel, noise: Diffusio
     const range: [number, number] = [Math.min(...grid.logSnr), Math.max(...grid.logSnr)];
     for (let k = 0; k < K; k++) {
       const b = noise.corruptAt(copies, grid.logSnr[k]!, rng);
-      const z = b.zt.dataSync();
+      const z = hostValues(b.zt);
       for (let d = 0; d < draws; d++) {
         const r = k * draws + d;
         for (let j = 0; j < N; j++) {
@@ -154,25 +156,24 @@ export function scoreCompletionsDiffusion(model: TrainableModel, noise: Diffusio
     const perRow = new Float32Array(R);
     for (let r0 = 0; r0 < R; r0 += perPass) {
       const rows = Math.min(perPass, R - r0);
-      tf.tidy(() => {
+      const rowNats = tf.tidy((): tf.Tensor1D => {
         const part = (t: tf.Tensor2D): tf.Tensor2D => tf.slice(t, [r0, 0], [rows, N]);
         const chunk: CorruptedBatch = {
           x0: part(batch.x0), zt: part(batch.zt), logSnr: part(batch.logSnr), noiseMask: part(batch.noiseMask),
           attentionMask: tf.tensor3d(mask.subarray(0, rows * N * N), [rows, N, N]), dispose() {},
         };
         const logits = model.apply(chunk.zt, chunk.attentionMask);
-        if (isNoiseObjective(noise)) {
-          perRow.set(tf.sum(tf.mul(noise.tokenTerms(logits, chunk).elbo, chunk.noiseMask), 1).dataSync(), r0);
-          return;
-        }
+        if (isNoiseObjective(noise)) return tf.sum(tf.mul(noise.tokenTerms(logits, chunk).elbo, chunk.noiseMask), 1) as tf.Tensor1D;
         // A plug-in objective without per-token terms: its loss one row at a time (ELBO per counted token × count).
-        for (let r = 0; r < rows; r++) {
+        return tf.stack(Array.from({ length: rows }, (_, r) => {
           const row = (t: tf.Tensor2D): tf.Tensor2D => tf.slice(t, [r, 0], [1, N]);
           const one: CorruptedBatch = { x0: row(chunk.x0), zt: row(chunk.zt), logSnr: row(chunk.logSnr), noiseMask: row(chunk.noiseMask), attentionMask: tf.slice(chunk.attentionMask!, [r, 0, 0], [1, N, N]), dispose() {} };
           const loss = noise.loss(tf.slice(logits, [r, 0, 0], [1, N, logits.shape[2]]), one);
-          perRow[r0 + r] = loss.elbo.dataSync()[0]! * loss.numNoisy.dataSync()[0]!;
-        }
+          return tf.mul(loss.elbo, loss.numNoisy);
+        })) as tf.Tensor1D;
       });
+      perRow.set(await rowNats.data(), r0); // read asynchronously: a GPU backend cannot read synchronously
+      rowNats.dispose();
     }
     tf.dispose([batch.zt, batch.logSnr, batch.noiseMask, x]);
     let nats = 0;
@@ -182,6 +183,6 @@ export function scoreCompletionsDiffusion(model: TrainableModel, noise: Diffusio
       nats += grid.weights[k]! * (m / draws);
     }
     out[index] = nats;
-  });
+  }
   return out;
 }

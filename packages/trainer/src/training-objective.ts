@@ -44,5 +44,5 @@ export interface TrainingObjective {
    * −log p(completion | prompt) in nats for each item, summed over the completion's tokens: exact for the
    * autoregressive baseline, the ELBO for diffusion (score-completions.ts). The same seed gives the same scores.
    */
-  scoreCompletions(model: TrainableModel, items: readonly CompletionToScore[], options: ScoreCompletionsOptions): Float64Array;
+  scoreCompletions(model: TrainableModel, items: readonly CompletionToScore[], options: ScoreCompletionsOptions): Promise<Float64Array>;
 }

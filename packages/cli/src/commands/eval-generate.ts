@@ -88,7 +88,7 @@ export async function evaluateGeneration(args: GenerateArgs): Promise<void> {
         const room = ref.config.seqLen - 1;
         // A sample of nothing but empty tokens has no text to score.
         const items = generated.filter((g) => g.length > 0).map((g) => ({ prompt: [tokenizer.special.eos], completion: g.subarray(0, room) }));
-        const nats = items.length ? ref.objective.scoreCompletions(ref.model, items, { seqLen: ref.config.seqLen, seed }) : new Float64Array(0);
+        const nats = items.length ? await ref.objective.scoreCompletions(ref.model, items, { seqLen: ref.config.seqLen, seed }) : new Float64Array(0);
         genNats = items.length ? nats.reduce((s, v) => s + v, 0) / items.reduce((s, it) => s + it.completion.length, 0) : null;
         genNatsSe = genNats === null ? null : ratioStandardError(nats, items.map((it) => it.completion.length), genNats);
       }

@@ -58,7 +58,7 @@ export default defineCommand({
           prompt: it.context.length > 0 ? tokenizer.encode(it.context) : [tokenizer.special.eos], choices: it.choices.map((ch) => tokenizer.encode(ch)), gold: it.gold, choiceLengths: it.choices.map((ch) => ch.length),
         }));
         const options = { seqLen: c.seqLen, seed: seedFlag ?? c.eval.seed, levels: levels ?? 128, draws: draws ?? 1, ...(args['effective-snr'] ? { effectiveSnr: true } : {}) };
-        const scored = scoreMultipleChoice(run.objective, run.model, items, options);
+        const scored = await scoreMultipleChoice(run.objective, run.model, items, options);
         const summary = summariseMultipleChoice(items, scored);
         const kind = c.objective.kind === 'diffusion' ? c.objective.noise.id : 'autoregressive';
         const out = { runDir: args['run-dir'], step: run.step, objective: kind, task: task.name, layout: task.layout, ...summary, ...(c.objective.kind === 'diffusion' ? { levels: options.levels, draws: options.draws, effectiveSnr: args['effective-snr'] === true } : {}), seed: options.seed };
