@@ -27,7 +27,11 @@ for (const backend of ['native', 'wasm']) {
     if (backend === 'wasm' && c.config.dModel! > 128) continue; // minutes per configuration on wasm
     const model = createTransformer(c.config, { seed: 0 });
     // CompleteP zeroes the head; give it weights so the logits (and the samples) depend on the inputs.
-    model.params.find((p) => p.name === 'lm_head')!.variable.assign(createTransformer({ ...c.config }, { seed: 1 }).params.find((p) => p.name === 'embed')!.variable.transpose());
+    const donor = createTransformer(c.config, { seed: 1 });
+    const head = donor.params.find((p) => p.name === 'embed')!.variable.transpose();
+    model.params.find((p) => p.name === 'lm_head')!.variable.assign(head);
+    head.dispose();
+    donor.dispose();
     const V = c.config.vocabSize, N = c.config.seqLen!;
     const objective = createObjective({ id: 'difflm/masked' }, { vocabSize: V, maskId: V - 1, padId: null });
     const prompt = [Int32Array.from({ length: c.prompt }, (_, i) => (i * 31 + 7) % (V - 1))];

@@ -1,6 +1,6 @@
 // Shared pieces of the end-to-end tests: the embedded corpus prepared once into a temporary cache,
 // and a tiny run config on it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preparedCorpusDir } from '@difflm/cli';
@@ -29,6 +29,9 @@ export async function embeddedCorpus(): Promise<{ dir: string; vocabSize: number
 }
 
 /** A tiny masked-diffusion run on the shard dir: seconds of CPU. */
+/** The system's Chromium for the browser tests (DIFFLM_CHROMIUM first), or undefined. */
+export const chromiumPath = (): string | undefined => [process.env.DIFFLM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+
 export function tinyRunConfig(dataDir: string, vocabSize: number, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     model: { vocabSize, seqLen: 32, dModel: 32, nLayers: 1, nHeads: 2 },

@@ -13,11 +13,11 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { useBackend } from '@difflm/test-utils';
 import { defaultRunComponents } from '@difflm/cli';
 import { runTraining } from '@difflm/trainer/node';
-import { embeddedCorpus, removeTempDirs, tempDir, tinyRunConfig } from './fixtures.js';
+import { chromiumPath, embeddedCorpus, removeTempDirs, tempDir, tinyRunConfig } from './fixtures.js';
 
 const bin = join(dirname(createRequire(import.meta.url).resolve('@difflm/cli/package.json')), 'dist', 'bin.js');
 const playground = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'playground');
-const chromium = [process.env.DIFFLM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+const chromium = chromiumPath();
 const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const built = existsSync(join(playground, 'dist', 'playground.js'));
 const title = !chromium ? 'the playground in headless Chromium (SKIPPED: no Chromium found; `apt-get install chromium` or set DIFFLM_CHROMIUM)'

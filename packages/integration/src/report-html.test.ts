@@ -4,15 +4,15 @@
 // point shows that run's id and loss (the numbers of report.json), the toggles hide a noise type, and user strings
 // stay text.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { removeTempDirs, tempDir } from './fixtures.js';
+import { chromiumPath, removeTempDirs, tempDir } from './fixtures.js';
 
 const bin = join(dirname(createRequire(import.meta.url).resolve('@difflm/cli/package.json')), 'dist', 'bin.js');
-const chromium = [process.env.DIFFLM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+const chromium = chromiumPath();
 const title = chromium ? 'report.html in headless Chromium' : 'report.html in headless Chromium (SKIPPED: no Chromium found; `apt-get install chromium` or set DIFFLM_CHROMIUM)';
 
 describe.skipIf(!chromium)(title, () => {

@@ -3,10 +3,11 @@
 // in the same units. The noise draws come from a fresh Rng seeded by `seed`, so two evaluations of
 // the same model on the same data agree exactly.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, withHostValues } from '@difflm/noise';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
+import { createRng, withHostValues, type Rng } from '@difflm/noise';
 import type { TrainableModel } from './model-port.js';
 import type { TokenBatchSource } from './token-batch-source.js';
-import type { TrainingObjective } from './training-objective.js';
+import type { HeldOutEstimate, TrainingObjective } from './training-objective.js';
 
 export interface EvaluateOptions {
   readonly model: TrainableModel;
@@ -43,24 +44,28 @@ function checkOptions(o: EvaluateOptions): void {
   if (!(o.bytesPerToken > 0)) throw new Error(`bytesPerToken must be > 0, got ${o.bytesPerToken}`);
 }
 
-/** The evaluation one batch at a time, so a caller can yield (and notice a stop) between batches. */
-function* evaluationSteps(o: EvaluateOptions): Generator<void, EvalMetrics> {
+/**
+ * The evaluation one batch at a time: yields each held-out batch (with the draws' generator) and takes back the
+ * objective's estimate for it, so one loop serves the synchronous and the asynchronous caller, and the latter can
+ * yield (and notice a stop) between batches.
+ */
+function* evaluationSteps(o: EvaluateOptions): Generator<{ x: Tensor2D; rng: Rng }, EvalMetrics, HeldOutEstimate> {
   const rng = createRng(o.seed);
+  let weighted = 0, tokens = 0;
   const perBatch: { nats: number; tokens: number }[] = [];
   for (let b = 0; b < o.batches; b++) {
     const ids = Int32Array.from(o.source.next());
     const x = withHostValues(tf.tensor2d(ids, [o.source.batchSize, o.source.seqLen], 'int32'), ids); // [B, N]
-    const est = o.objective.evaluate(o.model, x, rng);
-    x.dispose();
+    let est: HeldOutEstimate;
+    try {
+      est = yield { x, rng };
+    } finally {
+      x.dispose();
+    }
+    weighted += est.natsPerToken * est.tokens;
+    tokens += est.tokens;
     perBatch.push({ nats: est.natsPerToken, tokens: est.tokens });
-    if (b + 1 < o.batches) yield;
   }
-  return summarise(perBatch, o);
-}
-
-function summarise(perBatch: readonly { nats: number; tokens: number }[], o: EvaluateOptions): EvalMetrics {
-  let weighted = 0, tokens = 0;
-  for (const p of perBatch) { weighted += p.nats * p.tokens; tokens += p.tokens; }
   const elbo = weighted / tokens;
   return { elbo, pplBound: Math.exp(elbo), bitsPerByte: elbo / (Math.LN2 * o.bytesPerToken), tokens, standardError: weightedStandardError(perBatch, elbo), batches: o.batches };
 }
@@ -68,41 +73,28 @@ function summarise(perBatch: readonly { nats: number; tokens: number }[], o: Eva
 export function evaluateHeldOut(o: EvaluateOptions): EvalMetrics {
   checkOptions(o);
   const steps = evaluationSteps(o);
-  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  for (let r = steps.next(); ; ) {
+    if (r.done) return r.value;
+    r = steps.next(o.objective.evaluate(o.model, r.value.x, r.value.rng));
+  }
 }
 
 /**
- * The same evaluation, yielding to the event loop between batches so that signal handlers run: returns null
- * as soon as `signal` is aborted (a long evaluation stops on SIGINT/SIGTERM instead of ignoring them).
+ * The same evaluation, reading through the objective's evaluateAsync where it has one (every backend, WebGPU
+ * included) and yielding to the event loop between batches so that signal handlers run: returns null as soon as
+ * `signal` is aborted (a long evaluation stops on SIGINT/SIGTERM instead of ignoring them).
  */
 export async function evaluateHeldOutAsync(o: EvaluateOptions & { readonly signal?: AbortSignal }): Promise<EvalMetrics | null> {
   checkOptions(o);
-  const evaluateAsync = o.objective.evaluateAsync?.bind(o.objective);
-  if (evaluateAsync) {
-    // The objective reads its results asynchronously (every backend, WebGPU included): the same batches and draws.
-    const rng = createRng(o.seed);
-    const perBatch: { nats: number; tokens: number }[] = [];
-    for (let b = 0; b < o.batches; b++) {
-      const ids = Int32Array.from(o.source.next());
-      const x = withHostValues(tf.tensor2d(ids, [o.source.batchSize, o.source.seqLen], 'int32'), ids); // [B, N]
-      try {
-        const est = await evaluateAsync(o.model, x, rng);
-        perBatch.push({ nats: est.natsPerToken, tokens: est.tokens });
-      } finally {
-        x.dispose();
-      }
-      if (b + 1 < o.batches) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (o.signal?.aborted) return null;
-      }
-    }
-    return summarise(perBatch, o);
-  }
   const steps = evaluationSteps(o);
-  for (let r = steps.next(); ; r = steps.next()) {
+  for (let r = steps.next(), first = true; ; first = false) {
     if (r.done) return r.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (o.signal?.aborted) { steps.return(undefined as never); return null; }
+    if (!first) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (o.signal?.aborted) { steps.return(undefined as never); return null; }
+    }
+    const { x, rng } = r.value;
+    r = steps.next(await (o.objective.evaluateAsync?.(o.model, x, rng) ?? o.objective.evaluate(o.model, x, rng)));
   }
 }
 

@@ -52,7 +52,8 @@ export default defineCommand({
       const noiseRegistry = createNoiseRegistry(loaded);
       const scheduleRegistry = createScheduleRegistry(loaded);
       const optimizerRegistry = (await import('@difflm/trainer')).createOptimizerRegistry(loaded);
-      let workers = args.workers ? positiveInt(args.workers, '--workers') : availableParallelism();
+      const workersFlag = args.workers ? positiveInt(args.workers, '--workers') : undefined;
+      let workers = workersFlag ?? availableParallelism();
       if (args.redis) s.redisOptionsFromUrl(args.redis); // a malformed URL is an error with --dry-run too
       if (args.seed !== undefined) {
         const seed = Number(args.seed);
@@ -89,7 +90,7 @@ export default defineCommand({
         const { createBackendRegistry, selectBackend } = await import('@difflm/backends');
         const chosen = await selectBackend(args.backend, { backends: createBackendRegistry(loaded) });
         // A GPU backend: one run process at a time on the GPU unless --workers says more (they would share it).
-        workers = defaultWorkers(chosen.name, args.workers ? workers : undefined);
+        workers = defaultWorkers(chosen.name, workersFlag);
         const t = Number(process.env.OPENBLAS_NUM_THREADS ?? 1);
         process.stderr.write(`${workers} run process${workers === 1 ? '' : 'es'} train on ${chosen.description.replace(/\d+ threads?/, `${t} kernel thread${t === 1 ? '' : 's'} each`)}\n`);
       }
