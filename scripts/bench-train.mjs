@@ -1,10 +1,19 @@
 #!/usr/bin/env node
-// `pnpm bench:train [--json] [--steps N] [--warmup W] [--rounds R (default 2)] [--configs a,b,quick-small,quick-large] [--also-unset-openblas-env]`
-// Trains the reference configs (a, b and the quick preset's smallest and largest models) (packages/backend-native/bench/reference-configs.ts) with the paper's
-// transformer and the masked-diffusion loss on difflm's fastest available backend, and the same model and loss
-// in PyTorch (Debian python3-torch, torch 1 thread, OpenBLAS on all cores) in the same invocation. Reports
-// median tokens/s, achieved GFLOP/s, peak RSS, the machine's measured sgemm peak, and the ratio.
-// Writes bench-results/train-speed.json and .md (dir: DIFFLM_BENCH_OUT or <repo>/bench-results).
+// `pnpm bench:train [--backend native|wasm|cpu|webgpu] [--json] [--steps N] [--warmup W] [--rounds R (default 2)] [--configs a,b,...] [--timeout S] [--also-unset-openblas-env]`
+// Trains the reference configs (packages/backend-native/bench/reference-configs.ts) with the paper's transformer and
+// the masked-diffusion loss on a difflm backend, and the same model and loss in PyTorch in the same invocation.
+//   CPU (default: native, or wasm where the addon is missing; or --backend wasm|cpu): configs a, b and the quick
+//   preset's smallest and largest models, beside PyTorch on the CPU (Debian python3-torch, torch 1 thread, OpenBLAS on
+//   all cores). Reports median tokens/s, achieved GFLOP/s, peak RSS, the machine's measured sgemm peak and the ratio.
+//   Writes bench-results/train-speed.json and .md (train-speed-<backend>.* for an explicit --backend other than native).
+//   --backend webgpu: configs a, b and the paper's L8-D512 at N = 2048 on TensorFlow.js's WebGPU backend
+//   (@difflm/backend-webgpu), each step timed up to an asynchronous read of its loss (which waits for the GPU), beside
+//   PyTorch on CUDA where torch.cuda.is_available(), else "no GPU PyTorch here" (never a CPU number beside a GPU one).
+//   Reports tokens/s and achieved TFLOP/s and names the adapter (and whether it is a software one, e.g. SwiftShader).
+//   Writes bench-results/train-speed-webgpu.json and .md.
+// Python: DIFFLM_BENCH_PYTHON, else /usr/bin/python3. Each measurement is its own process, killed after --timeout
+// seconds (default 900); a failure or timeout is reported in its config's row. Output dir: DIFFLM_BENCH_OUT or
+// <repo>/bench-results.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -12,56 +21,104 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const benchDir = join(root, 'packages', 'backend-native', 'bench');
+const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'];
+const USAGE = 'usage: pnpm bench:train [--backend native|wasm|cpu|webgpu] [--json] [--steps N] [--warmup W] [--rounds R] [--configs a,b,quick-small,quick-large,l8-d512] [--timeout S] [--also-unset-openblas-env]';
 const args = process.argv.slice(2);
+/** One line naming what is wrong, then exit 2 (no stack trace). */
+const fail = (message) => {
+  console.error(`bench:train: ${message}`);
+  process.exit(2);
+};
+const VALUED = ['--backend', '--steps', '--warmup', '--rounds', '--configs', '--timeout'];
+const FLAGS = ['--json', '--also-unset-openblas-env', '--help', '-h'];
+for (let i = 0; i < args.length; i++) {
+  if (VALUED.includes(args[i])) {
+    if (args[i + 1] === undefined || args[i + 1].startsWith('--')) fail(`${args[i]} needs a value (${USAGE.slice(7)})`);
+    i++;
+  } else if (!FLAGS.includes(args[i])) fail(`unknown argument ${args[i]} (${USAGE.slice(7)})`);
+}
 const flag = (name) => args.includes(name);
 const opt = (name, dflt) => {
   const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const count = (name, dflt, min = 1) => {
+  const v = opt(name, undefined);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) fail(`${name} must be an integer >= ${min}, got "${v}"`);
+  return n;
 };
 if (flag('--help') || flag('-h')) {
-  console.log('usage: pnpm bench:train [--json] [--steps N] [--warmup W] [--rounds R] [--configs a,b,quick-small,quick-large] [--also-unset-openblas-env]');
+  console.log(USAGE);
   process.exit(0);
 }
+const requested = opt('--backend', undefined);
+if (requested !== undefined && !BACKENDS.includes(requested)) fail(`--backend must be one of ${BACKENDS.join(', ')}, got "${requested}"`);
+const gpu = requested === 'webgpu';
 const json = flag('--json');
-const rounds = Number(opt('--rounds', '2'));
-const configs = opt('--configs', 'a,b,quick-small,quick-large').split(',');
-const stepsFor = { a: Number(opt('--steps', '10')), b: Number(opt('--steps', '5')), 'quick-small': Number(opt('--steps', '40')), 'quick-large': Number(opt('--steps', '40')) };
-const warmup = Number(opt('--warmup', '2'));
+const rounds = count('--rounds', 2);
+const warmup = count('--warmup', 2, 0);
+const stepsFlag = count('--steps', undefined);
+const timeoutS = count('--timeout', 900);
 const cores = cpus().length;
 const log = (...m) => { if (!json) console.log(...m); };
 
 // Reference configs and the FLOP count live in TypeScript; read them once through tsx.
 const tsxArgs = ['--conditions=@difflm/source', '--import', 'tsx'];
+/** The one line that says why a process failed: its last error line (Node prints a stack after it), else its last line. */
+function failureLine(r) {
+  if (r.error?.code === 'ETIMEDOUT' || (r.signal && r.status === null)) return `timed out after ${timeoutS} s (--timeout)`;
+  const lines = (r.stderr || r.stdout || r.error?.message || '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const errorLine = lines.findLast((l) => /^([A-Za-z.]*(Error|Exception)|error)\b:?/.test(l)) ?? lines.at(-1);
+  return (errorLine ?? `exit ${r.status}`).slice(0, 300);
+}
 function runJson(cmd, cmdArgs, env) {
   const childEnv = { ...process.env, ...env };
   for (const [k, v] of Object.entries(env ?? {})) if (v === null) delete childEnv[k]; // null = unset
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, env: childEnv, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, env: childEnv, encoding: 'utf8', maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL' });
   const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (r.status !== 0 || !line) return { error: ((r.stderr || r.stdout || r.error?.message || '').trim().split('\n').filter(Boolean).pop() ?? `exit ${r.status}`).slice(0, 300) };
+  if (r.status !== 0 || !line) return { error: failureLine(r) };
   return JSON.parse(line);
 }
 const nodeScript = (file, scriptArgs, env = {}) => runJson(process.execPath, [...tsxArgs, join(benchDir, file), ...scriptArgs], env);
 
-const meta = nodeScript('bench-meta.ts', []);
-if (meta.error) throw new Error(`bench:train could not read the reference configs: ${meta.error}`);
-const backend = meta.native.available ? 'native' : 'wasm';
-if (!meta.native.available) console.error(`difflm: native CPU kernels unavailable (${meta.native.reason}); using the wasm backend`);
-const torchProbe = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-const torchVersion = torchProbe.status === 0 ? torchProbe.stdout.trim() : null;
-if (!torchVersion) log('PyTorch: missing (install Debian python3-torch to compare); reporting difflm alone');
+const meta = nodeScript('bench-meta.ts', gpu ? ['--webgpu'] : []);
+if (meta.error) fail(`could not read the reference configs: ${meta.error}`);
+if (gpu && !meta.webgpu.available) fail(`WebGPU is not available here: ${meta.webgpu.reason}`);
+const backend = requested ?? (meta.native.available ? 'native' : 'wasm');
+if (!requested && !meta.native.available) console.error(`difflm: native CPU kernels unavailable (${meta.native.reason}); using the wasm backend`);
+if (backend === 'native' && !meta.native.available) fail(`--backend native: the native CPU kernels are unavailable (${meta.native.reason})`);
+const configs = (opt('--configs', undefined)?.split(',').map((s) => s.trim()).filter(Boolean)) ?? [...(gpu ? meta.defaultConfigs.gpu : meta.defaultConfigs.cpu)];
+const unknown = configs.filter((c) => !meta.configs.includes(c));
+if (unknown.length || configs.length === 0) fail(`--configs: unknown config${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; use ${meta.configs.join(', ')}`);
+const defaultSteps = { a: 10, b: 5, 'quick-small': 40, 'quick-large': 40, 'l8-d512': 5 };
+const stepsOf = (name) => stepsFlag ?? defaultSteps[name] ?? 5;
+
+// PyTorch beside difflm on the same device: CPU torch for a CPU backend; CUDA torch for a GPU backend, or none.
+const python = process.env.DIFFLM_BENCH_PYTHON || '/usr/bin/python3';
+const torchProbe = spawnSync(python, ['-c', 'import torch; print(torch.__version__, int(torch.cuda.is_available()), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")'], { encoding: 'utf8', timeout: 120_000 });
+const [torchVersion = null, cudaFlag, ...gpuWords] = torchProbe.status === 0 ? torchProbe.stdout.trim().split(' ') : [];
+const torchGpu = cudaFlag === '1' ? gpuWords.join(' ') || 'CUDA device' : null;
+const torchDevice = !torchVersion ? null : gpu ? (torchGpu ? 'cuda' : null) : 'cpu';
+const pytorchNote = !torchVersion ? 'PyTorch missing' : torchDevice ? null : 'no GPU PyTorch here';
+const pytorchWhy = !torchVersion ? `PyTorch missing (${python} cannot import torch; install it, or point DIFFLM_BENCH_PYTHON at a Python that has it)` : torchDevice ? null : `no GPU PyTorch here (torch ${torchVersion} sees no CUDA device)`;
+if (pytorchWhy) log(`PyTorch: ${pytorchWhy}; reporting difflm alone`);
+if (gpu) log(`webgpu adapter: ${meta.webgpu.adapter}${meta.webgpu.software ? ' — a software adapter: these are not GPU numbers' : ''}`);
 
 const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 /** The better of two measurements of one side: a result over an error, then the faster one. */
 const better = (kept, next) => (!kept || (kept.error && !next.error) || (!next.error && next.tokensPerSec > kept.tokensPerSec) ? next : kept);
+const f = (v, d = 0) => (v == null ? 'n/a' : v.toFixed(d));
 
 /** One pass over the configs in a given environment (env vars set for both difflm and PyTorch alike). */
 function pass(label, env) {
   const blasEnv = { OPENBLAS_NUM_THREADS: String(cores), OMP_WAIT_POLICY: 'passive', ...env };
-  const peak = meta.native.available ? nodeScript('sgemm-peak.ts', ['1536', '6'], blasEnv) : { error: 'native addon unavailable' };
-  log(`[${label}] sgemm peak: ${peak.error ? `n/a (${peak.error})` : `${peak.gflops.toFixed(1)} GFLOP/s (${peak.corename}, ${peak.threads} threads)`}`);
+  const peak = gpu ? { error: 'not measured on a GPU backend' } : meta.native.available ? nodeScript('sgemm-peak.ts', ['1536', '6'], blasEnv) : { error: 'native addon unavailable' };
+  if (!gpu) log(`[${label}] sgemm peak: ${peak.error ? `n/a (${peak.error})` : `${peak.gflops.toFixed(1)} GFLOP/s (${peak.corename}, ${peak.threads} threads)`}`);
   const rows = [];
   for (const name of configs) {
-    const steps = String(stepsFor[name] ?? 5);
+    const steps = String(stepsOf(name));
     let best = null;
     let torch = null;
     // Rounds alternate which side runs first, and each side keeps its best round: other work on a shared
@@ -70,70 +127,99 @@ function pass(label, env) {
       best = better(best, nodeScript('train-worker.ts', [name, backend, steps, String(warmup)], blasEnv));
     };
     const runTorch = () => {
-      if (torchVersion) torch = better(torch, runJson('/usr/bin/python3', [join(benchDir, 'pytorch_ref.py'), name, steps, String(warmup)], blasEnv));
+      if (torchDevice) torch = better(torch, runJson(python, [join(benchDir, 'pytorch_ref.py'), name, steps, String(warmup), torchDevice], blasEnv));
     };
     for (let r = 0; r < rounds; r++) {
       if (r % 2 === 0) { runDifflm(); runTorch(); } else { runTorch(); runDifflm(); }
     }
     const flops = meta.flopsPerToken[name];
+    const ok = (side) => side && !side.error;
     const row = {
       name,
       backend,
-      difflmTokensPerSec: best.error ? null : best.tokensPerSec,
-      pytorchTokensPerSec: torch && !torch.error ? torch.tokensPerSec : null,
-      ratio: best.error || !torch || torch.error ? null : best.tokensPerSec / torch.tokensPerSec,
-      gflops: best.error ? null : (best.tokensPerSec * flops) / 1e9,
-      pytorchGflops: torch && !torch.error ? (torch.tokensPerSec * flops) / 1e9 : null,
-      fractionOfSgemmPeak: best.error || peak.error ? null : (best.tokensPerSec * flops) / 1e9 / peak.gflops,
-      peakRssMb: best.error ? null : best.peakRssMb,
-      pytorchPeakRssMb: torch && !torch.error ? torch.peakRssMb : null,
-      memoryRatio: best.error || !torch || torch.error ? null : best.peakRssMb / torch.peakRssMb,
+      model: meta.shapes[name],
+      difflmTokensPerSec: ok(best) ? best.tokensPerSec : null,
+      pytorchTokensPerSec: ok(torch) ? torch.tokensPerSec : null,
+      ratio: ok(best) && ok(torch) ? best.tokensPerSec / torch.tokensPerSec : null,
+      gflops: ok(best) ? (best.tokensPerSec * flops) / 1e9 : null,
+      pytorchGflops: ok(torch) ? (torch.tokensPerSec * flops) / 1e9 : null,
+      fractionOfSgemmPeak: !ok(best) || peak.error ? null : (best.tokensPerSec * flops) / 1e9 / peak.gflops,
+      peakRssMb: ok(best) ? best.peakRssMb : null,
+      pytorchPeakRssMb: ok(torch) ? torch.peakRssMb : null,
+      ...(gpu ? { pytorchPeakGpuMb: ok(torch) ? torch.peakGpuMb ?? null : null } : {}),
+      memoryRatio: ok(best) && ok(torch) ? best.peakRssMb / torch.peakRssMb : null,
       flopsPerToken: flops,
       tokensPerStep: meta.tokensPerStep[name],
       steps: Number(steps),
+      warmup,
       // CPU time per step (all threads): less sensitive than wall time to other work on a shared machine.
-      difflmCpuMsPerStep: best.cpuMs ? median(best.cpuMs) : null,
+      difflmCpuMsPerStep: best?.cpuMs ? median(best.cpuMs) : null,
       pytorchCpuMsPerStep: torch?.cpuMs ? median(torch.cpuMs) : null,
-      difflmStepMs: best.stepMs ?? null,
+      difflmStepMs: best?.stepMs ?? null,
       pytorchStepMs: torch?.stepMs ?? null,
-      ...(best.error ? { difflmError: best.error } : {}),
+      ...(best?.error ? { difflmError: best.error } : {}),
       ...(torch?.error ? { pytorchError: torch.error } : {}),
+      ...(pytorchNote ? { pytorchNote } : {}),
     };
     rows.push(row);
-    const f = (v, d = 0) => (v == null ? 'n/a' : v.toFixed(d));
-    log(`[${label}] config ${name}: difflm ${f(row.difflmTokensPerSec)} tok/s (${f(row.gflops, 1)} GFLOP/s, ${f(row.peakRssMb)} MB) | PyTorch ${f(row.pytorchTokensPerSec)} tok/s (${f(row.pytorchPeakRssMb)} MB) | ratio ${f(row.ratio, 2)}x${row.difflmError ? ` | difflm failed: ${row.difflmError}` : ''}${row.pytorchError ? ` | PyTorch failed: ${row.pytorchError}` : ''}`);
+    const side = (tps, gf) => (gpu ? `${f(tps)} tok/s (${f(gf == null ? null : gf / 1000, 4)} TFLOP/s)` : `${f(tps)} tok/s (${f(gf, 1)} GFLOP/s)`);
+    log(`[${label}] config ${name}: difflm ${side(row.difflmTokensPerSec, row.gflops)}${gpu ? '' : `, ${f(row.peakRssMb)} MB`} | ${pytorchNote ?? `PyTorch ${side(row.pytorchTokensPerSec, row.pytorchGflops)}${gpu ? '' : `, ${f(row.pytorchPeakRssMb)} MB`}`} | ratio ${row.ratio == null ? 'n/a' : `${f(row.ratio, 2)}x`}${row.difflmError ? ` | difflm failed: ${row.difflmError}` : ''}${row.pytorchError ? ` | PyTorch failed: ${row.pytorchError}` : ''}`);
   }
   return { label, env, sgemmPeakGflops: peak.error ? null : peak.gflops, configs: rows };
 }
 
 const loadBefore = loadavg();
 const headline = pass('environment as is', {});
-const extra = flag('--also-unset-openblas-env') ? [pass('OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset', { OPENBLAS_CORETYPE: null, OPENBLAS_L2_SIZE: null })] : [];
+const extra = !gpu && flag('--also-unset-openblas-env') ? [pass('OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset', { OPENBLAS_CORETYPE: null, OPENBLAS_L2_SIZE: null })] : [];
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown', cores, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version,
   openblas: meta.native.available ? { corename: meta.native.corename, config: meta.native.config, threads: meta.native.threads, parallel: meta.native.parallel } : null,
   openblasEnv: { OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? null, OPENBLAS_L2_SIZE: process.env.OPENBLAS_L2_SIZE ?? null },
+  ...(gpu ? { adapter: meta.webgpu.adapter, softwareAdapter: meta.webgpu.software, pytorchDevice: torchDevice, pytorchGpu: torchGpu } : {}),
   torch: torchVersion, loadAverageBefore: loadBefore.map((x) => +x.toFixed(2)), loadAverageAfter: loadavg().map((x) => +x.toFixed(2)),
 };
 const result = { date: new Date().toISOString(), machine, backend, sgemmPeakGflops: headline.sgemmPeakGflops, configs: headline.configs, extraPasses: extra };
 
 const out = process.env.DIFFLM_BENCH_OUT ?? join(root, 'bench-results');
+const base = requested && requested !== 'native' ? `train-speed-${requested}` : 'train-speed';
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'train-speed.json'), `${JSON.stringify(result, null, 2)}\n`);
-const f = (v, d = 0) => (v == null ? 'n/a' : v.toFixed(d));
-const table = (p) => [
+writeFileSync(join(out, `${base}.json`), `${JSON.stringify(result, null, 2)}\n`);
+const cpuTable = (p) => [
   '| config | difflm tok/s | PyTorch tok/s | ratio | difflm GFLOP/s | % of sgemm peak | difflm peak RSS (MB) | PyTorch peak RSS (MB) | CPU ms/step difflm / PyTorch |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...p.configs.map((c) => `| ${c.name} | ${f(c.difflmTokensPerSec)} | ${f(c.pytorchTokensPerSec)} | ${f(c.ratio, 2)}x | ${f(c.gflops, 1)} | ${c.fractionOfSgemmPeak == null ? 'n/a' : `${(100 * c.fractionOfSgemmPeak).toFixed(0)}%`} | ${f(c.peakRssMb)} | ${f(c.pytorchPeakRssMb)} | ${f(c.difflmCpuMsPerStep)} / ${f(c.pytorchCpuMsPerStep)} |`),
+  ...p.configs.map((c) => `| ${c.name}${c.difflmError ? ` (difflm failed: ${c.difflmError.replaceAll('|', '\\|')})` : ''} | ${f(c.difflmTokensPerSec)} | ${f(c.pytorchTokensPerSec)} | ${f(c.ratio, 2)}x | ${f(c.gflops, 1)} | ${c.fractionOfSgemmPeak == null ? 'n/a' : `${(100 * c.fractionOfSgemmPeak).toFixed(0)}%`} | ${f(c.peakRssMb)} | ${f(c.pytorchPeakRssMb)} | ${f(c.difflmCpuMsPerStep)} / ${f(c.pytorchCpuMsPerStep)} |`),
 ];
-const md = [
+const shape = (m) => (m ? `L${m.nLayers}-D${m.dModel}-H${m.nHeads}, V ${m.vocabSize}, ${m.batch} × ${m.seqLen}` : '');
+const cell = (s) => String(s).replaceAll('|', '\\|');
+const gpuTable = (p) => [
+  '| config | model, batch | difflm tok/s | difflm TFLOP/s | difflm ms/step (median) | PyTorch tok/s | PyTorch TFLOP/s | ratio | notes |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---|',
+  ...p.configs.map((c) => {
+    const notes = [c.difflmError && `difflm failed: ${c.difflmError}`, c.pytorchError && `PyTorch failed: ${c.pytorchError}`].filter(Boolean).map(cell).join('; ');
+    const msStep = c.difflmStepMs?.length ? median(c.difflmStepMs) : null;
+    const torchCell = (v) => (c.pytorchNote ? c.pytorchNote : v);
+    return `| ${c.name} | ${shape(c.model)} | ${f(c.difflmTokensPerSec)} | ${f(c.gflops == null ? null : c.gflops / 1000, 4)} | ${f(msStep)} | ${torchCell(f(c.pytorchTokensPerSec))} | ${torchCell(f(c.pytorchGflops == null ? null : c.pytorchGflops / 1000, 4))} | ${f(c.ratio, 2)}${c.ratio == null ? '' : 'x'} | ${notes} |`;
+  }),
+];
+const stepsLine = `Steps per measurement: ${[...new Set(headline.configs.map((c) => `${c.name} ${c.steps}`))].join(', ')} timed after ${warmup} warm-up; best of ${rounds} round${rounds === 1 ? '' : 's'} per side; median step time.`;
+const md = gpu ? [
+  `# Training speed on WebGPU (${result.date})`, '',
+  ...(machine.softwareAdapter ? ['**Software adapter: these numbers were measured on a CPU rasteriser (e.g. SwiftShader), not a GPU. They show that the path works, not how fast a GPU is.**', ''] : []),
+  `Adapter: ${machine.adapter}${machine.softwareAdapter ? ' — software adapter: yes' : ' — software adapter: no'}.`,
+  `Host: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; difflm backend \`webgpu\` (TensorFlow.js's WebGPU kernels on Dawn).`,
+  `PyTorch: ${torchDevice === 'cuda' ? `${torchVersion} on ${torchGpu} (CUDA), the same model, loss and Adam; each step timed to loss.item()` : pytorchWhy}.`,
+  `Each step is timed to the asynchronous read of its loss (\`await loss.data()\`), which waits for the GPU's work. TFLOP/s = tokens/s × the model's training FLOPs per token (trainFlopsPerToken: 6 × (12·L·d² + d·V) + 12·L·N·d), the same count for both sides.`,
+  'Configs a and b use a byte vocabulary (V = 256) as on the CPU; l8-d512 is the paper\'s L8-D512 (8 heads of 64) at N = 2048 with the same byte vocabulary, not the paper\'s 2^17 BPE.',
+  stepsLine, '',
+  ...gpuTable(headline), '',
+] : [
   `# Training speed (${result.date})`, '',
-  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; difflm backend \`${backend}\`${machine.openblas ? ` (OpenBLAS kernel ${machine.openblas.corename}, ${machine.openblas.parallel}, ${machine.openblas.threads} threads)` : ''}; PyTorch ${torchVersion ?? 'missing'} (1 thread, OPENBLAS_NUM_THREADS=${cores}).`,
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; difflm backend \`${backend}\`${machine.openblas && backend === 'native' ? ` (OpenBLAS kernel ${machine.openblas.corename}, ${machine.openblas.parallel}, ${machine.openblas.threads} threads)` : ''}; PyTorch ${torchVersion ?? 'missing'} (1 thread, OPENBLAS_NUM_THREADS=${cores}).`,
   `OPENBLAS_CORETYPE=${machine.openblasEnv.OPENBLAS_CORETYPE ?? '(unset)'}, OPENBLAS_L2_SIZE=${machine.openblasEnv.OPENBLAS_L2_SIZE ?? '(unset)'}. Load average before/after: ${machine.loadAverageBefore.join(', ')} / ${machine.loadAverageAfter.join(', ')} (other work on the machine makes absolute numbers noisy; both sides ran in the same invocation).`,
   `Measured sgemm peak: ${f(result.sgemmPeakGflops, 1)} GFLOP/s.`, '',
-  ...table(headline), '',
-  ...extra.flatMap((p) => [`## ${p.label} (both sides)`, '', `sgemm peak: ${f(p.sgemmPeakGflops, 1)} GFLOP/s`, '', ...table(p), '']),
-].join('\n');
-writeFileSync(join(out, 'train-speed.md'), `${md}\n`);
+  ...cpuTable(headline), '',
+  ...extra.flatMap((p) => [`## ${p.label} (both sides)`, '', `sgemm peak: ${f(p.sgemmPeakGflops, 1)} GFLOP/s`, '', ...cpuTable(p), '']),
+];
+writeFileSync(join(out, `${base}.md`), `${md.join('\n')}\n`);
 if (json) console.log(JSON.stringify(result, null, 2));
-else log(`\nwrote ${join(out, 'train-speed.json')} and train-speed.md`);
+else log(`\nwrote ${join(out, `${base}.json`)} and ${base}.md`);

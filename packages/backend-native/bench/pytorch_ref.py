@@ -1,9 +1,10 @@
 """PyTorch reference of the training-speed benchmark: the same transformer (SPEC §3) and masked-diffusion loss
 as bench/train-worker.ts, trained with Adam; prints one JSON line (median tokens/s, step times, peak RSS).
 
-    OPENBLAS_NUM_THREADS=<cores> python3 pytorch_ref.py <a|b> <steps> <warmup>
+    OPENBLAS_NUM_THREADS=<cores> python3 pytorch_ref.py <a|b|...> <steps> <warmup> [cpu|cuda]
 
-torch runs with one intra-op thread while OpenBLAS (its GEMM) uses all cores: the fastest mix measured here.
+On the CPU (the default) torch runs with one intra-op thread while OpenBLAS (its GEMM) uses all cores: the fastest
+mix measured here. With `cuda` the model, data and optimizer live on the GPU; loss.item() is each step's sync point.
 """
 import json
 import math
@@ -20,6 +21,8 @@ CONFIGS = {
     # The quick study preset's smallest and largest models (byte vocabulary, N = 64, batch 16).
     "quick-small": dict(n_layers=2, d=12, heads=2, vocab=260, batch=16, seq=64),
     "quick-large": dict(n_layers=2, d=56, heads=2, vocab=260, batch=16, seq=64),
+    # The paper's L8-D512 at N = 2048 with the byte vocabulary of (a) and (b), 8 sequences (a GPU config).
+    "l8-d512": dict(n_layers=8, d=512, heads=8, vocab=256, batch=8, seq=2048),
 }
 T_MIN = 1e-3  # lower end of t, bounds the 1/t weight (same as masked-diffusion-loss.ts)
 RMS_EPS = 1e-6  # SPEC §3 RMSNorm epsilon
@@ -85,20 +88,26 @@ class Model(torch.nn.Module):
 
 def main():
     name, steps, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    device = sys.argv[4] if len(sys.argv) > 4 else "cpu"
+    if device not in ("cpu", "cuda"):
+        sys.exit(f"device must be cpu or cuda, got {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        sys.exit("device cuda asked for but torch.cuda.is_available() is false")
     c = CONFIGS[name]
-    torch.set_num_threads(1)
+    if device == "cpu":
+        torch.set_num_threads(1)
     torch.manual_seed(7)
-    model = Model(c["n_layers"], c["d"], c["heads"], c["vocab"], c["seq"])
+    model = Model(c["n_layers"], c["d"], c["heads"], c["vocab"], c["seq"]).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     B, N, V = c["batch"], c["seq"], c["vocab"]
     mask_id = V - 1
     step_ms, cpu_ms, losses = [], [], []
     for s in range(warmup + steps):
-        x = torch.randint(0, mask_id, (B, N))
+        x = torch.randint(0, mask_id, (B, N), device=device)
         t0 = time.perf_counter()
         c0 = time.process_time()
-        t = T_MIN + (1 - T_MIN) * torch.rand(B, 1)
-        masked = torch.rand(B, N) < t
+        t = T_MIN + (1 - T_MIN) * torch.rand(B, 1, device=device)
+        masked = torch.rand(B, N, device=device) < t
         zt = torch.where(masked, torch.full_like(x, mask_id), x)
         weight = masked.float() / t
         logits = model(zt)
@@ -117,7 +126,8 @@ def main():
     print(json.dumps({
         "config": name, "tokensPerSec": B * N / (med / 1000), "stepMs": step_ms, "cpuMs": cpu_ms, "losses": losses,
         "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "torch": torch.__version__, "threads": torch.get_num_threads(), "device": device,
+        **({"gpu": torch.cuda.get_device_name(0), "peakGpuMb": torch.cuda.max_memory_allocated() / 2**20} if device == "cuda" else {}),
     }))
 
 

@@ -1,6 +1,8 @@
 // One training-speed measurement in its own process (so peak RSS is per config):
-//   node --conditions=@difflm/source --import tsx train-worker.ts <a|b> <native|cpu|wasm> <steps> <warmup>
-// Prints one JSON line: median tokens/s, step times, losses, peak RSS.
+//   node --conditions=@difflm/source --import tsx train-worker.ts <config> <native|cpu|wasm|webgpu> <steps> <warmup>
+// Prints one JSON line: median tokens/s, step times, losses, peak RSS (and on webgpu the adapter).
+// Each step ends by reading its loss asynchronously (`await loss.data()`): on a GPU that read waits for the step's
+// kernels, so the step time includes the GPU's work (and WebGPU in Node has no synchronous read).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createTransformer } from '@difflm/models';
@@ -15,7 +17,17 @@ const cfg = referenceConfigs[name as keyof typeof referenceConfigs];
 if (!cfg) throw new Error(`config must be one of ${Object.keys(referenceConfigs).join(', ')}, got '${name}'`);
 const poolBytes = process.env.DIFFLM_POOL_BYTES ? Number(process.env.DIFFLM_POOL_BYTES) : undefined;
 const elementwiseThreads = process.env.DIFFLM_ELEMENTWISE_THREADS ? Number(process.env.DIFFLM_ELEMENTWISE_THREADS) : undefined;
+const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'];
+if (!BACKENDS.includes(backend)) throw new Error(`backend must be one of ${BACKENDS.join(', ')}, got '${backend}'`);
 if (backend === 'native' && !registerNativeKernels(tf, { poolBytes, elementwiseThreads })) throw new Error(`native backend unavailable: ${JSON.stringify(nativeInfo())}`);
+let adapter: { line: string; software: boolean } | undefined;
+if (backend === 'webgpu') {
+  // A devDependency of this package, imported only here: @difflm/backend-native itself does not depend on it.
+  const webgpu = await import('@difflm/backend-webgpu');
+  const info = await webgpu.startWebGpu();
+  adapter = { line: webgpu.describeAdapter(info), software: info.software };
+  console.error(`webgpu adapter: ${adapter.line}`);
+}
 if (!(await tf.setBackend(backend))) throw new Error(`backend '${backend}' failed to initialise`);
 await tf.ready();
 
@@ -39,7 +51,7 @@ for (let s = 0; s < warmup + steps; s++) {
   const batch = maskedCorrupt(x, cfg.batch, cfg.seqLen, maskId, rng);
   const { value: loss, grads } = tf.variableGrads(() => maskedDiffusionLoss(model.apply(batch.zt, null), batch), vars);
   optimizer.update(model.params, grads, groups);
-  const value = loss.dataSync()[0]!;
+  const value = (await loss.data())[0]!;
   tf.dispose([loss, ...Object.values(grads)]);
   tf.dispose([batch.zt, batch.x0, batch.weight]);
   const ms = performance.now() - t0;
@@ -55,7 +67,9 @@ const medianMs = sorted[Math.floor(sorted.length / 2)]!;
 const tokens = cfg.batch * cfg.seqLen;
 const tokensPerSec = tokens / (medianMs / 1000);
 console.log(JSON.stringify({
-  config: name, backend, tokensPerSec, gflops: (tokensPerSec * trainFlopsPerToken(cfg)) / 1e9, stepMs, cpuMs, losses,
+  config: name, backend, ...(adapter ? { adapter: adapter.line, software: adapter.software } : {}), tokensPerSec, gflops: (tokensPerSec * trainFlopsPerToken(cfg)) / 1e9, stepMs, cpuMs, losses,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
   pool: (tf.backend() as unknown as { poolStats?: () => unknown }).poolStats?.(), numTensors: tf.memory().numTensors,
 }));
+// Dawn's device keeps the event loop alive; the result is out (a pipe write is synchronous on Linux).
+if (backend === 'webgpu') process.exit(0);
