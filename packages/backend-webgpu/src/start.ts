@@ -2,6 +2,7 @@
 // backend registered on the same tfjs-core. Each way it can fail gives its own reason: the package, the Vulkan loader,
 // a driver, an adapter.
 import { existsSync } from 'node:fs';
+import { registerWebGpuFusedKernels } from './fused-kernels.js';
 
 export interface WebGpuAdapterInfo {
   readonly vendor: string;
@@ -70,12 +71,14 @@ export function webgpuInfo(): Promise<WebGpuInfo> {
 }
 
 /**
- * Start WebGPU and register TensorFlow.js's 'webgpu' backend (activate it with tf.setBackend('webgpu')). Throws an
+ * Start WebGPU and register TensorFlow.js's 'webgpu' backend (activate it with tf.setBackend('webgpu')) with the
+ * attention block's fused WGSL kernels (fused-kernels.ts). Throws an
  * Error naming what is missing when there is no adapter.
  */
 export async function startWebGpu(): Promise<WebGpuAdapterInfo> {
   const info = await webgpuInfo();
   if (!info.available) throw new Error(info.reason);
   await import('@tensorflow/tfjs-backend-webgpu');
+  registerWebGpuFusedKernels();
   return info;
 }
