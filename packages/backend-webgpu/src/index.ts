@@ -3,3 +3,4 @@
 // The libraries stay backend-free: @difflm/backends selects this one for `--backend webgpu` (or `auto`, on hardware).
 export { startWebGpu, webgpuInfo, describeAdapter, type WebGpuInfo, type WebGpuAdapterInfo } from './start.js';
 export { registerWebGpuFusedKernels, webgpuFusedKernels } from './fused-kernels.js';
+export { failOnGpuErrors, WebGpuKernelError } from './gpu-errors.js';

@@ -159,6 +159,8 @@ function hardwareVulkanDriver(): boolean {
 interface WebGpuModule {
   startWebGpu(): Promise<{ software: boolean; vendor: string; device: string; description: string; limits: Record<string, number> }>;
   describeAdapter(info: Awaited<ReturnType<WebGpuModule['startWebGpu']>>): string;
+  /** Stop the process on the first kernel the device rejects (its output would read as zeros). */
+  failOnGpuErrors?(backend: unknown): void;
 }
 
 export const webgpuBackend = defineBackend({
@@ -184,6 +186,7 @@ export const webgpuBackend = defineBackend({
     const adapter = mod.describeAdapter(info);
     if (ctx.auto && info.software) throw new BackendUnavailable('webgpu', `its only adapter is a software one (${adapter})`, 'auto uses WebGPU on a GPU; ask for it with --backend webgpu');
     await activateBackend(tf, webgpuBackend, 'webgpu', 'webgpu');
+    mod.failOnGpuErrors?.(tf.backend());
     return { name: 'webgpu', description: `webgpu (${adapter}) · tfjs ${tf.version.tfjs}`, tf, environment: { backend: 'webgpu', tfjs: tf.version.tfjs, adapter, software: info.software } };
   },
 });
