@@ -83,8 +83,11 @@ export function formatDryRun(s: DryRunSummary): string {
   out.push(`estimated wall time with ${s.workers} worker process(es):`);
   for (const est of s.estimates) out.push(`  ${est.backend.padEnd(8)} ${formatDuration(est.wallSeconds).padStart(10)}  (${(est.flopsPerSec / 1e9).toFixed(1)} GFLOP/s per process; ${est.source})`);
   for (const u of s.unavailable ?? []) out.push(`  ${u.backend.padEnd(8)} ${'—'.padStart(10)}  (not available here: ${u.reason})`);
-  if (!s.estimates.some((est) => est.backend === 'measured')) {
+  if (s.estimates.some((est) => est.source.startsWith('stored')) && !s.estimates.some((est) => est.backend === 'measured')) {
     out.push('  (stored rates ignore per-step and per-run overhead, so tiny models take longer; a "measured" estimate appears once this study has finished runs here)');
+  }
+  if (s.estimates.some((est) => est.source.startsWith('measured:'))) {
+    out.push('  (a rate measured on the largest run\'s model applies to every run: smaller models use a device less fully, so they take longer than this says)');
   }
   if (s.bracket) {
     const p = s.bracket.prediction;

@@ -15,6 +15,7 @@ export { redisOptionsFromUrl, checkRedis, redactRedisUrl, redisOutage } from './
 export { runDistributed, DEFAULT_QUEUE, type DistributedRunOptions, type RunJobData } from './distributed-coordinator.js';
 export { startStudyWorker, validateRunJob, type StudyWorker, type StudyWorkerOptions } from './distributed-worker.js';
 export { STORED_THROUGHPUT, estimateRunSeconds, estimateRunSecondsMeasured, measuredCost, trainingFlopsPerToken, type BackendThroughput, type MeasuredCost } from './throughput.js';
+export { measureThroughput, largestRun, type MeasuredThroughput, type MeasureThroughputOptions } from './measure-throughput.js';
 export { summarizeDryRun, formatDryRun, formatDuration, type DryRunSummary, type DryRunEstimate } from './dry-run.js';
 export { runStudy, studyPaths, type RunStudyOptions, type StudyOutcome } from './run-study.js';
 export { exportRuns, type ExportFormat } from './export-runs.js';

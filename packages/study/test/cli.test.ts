@@ -8,6 +8,7 @@ import { runCli, startCli, waitFor } from './cli-process.js';
 import { freePort } from './redis-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'difflm-cli-'));
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const tiny = { name: 'tiny', noise: ['masked', 'uniform'], models: ['L1-D16-H1', 'L1-D32-H2', 'L2-D32-H2'], seqLen: 16, budgets: [5e8, 1e9], batch: { sequences: [4] }, lr: { values: [0.1] }, minSteps: 5 };
@@ -40,6 +41,24 @@ describe('difflm study --dry-run', () => {
     expect(s.totalFlops).toBeCloseTo(s.runs.reduce((a, r) => a + r.tokens * r.flopsPerToken, 0), 0);
     for (const e of s.estimates) expect(e.wallSeconds).toBeCloseTo(e.cpuSeconds, 6); // one worker: wall = Σ runs
   });
+
+  it('--backend webgpu that cannot start: one line says why, then the stored rates as without it', async () => {
+    const r = await runCli(['study', '--file', write('tiny.json', tiny), '--dry-run', '--backend', 'webgpu', '--workers', '2'], { cwd: dir, env: { VK_ICD_FILENAMES: join(dir, 'no-such-icd.json') } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^difflm study: --dry-run could not measure webgpu's throughput \(.+\); the estimates below use the stored CPU rates$/m);
+    expect(r.stdout).toMatch(/estimated wall time with 2 worker process\(es\):\n\s+wasm\s+[\d.]+ (s|min|h)/);
+    expect(r.stdout).not.toMatch(/measured:/);
+  });
+
+  // SwiftShader (Debian's chromium) is a software WebGPU adapter: slow, but enough for the tiny study's largest model.
+  it.skipIf(!existsSync(SWIFTSHADER_ICD))('--backend webgpu measures the adapter\'s throughput on the largest run and labels the estimate', async () => {
+    const r = await runCli(['study', '--file', write('tiny.json', tiny), '--dry-run', '--backend', 'webgpu', '--json'], { cwd: dir, env: { VK_ICD_FILENAMES: SWIFTSHADER_ICD, XDG_RUNTIME_DIR: dir } });
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as { workers: number; estimates: { backend: string; source: string }[] };
+    expect(s.workers).toBe(1); // one run process at a time on a GPU
+    expect(s.estimates.map((e) => e.backend)).toEqual(['webgpu']);
+    expect(s.estimates[0]!.source).toMatch(/^measured: [\d.]+k? tokens\/s on .*swiftshader.* \(software\) \(L2-D32-H2, 4 × 16; median of 3 steps after 2 warm-up\)$/i);
+  }, 60_000);
 });
 
 describe('bad study files fail with a clear error before any work starts', () => {

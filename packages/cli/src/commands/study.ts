@@ -74,10 +74,13 @@ export default defineCommand({
         }
         const prediction = await s.studyOptimumPrediction(definition, dir);
         const bracket = prediction ? { prediction, warnings: s.bracketWarnings(definition, prediction) } : undefined;
+        // A GPU's speed cannot be stored: on --backend webgpu|tensorflow-gpu, measure it on the largest run's model.
+        const gpu = GPU_BACKENDS.has(args.backend) ? await measureGpuThroughput(args.backend, plan, loaded) : undefined;
+        if (gpu) workers = defaultWorkers(gpu.backend, workersFlag);
         // Estimates only for backends that can run here; the others are named with why.
         const { probeBackend } = await import('@difflm/backends');
-        const probes = await Promise.all(s.STORED_THROUGHPUT.map(async (t) => ({ t, probe: await probeBackend(t.backend) })));
-        const usable = probes.filter((p) => p.probe.available).map((p) => p.t);
+        const probes = gpu ? [] : await Promise.all(s.STORED_THROUGHPUT.map(async (t) => ({ t, probe: await probeBackend(t.backend) })));
+        const usable = gpu ? [gpu] : probes.filter((p) => p.probe.available).map((p) => p.t);
         const unavailable = probes.flatMap((p) => (p.probe.available ? [] : [{ backend: p.t.backend, reason: p.probe.reason }]));
         const precision = s.predictPrecision(plan);
         const summary = s.summarizeDryRun(plan, usable, workers, measured, bracket, unavailable, precision);
@@ -132,6 +135,25 @@ export default defineCommand({
     }
   },
 });
+
+/**
+ * The dry run's throughput on a GPU backend: start it as a run process would, then train a few timed steps of the
+ * plan's largest run. When the backend cannot start (or the steps fail), one line on stderr says why and the dry run
+ * falls back to the stored CPU rates (undefined).
+ */
+export async function measureGpuThroughput(backend: string, plan: import('@difflm/study').StudyPlan, plugins: readonly unknown[], o: { warmup?: number; steps?: number } = {}): Promise<import('@difflm/study').MeasuredThroughput | undefined> {
+  const s = await import('@difflm/study');
+  try {
+    const { createBackendRegistry, selectBackend } = await import('@difflm/backends');
+    const chosen = await selectBackend(backend, { backends: createBackendRegistry(plugins) });
+    const adapter = chosen.environment.adapter;
+    const device = typeof adapter === 'string' ? adapter.split(', max buffer')[0]! : chosen.description; // the adapter's name, not its limits
+    return await s.measureThroughput(s.largestRun(plan), { backend: chosen.name, device, plugins, ...o });
+  } catch (e) {
+    process.stderr.write(`difflm study: --dry-run could not measure ${backend}'s throughput (${oneLine(e instanceof Error ? e.message : String(e))}); the estimates below use the stored CPU rates\n`);
+    return undefined;
+  }
+}
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
