@@ -9,7 +9,8 @@
 //   --backend webgpu: configs a, b and the paper's L8-D512 at N = 2048 on TensorFlow.js's WebGPU backend
 //   (@difflm/backend-webgpu), each step timed up to an asynchronous read of its loss (which waits for the GPU), beside
 //   PyTorch on CUDA where torch.cuda.is_available(), else "no GPU PyTorch here" (never a CPU number beside a GPU one).
-//   Reports tokens/s and achieved TFLOP/s and names the adapter (and whether it is a software one, e.g. SwiftShader).
+//   Reports tokens/s and achieved TFLOP/s and names the adapter (and whether it is a software one, e.g. SwiftShader);
+//   difflm runs twice, with the attention block's WGSL kernels and with its composite graph (DIFFLM_FUSED_KERNELS=0).
 //   Writes bench-results/train-speed-webgpu.json and .md.
 // Python: DIFFLM_BENCH_PYTHON, else /usr/bin/python3. Each measurement is its own process, killed after --timeout
 // seconds (default 900); a failure or timeout is reported in its config's row. Output dir: DIFFLM_BENCH_OUT or
@@ -121,16 +122,20 @@ function pass(label, env) {
     const steps = String(stepsOf(name));
     let best = null;
     let torch = null;
+    let composite = null; // on a GPU: difflm again with the attention block's composite graph instead of the WGSL kernels
     // Rounds alternate which side runs first, and each side keeps its best round: other work on a shared
     // machine comes and goes, and this keeps it from favouring whichever side happened to run in a quiet moment.
     const runDifflm = () => {
       best = better(best, nodeScript('train-worker.ts', [name, backend, steps, String(warmup)], blasEnv));
     };
+    const runComposite = () => {
+      if (gpu) composite = better(composite, nodeScript('train-worker.ts', [name, backend, steps, String(warmup)], { ...blasEnv, DIFFLM_FUSED_KERNELS: '0' }));
+    };
     const runTorch = () => {
       if (torchDevice) torch = better(torch, runJson(python, [join(benchDir, 'pytorch_ref.py'), name, steps, String(warmup), torchDevice], blasEnv));
     };
     for (let r = 0; r < rounds; r++) {
-      if (r % 2 === 0) { runDifflm(); runTorch(); } else { runTorch(); runDifflm(); }
+      if (r % 2 === 0) { runDifflm(); runComposite(); runTorch(); } else { runTorch(); runComposite(); runDifflm(); }
     }
     const flops = meta.flopsPerToken[name];
     const ok = (side) => side && !side.error;
@@ -147,6 +152,7 @@ function pass(label, env) {
       peakRssMb: ok(best) ? best.peakRssMb : null,
       pytorchPeakRssMb: ok(torch) ? torch.peakRssMb : null,
       ...(gpu ? { pytorchPeakGpuMb: ok(torch) ? torch.peakGpuMb ?? null : null } : {}),
+      ...(gpu ? { compositeAttentionTokensPerSec: ok(composite) ? composite.tokensPerSec : null, fusedOverComposite: ok(best) && ok(composite) ? best.tokensPerSec / composite.tokensPerSec : null, ...(composite?.error ? { compositeError: composite.error } : {}) } : {}),
       memoryRatio: ok(best) && ok(torch) ? best.peakRssMb / torch.peakRssMb : null,
       flopsPerToken: flops,
       tokensPerStep: meta.tokensPerStep[name],
@@ -192,13 +198,13 @@ const cpuTable = (p) => [
 const shape = (m) => (m ? `L${m.nLayers}-D${m.dModel}-H${m.nHeads}, V ${m.vocabSize}, ${m.batch} × ${m.seqLen}` : '');
 const cell = (s) => String(s).replaceAll('|', '\\|');
 const gpuTable = (p) => [
-  '| config | model, batch | difflm tok/s | difflm TFLOP/s | difflm ms/step (median) | PyTorch tok/s | PyTorch TFLOP/s | ratio | notes |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---|',
+  '| config | model, batch | difflm tok/s | difflm TFLOP/s | difflm ms/step (median) | composite attention tok/s (fused ×) | PyTorch tok/s | PyTorch TFLOP/s | ratio | notes |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ...p.configs.map((c) => {
-    const notes = [c.difflmError && `difflm failed: ${c.difflmError}`, c.pytorchError && `PyTorch failed: ${c.pytorchError}`].filter(Boolean).map(cell).join('; ');
+    const notes = [c.difflmError && `difflm failed: ${c.difflmError}`, c.compositeError && `composite failed: ${c.compositeError}`, c.pytorchError && `PyTorch failed: ${c.pytorchError}`].filter(Boolean).map(cell).join('; ');
     const msStep = c.difflmStepMs?.length ? median(c.difflmStepMs) : null;
     const torchCell = (v) => (c.pytorchNote ? c.pytorchNote : v);
-    return `| ${c.name} | ${shape(c.model)} | ${f(c.difflmTokensPerSec)} | ${f(c.gflops == null ? null : c.gflops / 1000, 4)} | ${f(msStep)} | ${torchCell(f(c.pytorchTokensPerSec))} | ${torchCell(f(c.pytorchGflops == null ? null : c.pytorchGflops / 1000, 4))} | ${f(c.ratio, 2)}${c.ratio == null ? '' : 'x'} | ${notes} |`;
+    return `| ${c.name} | ${shape(c.model)} | ${f(c.difflmTokensPerSec)} | ${f(c.gflops == null ? null : c.gflops / 1000, 4)} | ${f(msStep)} | ${f(c.compositeAttentionTokensPerSec)}${c.fusedOverComposite == null ? '' : ` (${f(c.fusedOverComposite, 2)}×)`} | ${torchCell(f(c.pytorchTokensPerSec))} | ${torchCell(f(c.pytorchGflops == null ? null : c.pytorchGflops / 1000, 4))} | ${f(c.ratio, 2)}${c.ratio == null ? '' : 'x'} | ${notes} |`;
   }),
 ];
 const stepsLine = `Steps per measurement: ${[...new Set(headline.configs.map((c) => `${c.name} ${c.steps}`))].join(', ')} timed after ${warmup} warm-up; best of ${rounds} round${rounds === 1 ? '' : 's'} per side; median step time.`;
@@ -209,6 +215,7 @@ const md = gpu ? [
   `Host: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; difflm backend \`webgpu\` (TensorFlow.js's WebGPU kernels on Dawn).`,
   `PyTorch: ${torchDevice === 'cuda' ? `${torchVersion} on ${torchGpu} (CUDA), the same model, loss and Adam; each step timed to loss.item()` : pytorchWhy}.`,
   `Each step is timed to the asynchronous read of its loss (\`await loss.data()\`), which waits for the GPU's work. TFLOP/s = tokens/s × the model's training FLOPs per token (trainFlopsPerToken: 6 × (12·L·d² + d·V) + 12·L·N·d), the same count for both sides.`,
+  'difflm runs the attention block as the WGSL kernels of the fused contract (ADR 0005); the composite column is the same run with the composite tf-op graph instead (`DIFFLM_FUSED_KERNELS=0`), and "fused ×" is the kernels\' speed-up.',
   'Configs a and b use a byte vocabulary (V = 256) as on the CPU; l8-d512 is the paper\'s L8-D512 (8 heads of 64) at N = 2048 with the same byte vocabulary, not the paper\'s 2^17 BPE.',
   stepsLine, '',
   ...gpuTable(headline), '',

@@ -5,7 +5,7 @@
 // kernels, so the step time includes the GPU's work (and WebGPU in Node has no synchronous read).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { createTransformer } from '@difflm/models';
+import { createTransformer, setFusedKernelsEnabled } from '@difflm/models';
 import { createRng } from '@difflm/noise';
 import { createAdamW } from '@difflm/trainer';
 import { nativeInfo, registerNativeKernels } from '@difflm/backend-native';
@@ -30,6 +30,8 @@ if (backend === 'webgpu') {
 }
 if (!(await tf.setBackend(backend))) throw new Error(`backend '${backend}' failed to initialise`);
 await tf.ready();
+// DIFFLM_FUSED_KERNELS=0: the model's composite tf-op graph instead of the backend's fused kernels (bench:train compares the two on a GPU).
+if (process.env.DIFFLM_FUSED_KERNELS === '0') setFusedKernelsEnabled(false);
 
 const model = createTransformer({ vocabSize: cfg.vocabSize, seqLen: cfg.seqLen, dModel: cfg.dModel, nLayers: cfg.nLayers, nHeads: cfg.nHeads }, { seed: 1 });
 const vars = model.params.map((p) => p.variable);
