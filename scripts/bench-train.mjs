@@ -15,15 +15,15 @@
 // Python: DIFFLM_BENCH_PYTHON, else /usr/bin/python3. Each measurement is its own process, killed after --timeout
 // seconds (default 900); a failure or timeout is reported in its config's row. Output dir: DIFFLM_BENCH_OUT or
 // <repo>/bench-results.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const benchDir = join(root, 'packages', 'backend-native', 'bench');
 const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'];
-const USAGE = 'usage: pnpm bench:train [--backend native|wasm|cpu|webgpu] [--json] [--steps N] [--warmup W] [--rounds R] [--configs a,b,quick-small,quick-large,l8-d512] [--timeout S] [--also-unset-openblas-env]';
+const USAGE = 'usage: pnpm bench:train [--backend native|wasm|cpu|webgpu] [--json] [--steps N] [--warmup W] [--rounds R] [--configs a,b,quick-small,quick-large,l8-d512] [--timeout S] [--torch-venv] [--no-pairs] [--also-unset-openblas-env]';
 const args = process.argv.slice(2);
 /** One line naming what is wrong, then exit 2 (no stack trace). */
 const fail = (message) => {
@@ -31,7 +31,7 @@ const fail = (message) => {
   process.exit(2);
 };
 const VALUED = ['--backend', '--steps', '--warmup', '--rounds', '--configs', '--timeout'];
-const FLAGS = ['--json', '--also-unset-openblas-env', '--help', '-h'];
+const FLAGS = ['--json', '--also-unset-openblas-env', '--torch-venv', '--no-pairs', '--help', '-h'];
 for (let i = 0; i < args.length; i++) {
   if (VALUED.includes(args[i])) {
     if (args[i + 1] === undefined || args[i + 1].startsWith('--')) fail(`${args[i]} needs a value (${USAGE.slice(7)})`);
@@ -59,7 +59,10 @@ if (requested !== undefined && !BACKENDS.includes(requested)) fail(`--backend mu
 const gpu = requested === 'webgpu';
 const json = flag('--json');
 const rounds = count('--rounds', 2);
-const warmup = count('--warmup', 2, 0);
+const warmupFlag = count('--warmup', undefined, 0);
+// difflm's first ~20–25 steps of a quick model run at 2–3x the steady step time (measured 2026-12-08: 17–23 ms, then
+// 6 ms on the quick-small model), so the quick configs warm up for 30 steps and time 100.
+const warmupOf = (name) => warmupFlag ?? (name.startsWith('quick') ? 30 : 2);
 const stepsFlag = count('--steps', undefined);
 const timeoutS = count('--timeout', 900);
 const cores = cpus().length;
@@ -83,6 +86,23 @@ function runJson(cmd, cmdArgs, env) {
   return JSON.parse(line);
 }
 const nodeScript = (file, scriptArgs, env = {}) => runJson(process.execPath, [...tsxArgs, join(benchDir, file), ...scriptArgs], env);
+/** runJson without blocking, so that two measurements can run side by side. */
+function runJsonAsync(cmd, cmdArgs, env) {
+  const childEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env ?? {})) if (v === null) delete childEnv[k];
+  return new Promise((done) => {
+    const child = spawn(cmd, cmdArgs, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      done(status !== 0 || !line ? { error: failureLine({ status, signal, stdout, stderr }) } : JSON.parse(line));
+    });
+  });
+}
 
 const meta = nodeScript('bench-meta.ts', gpu ? ['--webgpu'] : []);
 if (meta.error) fail(`could not read the reference configs: ${meta.error}`);
@@ -93,18 +113,42 @@ if (backend === 'native' && !meta.native.available) fail(`--backend native: the 
 const configs = (opt('--configs', undefined)?.split(',').map((s) => s.trim()).filter(Boolean)) ?? [...(gpu ? meta.defaultConfigs.gpu : meta.defaultConfigs.cpu)];
 const unknown = configs.filter((c) => !meta.configs.includes(c));
 if (unknown.length || configs.length === 0) fail(`--configs: unknown config${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; use ${meta.configs.join(', ')}`);
-const defaultSteps = { a: 10, b: 5, 'quick-small': 40, 'quick-large': 40, 'l8-d512': 5 };
+const defaultSteps = { a: 10, b: 5, 'quick-small': 100, 'quick-large': 100, 'l8-d512': 5 };
 const stepsOf = (name) => stepsFlag ?? defaultSteps[name] ?? 5;
 
 // PyTorch beside difflm on the same device: CPU torch for a CPU backend; CUDA torch for a GPU backend, or none.
-const python = process.env.DIFFLM_BENCH_PYTHON || '/usr/bin/python3';
-const torchProbe = spawnSync(python, ['-c', 'import torch; print(torch.__version__, int(torch.cuda.is_available()), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")'], { encoding: 'utf8', timeout: 120_000 });
-const [torchVersion = null, cudaFlag, ...gpuWords] = torchProbe.status === 0 ? torchProbe.stdout.trim().split(' ') : [];
+// torch 2 (eager and torch.compile) from DIFFLM_BENCH_PYTHON, or from a venv this script makes with pip (--torch-venv);
+// Debian's torch 1.13 (/usr/bin/python3) stays as a row of its own where it is installed.
+const DEBIAN_PYTHON = '/usr/bin/python3';
+const TORCH2_PIN = 'torch==2.13.0';
+const probeTorch = (py) => {
+  const r = spawnSync(py, ['-c', 'import torch; print(torch.__version__, int(torch.cuda.is_available()), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")'], { encoding: 'utf8', timeout: 120_000 });
+  return r.status === 0 ? r.stdout.trim().split(' ') : [];
+};
+/** The venv --torch-venv makes (once) under node_modules/.cache, with torch 2 from pip. */
+function torchVenv() {
+  const dir = join(root, 'node_modules', '.cache', 'difflm-bench-torch2');
+  const py = join(dir, 'bin', 'python');
+  if (existsSync(py) && probeTorch(py).length) return py;
+  log(`making a Python venv with ${TORCH2_PIN} in ${dir} (once)`);
+  const mk = spawnSync(DEBIAN_PYTHON, ['-m', 'venv', dir], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (mk.status !== 0) fail(`--torch-venv: python3 -m venv failed (${(mk.stderr || '').trim().split('\n').pop()}); install python3-venv, or set DIFFLM_BENCH_PYTHON to a Python with torch 2`);
+  const pip = spawnSync(join(dir, 'bin', 'pip'), ['install', '--quiet', TORCH2_PIN, 'numpy'], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  if (pip.status !== 0 || !probeTorch(py).length) fail(`--torch-venv: pip install ${TORCH2_PIN} failed (${(pip.stderr || '').trim().split('\n').pop()}); set DIFFLM_BENCH_PYTHON to a Python with torch 2 instead`);
+  return py;
+}
+const python = process.env.DIFFLM_BENCH_PYTHON || (flag('--torch-venv') ? torchVenv() : DEBIAN_PYTHON);
+const [torchVersion = null, cudaFlag, ...gpuWords] = probeTorch(python);
+// On the CPU: torch 2 (eager and compiled) where `python` has it; Debian's torch 1.13 as well where it is there.
+const torch2 = !gpu && torchVersion && !torchVersion.startsWith('1.') ? { python, version: torchVersion } : null;
+const debianVersion = gpu ? null : python === DEBIAN_PYTHON ? torchVersion : probeTorch(DEBIAN_PYTHON)[0] ?? null;
+const torch1 = debianVersion?.startsWith('1.') ? { python: DEBIAN_PYTHON, version: debianVersion } : null;
+if (!gpu && !torch2) log(`PyTorch 2: ${torchVersion ? `${python} has torch ${torchVersion}` : `${python} cannot import torch`}; point DIFFLM_BENCH_PYTHON at a Python with torch 2, or pass --torch-venv (pip installs ${TORCH2_PIN} into a venv)`);
 const torchGpu = cudaFlag === '1' ? gpuWords.join(' ') || 'CUDA device' : null;
-const torchDevice = !torchVersion ? null : gpu ? (torchGpu ? 'cuda' : null) : 'cpu';
+const torchDevice = !torchVersion ? null : gpu ? (torchGpu ? 'cuda' : null) : null; // the CPU path runs torch2 / torch1 below
 const pytorchNote = !torchVersion ? 'PyTorch missing' : torchDevice ? null : 'no GPU PyTorch here';
 const pytorchWhy = !torchVersion ? `PyTorch missing (${python} cannot import torch; install it, or point DIFFLM_BENCH_PYTHON at a Python that has it)` : torchDevice ? null : `no GPU PyTorch here (torch ${torchVersion} sees no CUDA device)`;
-if (pytorchWhy) log(`PyTorch: ${pytorchWhy}; reporting difflm alone`);
+if (gpu && pytorchWhy) log(`PyTorch: ${pytorchWhy}; reporting difflm alone`);
 if (gpu) log(`webgpu adapter: ${meta.webgpu.adapter}${meta.webgpu.software ? ' — a software adapter: these are not GPU numbers' : ''}`);
 
 const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
@@ -112,8 +156,29 @@ const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 const better = (kept, next) => (!kept || (kept.error && !next.error) || (!next.error && next.tokensPerSec > kept.tokensPerSec) ? next : kept);
 const f = (v, d = 0) => (v == null ? 'n/a' : v.toFixed(d));
 
+/** Kernel threads of a config on the CPU: the quick study's models run one per process (a study runs a process per core). */
+const threadsOf = (name) => (name.startsWith('quick') ? 1 : cores);
+const torchRef = join(benchDir, 'pytorch_ref.py');
+/** torch 2's own best environment: its GEMM threads itself (no OPENBLAS_*), and OMP_WAIT_POLICY=passive slows it 1.3–1.6x. */
+const torch2Env = (env) => ({ OMP_WAIT_POLICY: null, OPENBLAS_NUM_THREADS: null, ...env });
+/** torch.compile compiles in the first steps (the optimizer's step in the second): at least 5 warm-up steps. */
+const compiledWarmup = (name) => String(Math.max(warmupOf(name), 5));
+
+/**
+ * The layout a study really uses: two run processes of one kernel thread each, side by side; aggregate tokens/s of
+ * difflm and of compiled torch 2 (each pair alone on the machine).
+ */
+async function pairs(name, steps, env) {
+  const one = { ...env, OPENBLAS_NUM_THREADS: '1' };
+  const both = (make) => Promise.all([make(), make()]);
+  const d = await both(() => runJsonAsync(process.execPath, [...tsxArgs, join(benchDir, 'train-worker.ts'), name, backend, steps, String(warmupOf(name))], one));
+  const t = torch2 ? await both(() => runJsonAsync(torch2.python, [torchRef, name, steps, compiledWarmup(name), 'cpu', 'compiled', '1'], torch2Env(env))) : null;
+  const sum = (xs) => (xs && xs.every((x) => !x.error) ? xs.reduce((a, x) => a + x.tokensPerSec, 0) : null);
+  return { difflmTokensPerSec: sum(d), torch2CompiledTokensPerSec: sum(t), ratio: sum(d) && sum(t) ? sum(d) / sum(t) : null, errors: [...d, ...(t ?? [])].filter((x) => x.error).map((x) => x.error) };
+}
+
 /** One pass over the configs in a given environment (env vars set for both difflm and PyTorch alike). */
-function pass(label, env) {
+async function pass(label, env) {
   const blasEnv = { OPENBLAS_NUM_THREADS: String(cores), OMP_WAIT_POLICY: 'passive', ...env };
   const peak = gpu ? { error: 'not measured on a GPU backend' } : meta.native.available ? nodeScript('sgemm-peak.ts', ['1536', '6'], blasEnv) : { error: 'native addon unavailable' };
   if (!gpu) log(`[${label}] sgemm peak: ${peak.error ? `n/a (${peak.error})` : `${peak.gflops.toFixed(1)} GFLOP/s (${peak.corename}, ${peak.threads} threads)`}`);
@@ -123,20 +188,29 @@ function pass(label, env) {
     let best = null;
     let torch = null;
     let composite = null; // on a GPU: difflm again with the attention block's composite graph instead of the WGSL kernels
+    let eager = null, compiled = null; // on the CPU: torch 2 eager and torch.compile'd
+    const threads = gpu ? null : threadsOf(name);
+    const difflmEnv = gpu ? blasEnv : { ...blasEnv, OPENBLAS_NUM_THREADS: String(threads) };
     // Rounds alternate which side runs first, and each side keeps its best round: other work on a shared
     // machine comes and goes, and this keeps it from favouring whichever side happened to run in a quiet moment.
     const runDifflm = () => {
-      best = better(best, nodeScript('train-worker.ts', [name, backend, steps, String(warmup)], blasEnv));
+      best = better(best, nodeScript('train-worker.ts', [name, backend, steps, String(warmupOf(name))], difflmEnv));
     };
     const runComposite = () => {
-      if (gpu) composite = better(composite, nodeScript('train-worker.ts', [name, backend, steps, String(warmup)], { ...blasEnv, DIFFLM_FUSED_KERNELS: '0' }));
+      if (gpu) composite = better(composite, nodeScript('train-worker.ts', [name, backend, steps, String(warmupOf(name))], { ...blasEnv, DIFFLM_FUSED_KERNELS: '0' }));
     };
     const runTorch = () => {
-      if (torchDevice) torch = better(torch, runJson(python, [join(benchDir, 'pytorch_ref.py'), name, steps, String(warmup), torchDevice], blasEnv));
+      if (torchDevice) torch = better(torch, runJson(python, [torchRef, name, steps, String(warmupOf(name)), torchDevice], blasEnv));
+      if (torch1) torch = better(torch, runJson(torch1.python, [torchRef, name, steps, String(warmupOf(name)), 'cpu'], blasEnv)); // torch 1.13's own layout: 1 torch thread, OpenBLAS on all cores
+      if (torch2) {
+        eager = better(eager, runJson(torch2.python, [torchRef, name, steps, String(warmupOf(name)), 'cpu', 'eager', String(threads)], torch2Env(env)));
+        compiled = better(compiled, runJson(torch2.python, [torchRef, name, steps, compiledWarmup(name), 'cpu', 'compiled', String(threads)], torch2Env(env)));
+      }
     };
     for (let r = 0; r < rounds; r++) {
       if (r % 2 === 0) { runDifflm(); runComposite(); runTorch(); } else { runTorch(); runComposite(); runDifflm(); }
     }
+    const pair = !gpu && name.startsWith('quick') && !flag('--no-pairs') ? await pairs(name, steps, env) : null;
     const flops = meta.flopsPerToken[name];
     const ok = (side) => side && !side.error;
     const row = {
@@ -157,7 +231,7 @@ function pass(label, env) {
       flopsPerToken: flops,
       tokensPerStep: meta.tokensPerStep[name],
       steps: Number(steps),
-      warmup,
+      warmup: warmupOf(name),
       // CPU time per step (all threads): less sensitive than wall time to other work on a shared machine.
       difflmCpuMsPerStep: best?.cpuMs ? median(best.cpuMs) : null,
       pytorchCpuMsPerStep: torch?.cpuMs ? median(torch.cpuMs) : null,
@@ -165,24 +239,39 @@ function pass(label, env) {
       pytorchStepMs: torch?.stepMs ?? null,
       ...(best?.error ? { difflmError: best.error } : {}),
       ...(torch?.error ? { pytorchError: torch.error } : {}),
-      ...(pytorchNote ? { pytorchNote } : {}),
+      ...(pytorchNote && gpu ? { pytorchNote } : {}),
+      ...(gpu ? {} : {
+        threads,
+        pytorch1: torch1?.version ?? null,
+        torch2: torch2?.version ?? null,
+        torch2EagerTokensPerSec: ok(eager) ? eager.tokensPerSec : null,
+        torch2CompiledTokensPerSec: ok(compiled) ? compiled.tokensPerSec : null,
+        ratioVsTorch2Eager: ok(best) && ok(eager) ? best.tokensPerSec / eager.tokensPerSec : null,
+        ratioVsTorch2Compiled: ok(best) && ok(compiled) ? best.tokensPerSec / compiled.tokensPerSec : null,
+        torch2EagerPeakRssMb: ok(eager) ? eager.peakRssMb : null,
+        torch2CompiledPeakRssMb: ok(compiled) ? compiled.peakRssMb : null,
+        ...(eager?.error ? { torch2EagerError: eager.error } : {}),
+        ...(compiled?.error ? { torch2CompiledError: compiled.error } : {}),
+        twoProcesses: pair,
+      }),
     };
     rows.push(row);
     const side = (tps, gf) => (gpu ? `${f(tps)} tok/s (${f(gf == null ? null : gf / 1000, 4)} TFLOP/s)` : `${f(tps)} tok/s (${f(gf, 1)} GFLOP/s)`);
-    log(`[${label}] config ${name}: difflm ${side(row.difflmTokensPerSec, row.gflops)}${gpu ? '' : `, ${f(row.peakRssMb)} MB`} | ${pytorchNote ?? `PyTorch ${side(row.pytorchTokensPerSec, row.pytorchGflops)}${gpu ? '' : `, ${f(row.pytorchPeakRssMb)} MB`}`} | ratio ${row.ratio == null ? 'n/a' : `${f(row.ratio, 2)}x`}${row.difflmError ? ` | difflm failed: ${row.difflmError}` : ''}${row.pytorchError ? ` | PyTorch failed: ${row.pytorchError}` : ''}`);
+    if (!gpu) log(`[${label}] config ${name} (${threads} thread${threads === 1 ? '' : 's'}): difflm ${f(row.difflmTokensPerSec)} tok/s, ${f(row.peakRssMb)} MB | torch ${torch2?.version ?? '2 missing'} eager ${f(row.torch2EagerTokensPerSec)}, compiled ${f(row.torch2CompiledTokensPerSec)} tok/s, ${f(row.torch2CompiledPeakRssMb)} MB | difflm / compiled ${f(row.ratioVsTorch2Compiled, 2)}x${torch1 ? ` | torch ${torch1.version} ${f(row.pytorchTokensPerSec)}` : ''}${pair ? ` | two 1-thread processes: difflm ${f(pair.difflmTokensPerSec)}, compiled ${f(pair.torch2CompiledTokensPerSec)} tok/s` : ''}${row.difflmError ? ` | difflm failed: ${row.difflmError}` : ''}${row.torch2CompiledError ? ` | compiled failed: ${row.torch2CompiledError}` : ''}`);
+    else log(`[${label}] config ${name}: difflm ${side(row.difflmTokensPerSec, row.gflops)}${gpu ? '' : `, ${f(row.peakRssMb)} MB`} | ${pytorchNote ?? `PyTorch ${side(row.pytorchTokensPerSec, row.pytorchGflops)}${gpu ? '' : `, ${f(row.pytorchPeakRssMb)} MB`}`} | ratio ${row.ratio == null ? 'n/a' : `${f(row.ratio, 2)}x`}${row.difflmError ? ` | difflm failed: ${row.difflmError}` : ''}${row.pytorchError ? ` | PyTorch failed: ${row.pytorchError}` : ''}`);
   }
   return { label, env, sgemmPeakGflops: peak.error ? null : peak.gflops, configs: rows };
 }
 
 const loadBefore = loadavg();
-const headline = pass('environment as is', {});
-const extra = !gpu && flag('--also-unset-openblas-env') ? [pass('OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset', { OPENBLAS_CORETYPE: null, OPENBLAS_L2_SIZE: null })] : [];
+const headline = await pass('environment as is', {});
+const extra = !gpu && flag('--also-unset-openblas-env') ? [await pass('OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset', { OPENBLAS_CORETYPE: null, OPENBLAS_L2_SIZE: null })] : [];
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown', cores, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version,
   openblas: meta.native.available ? { corename: meta.native.corename, config: meta.native.config, threads: meta.native.threads, parallel: meta.native.parallel } : null,
   openblasEnv: { OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? null, OPENBLAS_L2_SIZE: process.env.OPENBLAS_L2_SIZE ?? null },
   ...(gpu ? { adapter: meta.webgpu.adapter, softwareAdapter: meta.webgpu.software, pytorchDevice: torchDevice, pytorchGpu: torchGpu } : {}),
-  torch: torchVersion, loadAverageBefore: loadBefore.map((x) => +x.toFixed(2)), loadAverageAfter: loadavg().map((x) => +x.toFixed(2)),
+  torch: torchVersion, ...(gpu ? {} : { torch2: torch2?.version ?? null, torch2Python: torch2?.python ?? null, torch1: torch1?.version ?? null }), loadAverageBefore: loadBefore.map((x) => +x.toFixed(2)), loadAverageAfter: loadavg().map((x) => +x.toFixed(2)),
 };
 const result = { date: new Date().toISOString(), machine, backend, sgemmPeakGflops: headline.sgemmPeakGflops, configs: headline.configs, extraPasses: extra };
 
@@ -191,9 +280,13 @@ const base = requested && requested !== 'native' ? `train-speed-${requested}` : 
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, `${base}.json`), `${JSON.stringify(result, null, 2)}\n`);
 const cpuTable = (p) => [
-  '| config | difflm tok/s | PyTorch tok/s | ratio | difflm GFLOP/s | % of sgemm peak | difflm peak RSS (MB) | PyTorch peak RSS (MB) | CPU ms/step difflm / PyTorch |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...p.configs.map((c) => `| ${c.name}${c.difflmError ? ` (difflm failed: ${c.difflmError.replaceAll('|', '\\|')})` : ''} | ${f(c.difflmTokensPerSec)} | ${f(c.pytorchTokensPerSec)} | ${f(c.ratio, 2)}x | ${f(c.gflops, 1)} | ${c.fractionOfSgemmPeak == null ? 'n/a' : `${(100 * c.fractionOfSgemmPeak).toFixed(0)}%`} | ${f(c.peakRssMb)} | ${f(c.pytorchPeakRssMb)} | ${f(c.difflmCpuMsPerStep)} / ${f(c.pytorchCpuMsPerStep)} |`),
+  `| config | threads | difflm tok/s | torch 2 eager | torch 2 compiled | difflm / compiled | torch 1.13 | difflm GFLOP/s (% of sgemm peak) | peak RSS (MB) difflm / compiled | two 1-thread processes: difflm / compiled (aggregate tok/s) |`,
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...p.configs.map((c) => {
+    const errors = [c.difflmError && `difflm failed: ${c.difflmError}`, c.torch2CompiledError && `compiled failed: ${c.torch2CompiledError}`, c.torch2EagerError && `eager failed: ${c.torch2EagerError}`, ...(c.twoProcesses?.errors ?? [])].filter(Boolean).map((e) => e.replaceAll('|', '\\|'));
+    const pairCell = c.twoProcesses ? `${f(c.twoProcesses.difflmTokensPerSec)} / ${f(c.twoProcesses.torch2CompiledTokensPerSec)}${c.twoProcesses.ratio == null ? '' : ` (${f(c.twoProcesses.ratio, 2)}x)`}` : '—';
+    return `| ${c.name}${errors.length ? ` (${errors.join('; ')})` : ''} | ${c.threads} | ${f(c.difflmTokensPerSec)} | ${f(c.torch2EagerTokensPerSec)} | ${f(c.torch2CompiledTokensPerSec)} | ${c.ratioVsTorch2Compiled == null ? 'n/a' : `${f(c.ratioVsTorch2Compiled, 2)}x`} | ${c.pytorch1 ? f(c.pytorchTokensPerSec) : 'absent'} | ${f(c.gflops, 1)} (${c.fractionOfSgemmPeak == null ? 'n/a' : `${(100 * c.fractionOfSgemmPeak).toFixed(0)}%`}) | ${f(c.peakRssMb)} / ${f(c.torch2CompiledPeakRssMb)} | ${pairCell} |`;
+  }),
 ];
 const shape = (m) => (m ? `L${m.nLayers}-D${m.dModel}-H${m.nHeads}, V ${m.vocabSize}, ${m.batch} × ${m.seqLen}` : '');
 const cell = (s) => String(s).replaceAll('|', '\\|');
@@ -207,7 +300,7 @@ const gpuTable = (p) => [
     return `| ${c.name} | ${shape(c.model)} | ${f(c.difflmTokensPerSec)} | ${f(c.gflops == null ? null : c.gflops / 1000, 4)} | ${f(msStep)} | ${f(c.compositeAttentionTokensPerSec)}${c.fusedOverComposite == null ? '' : ` (${f(c.fusedOverComposite, 2)}×)`} | ${torchCell(f(c.pytorchTokensPerSec))} | ${torchCell(f(c.pytorchGflops == null ? null : c.pytorchGflops / 1000, 4))} | ${f(c.ratio, 2)}${c.ratio == null ? '' : 'x'} | ${notes} |`;
   }),
 ];
-const stepsLine = `Steps per measurement: ${[...new Set(headline.configs.map((c) => `${c.name} ${c.steps}`))].join(', ')} timed after ${warmup} warm-up; best of ${rounds} round${rounds === 1 ? '' : 's'} per side; median step time.`;
+const stepsLine = `Steps per measurement: ${[...new Set(headline.configs.map((c) => `${c.name} ${c.steps}`))].join(', ')} timed after ${[...new Set(headline.configs.map((c) => c.warmup))].join('/')} warm-up; best of ${rounds} round${rounds === 1 ? '' : 's'} per side; median step time.`;
 const md = gpu ? [
   `# Training speed on WebGPU (${result.date})`, '',
   ...(machine.softwareAdapter ? ['**Software adapter: these numbers were measured on a CPU rasteriser (e.g. SwiftShader), not a GPU. They show that the path works, not how fast a GPU is.**', ''] : []),
@@ -221,9 +314,10 @@ const md = gpu ? [
   ...gpuTable(headline), '',
 ] : [
   `# Training speed (${result.date})`, '',
-  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; difflm backend \`${backend}\`${machine.openblas && backend === 'native' ? ` (OpenBLAS kernel ${machine.openblas.corename}, ${machine.openblas.parallel}, ${machine.openblas.threads} threads)` : ''}; PyTorch ${torchVersion ?? 'missing'} (1 thread, OPENBLAS_NUM_THREADS=${cores}).`,
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; difflm backend \`${backend}\`${machine.openblas && backend === 'native' ? ` (OpenBLAS kernel ${machine.openblas.corename}, ${machine.openblas.parallel}, ${machine.openblas.threads} threads)` : ''}; quick-small and quick-large at 1 kernel thread (a study's layout), a and b at ${cores}.`,
+  `PyTorch 2: ${torch2 ? `${torch2.version} (${torch2.python.startsWith(root) ? relative(root, torch2.python) : torch2.python}), eager and with torch.compile of the model with its loss and of the optimizer step, its own thread count set to the config's, OMP_WAIT_POLICY unset (each side in its best environment)` : 'missing (DIFFLM_BENCH_PYTHON, or --torch-venv)'}. PyTorch 1.13: ${torch1 ? `${torch1.version} (Debian; 1 torch thread, OPENBLAS_NUM_THREADS=${cores})` : 'absent'}.`,
   `OPENBLAS_CORETYPE=${machine.openblasEnv.OPENBLAS_CORETYPE ?? '(unset)'}, OPENBLAS_L2_SIZE=${machine.openblasEnv.OPENBLAS_L2_SIZE ?? '(unset)'}. Load average before/after: ${machine.loadAverageBefore.join(', ')} / ${machine.loadAverageAfter.join(', ')} (other work on the machine makes absolute numbers noisy; both sides ran in the same invocation).`,
-  `Measured sgemm peak: ${f(result.sgemmPeakGflops, 1)} GFLOP/s.`, '',
+  `Measured sgemm peak: ${f(result.sgemmPeakGflops, 1)} GFLOP/s.`, stepsLine, '',
   ...cpuTable(headline), '',
   ...extra.flatMap((p) => [`## ${p.label} (both sides)`, '', `sgemm peak: ${f(p.sgemmPeakGflops, 1)} GFLOP/s`, '', ...cpuTable(p), '']),
 ];

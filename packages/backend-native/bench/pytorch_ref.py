@@ -1,10 +1,14 @@
 """PyTorch reference of the training-speed benchmark: the same transformer (SPEC §3) and masked-diffusion loss
 as bench/train-worker.ts, trained with Adam; prints one JSON line (median tokens/s, step times, peak RSS).
 
-    OPENBLAS_NUM_THREADS=<cores> python3 pytorch_ref.py <a|b|...> <steps> <warmup> [cpu|cuda]
+    OPENBLAS_NUM_THREADS=<cores> python3 pytorch_ref.py <a|b|...> <steps> <warmup> [cpu|cuda] [eager|compiled] [threads]
 
 On the CPU (the default) torch runs with one intra-op thread while OpenBLAS (its GEMM) uses all cores: the fastest
-mix measured here. With `cuda` the model, data and optimizer live on the GPU; loss.item() is each step's sync point.
+mix measured for Debian's torch 1.13, whose GEMM is OpenBLAS. A pip-installed torch 2 brings its own GEMM (MKL or
+oneDNN) and threads it itself: pass `threads` to set its intra-op threads. `compiled` (torch 2) compiles the model
+with its loss (torch.compile) and the optimizer step, as PyTorch's documentation recommends; compilation happens in
+the warm-up steps, so give it a few. With `cuda` the model, data and optimizer live on the GPU; loss.item() is each
+step's sync point.
 """
 import json
 import math
@@ -21,8 +25,8 @@ CONFIGS = {
     # The quick study preset's smallest and largest models (byte vocabulary, N = 64, batch 16).
     "quick-small": dict(n_layers=2, d=12, heads=2, vocab=260, batch=16, seq=64),
     "quick-large": dict(n_layers=2, d=56, heads=2, vocab=260, batch=16, seq=64),
-    # The paper's L8-D512 at N = 2048 with the byte vocabulary of (a) and (b), 8 sequences (a GPU config).
-    "l8-d512": dict(n_layers=8, d=512, heads=8, vocab=256, batch=8, seq=2048),
+    # The paper's L8-D512 at N = 2048 with the byte vocabulary of (a) and (b), 4 sequences (a GPU config).
+    "l8-d512": dict(n_layers=8, d=512, heads=8, vocab=256, batch=4, seq=2048),
 }
 T_MIN = 1e-3  # lower end of t, bounds the 1/t weight (same as masked-diffusion-loss.ts)
 RMS_EPS = 1e-6  # SPEC §3 RMSNorm epsilon
@@ -89,18 +93,36 @@ class Model(torch.nn.Module):
 def main():
     name, steps, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     device = sys.argv[4] if len(sys.argv) > 4 else "cpu"
+    mode = sys.argv[5] if len(sys.argv) > 5 else "eager"
+    threads = int(sys.argv[6]) if len(sys.argv) > 6 else 1
     if device not in ("cpu", "cuda"):
         sys.exit(f"device must be cpu or cuda, got {device!r}")
+    if mode not in ("eager", "compiled"):
+        sys.exit(f"mode must be eager or compiled, got {mode!r}")
+    if mode == "compiled" and not hasattr(torch, "compile"):
+        sys.exit(f"compiled needs torch 2 (torch.compile); this is torch {torch.__version__}")
     if device == "cuda" and not torch.cuda.is_available():
         sys.exit("device cuda asked for but torch.cuda.is_available() is false")
     c = CONFIGS[name]
     if device == "cpu":
-        torch.set_num_threads(1)
+        torch.set_num_threads(threads)
     torch.manual_seed(7)
     model = Model(c["n_layers"], c["d"], c["heads"], c["vocab"], c["seq"]).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     B, N, V = c["batch"], c["seq"], c["vocab"]
     mask_id = V - 1
+
+    def model_loss(zt, x, weight):
+        logits = model(zt)
+        nll = F.cross_entropy(logits.reshape(B * N, V), x.reshape(-1), reduction="none")
+        return (nll * weight.reshape(-1)).sum() / (B * N)
+
+    def opt_step():
+        opt.step()
+
+    if mode == "compiled":
+        model_loss = torch.compile(model_loss)
+        opt_step = torch.compile(opt_step, fullgraph=False)
     step_ms, cpu_ms, losses = [], [], []
     for s in range(warmup + steps):
         x = torch.randint(0, mask_id, (B, N), device=device)
@@ -110,12 +132,10 @@ def main():
         masked = torch.rand(B, N, device=device) < t
         zt = torch.where(masked, torch.full_like(x, mask_id), x)
         weight = masked.float() / t
-        logits = model(zt)
-        nll = F.cross_entropy(logits.reshape(B * N, V), x.reshape(-1), reduction="none")
-        loss = (nll * weight.reshape(-1)).sum() / (B * N)
+        loss = model_loss(zt, x, weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        opt.step()
+        opt_step()
         value = loss.item()
         ms = (time.perf_counter() - t0) * 1000
         losses.append(value)
@@ -126,7 +146,7 @@ def main():
     print(json.dumps({
         "config": name, "tokensPerSec": B * N / (med / 1000), "stepMs": step_ms, "cpuMs": cpu_ms, "losses": losses,
         "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "torch": torch.__version__, "threads": torch.get_num_threads(), "device": device,
+        "torch": torch.__version__, "threads": torch.get_num_threads(), "device": device, "mode": mode,
         **({"gpu": torch.cuda.get_device_name(0), "peakGpuMb": torch.cuda.max_memory_allocated() / 2**20} if device == "cuda" else {}),
     }))
 
