@@ -6,79 +6,9 @@
 // intermediates (the score gradients, the RMS terms of QK-norm's gradient) are tensors of their own. Two kinds of
 // program: flat ones (one invocation per output element) and row ones (one workgroup of ROW per attention row, for
 // the softmax and its gradient, which reduce over the row). Every input is bound as a flat array and indexed here.
-import { getKernel, registerKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-
-/** The parts of TensorFlow.js's WebGPU program interface these kernels use. */
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size?: boolean;
-  uniforms?: string;
-  getUserCode(): string;
-}
-
-interface Uniform { type: 'int32' | 'float32'; data: number[] }
-
-/** The parts of TensorFlow.js's WebGPU backend these kernels use. */
-interface WebGpuBackendLike {
-  runWebGPUProgram(program: Program, inputs: TensorInfo[], dtype: 'float32', uniforms?: Uniform[]): TensorInfo;
-  disposeData(dataId: object): boolean;
-}
-
-const FLAT = 64;
-const ROW = 64;
-
-/** A flat program: one invocation per element of `outputShape`; `body` sets `result[index]` from `index`. */
-function flat(key: string, outputShape: number[], variableNames: string[], uniforms: string, body: string, prelude = ''): Program {
-  const size = util.sizeFromShape(outputShape);
-  return {
-    variableNames, outputShape, shaderKey: `difflm_${key}`, dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(size / FLAT), 1, 1], workgroupSize: [FLAT, 1, 1], size: true, uniforms,
-    getUserCode: () => `${prelude}
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          ${body}
-        }
-      }`,
-  };
-}
-
-/** Reduce `red` (ROW entries) in place with `op` ('max' or '+'); every invocation of the workgroup calls it. */
-const reduceSnippet = (op: 'max' | '+'): string => `
-        for (var stride = ${ROW / 2}; stride > 0; stride = stride >> 1) {
-          if (tid < stride) { red[tid] = ${op === 'max' ? 'max(red[tid], red[tid + stride])' : 'red[tid] + red[tid + stride]'}; }
-          workgroupBarrier();
-        }`;
-
-/**
- * A row program: one workgroup of ROW invocations per row of `rows`, each row `cols` long in the output; `body`
- * sees row, tid, valid (false for the padding workgroups a large dispatch can add) and the shared array `red`.
- */
-function rowwise(key: string, rows: number, cols: number, variableNames: string[], uniforms: string, body: string): Program {
-  return {
-    variableNames, outputShape: [rows, cols], shaderKey: `difflm_${key}`, dispatchLayout: { x: [0] },
-    dispatch: [rows, 1, 1], workgroupSize: [ROW, 1, 1], uniforms,
-    getUserCode: () => `
-      var<workgroup> red : array<f32, ${ROW}>;
-      fn main(index : i32) {
-        let row = index / ${ROW};
-        let tid = index % ${ROW};
-        let valid = row < uniforms.outShape[0];
-        ${body}
-      }`,
-  };
-}
-
-/** A flat view of a tensor (same storage, shape [size]); valid while the tensor lives. */
-const flatView = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: [util.sizeFromShape(t.shape)], dtype: t.dtype });
-/** Program-defined uniforms, one scalar field each (an entry of several values would be laid out as a vector). */
-const ints = (...data: number[]): Uniform[] => data.map((v) => ({ type: 'int32', data: [v] }));
-const floats = (...data: number[]): Uniform[] => data.map((v) => ({ type: 'float32', data: [v] }));
-const withShape = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
+import { getKernel, registerKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { webgpuLossKernels } from './fused-loss.js';
+import { flat, flatView, floats, ints, reduceSnippet, ROW, rowwise, withShape, type Program, type WebGpuBackendLike } from './webgpu-program.js';
 
 function expectShape(kernel: string, name: string, t: TensorInfo, shape: readonly number[]): void {
   if (t.shape.length !== shape.length || t.shape.some((n, i) => n !== shape[i])) {
@@ -392,7 +322,10 @@ export const webgpuFusedKernels: readonly KernelConfig[] = [
   { kernelName: 'DifflmAttentionGrad', backendName: 'webgpu', kernelFunc: attentionGrad },
 ];
 
-/** Register the fused kernels for the 'webgpu' backend (once; later calls do nothing). */
+/**
+ * Register the fused kernels for the 'webgpu' backend (once; later calls do nothing): the attention block's and the
+ * GIDD loss's (fused-loss.ts).
+ */
 export function registerWebGpuFusedKernels(): void {
-  for (const k of webgpuFusedKernels) if (!getKernel(k.kernelName, 'webgpu')) registerKernel(k);
+  for (const k of [...webgpuFusedKernels, ...webgpuLossKernels]) if (!getKernel(k.kernelName, 'webgpu')) registerKernel(k);
 }
