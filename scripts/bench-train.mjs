@@ -72,7 +72,8 @@ const log = (...m) => { if (!json) console.log(...m); };
 const tsxArgs = ['--conditions=@difflm/source', '--import', 'tsx'];
 /** The one line that says why a process failed: its last error line (Node prints a stack after it), else its last line. */
 function failureLine(r) {
-  if (r.error?.code === 'ETIMEDOUT' || (r.signal && r.status === null)) return `timed out after ${timeoutS} s (--timeout)`;
+  if (r.error?.code === 'ETIMEDOUT') return `timed out after ${timeoutS} s (--timeout)`;
+  if (r.signal && r.status === null) return `killed by ${r.signal} (past --timeout ${timeoutS} s, or out of memory)`;
   const lines = (r.stderr || r.stdout || r.error?.message || '').split('\n').map((l) => l.trim()).filter(Boolean);
   const errorLine = lines.findLast((l) => /^([A-Za-z.]*(Error|Exception)|error)\b:?/.test(l)) ?? lines.at(-1);
   return (errorLine ?? `exit ${r.status}`).slice(0, 300);
@@ -95,9 +96,11 @@ function runJsonAsync(cmd, cmdArgs, env) {
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutS * 1000);
     child.on('close', (status, signal) => {
       clearTimeout(timer);
+      if (timedOut) return done({ error: failureLine({ error: { code: 'ETIMEDOUT' } }) });
       const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
       done(status !== 0 || !line ? { error: failureLine({ status, signal, stdout, stderr }) } : JSON.parse(line));
     });

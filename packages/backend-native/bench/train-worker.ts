@@ -21,15 +21,19 @@ const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'];
 if (!BACKENDS.includes(backend)) throw new Error(`backend must be one of ${BACKENDS.join(', ')}, got '${backend}'`);
 if (backend === 'native' && !registerNativeKernels(tf, { poolBytes, elementwiseThreads })) throw new Error(`native backend unavailable: ${JSON.stringify(nativeInfo())}`);
 let adapter: { line: string; software: boolean } | undefined;
+let webgpuModule: typeof import('@difflm/backend-webgpu') | undefined;
 if (backend === 'webgpu') {
   // A devDependency of this package, imported only here: @difflm/backend-native itself does not depend on it.
   const webgpu = await import('@difflm/backend-webgpu');
+  webgpuModule = webgpu;
   const info = await webgpu.startWebGpu();
   adapter = { line: webgpu.describeAdapter(info), software: info.software };
   console.error(`webgpu adapter: ${adapter.line}`);
 }
 if (!(await tf.setBackend(backend))) throw new Error(`backend '${backend}' failed to initialise`);
 await tf.ready();
+// A kernel the GPU rejects leaves its output unwritten (read as zeros): the step would be timed on nothing. Stop instead.
+webgpuModule?.failOnGpuErrors(tf.backend(), (e) => { console.error(`Error: ${e.message}`); process.exit(1); });
 // DIFFLM_FUSED_KERNELS=0: the model's composite tf-op graph instead of the backend's fused kernels (bench:train compares the two on a GPU).
 if (process.env.DIFFLM_FUSED_KERNELS === '0') setFusedKernelsEnabled(false);
 
@@ -64,6 +68,8 @@ for (let s = 0; s < warmup + steps; s++) {
     cpuMs.push((c.user + c.system) / 1000);
   }
 }
+// Timings of a step that computed nothing are not a measurement: the losses must be finite and must move.
+if (!losses.every(Number.isFinite) || losses.every((l) => l === losses[0])) throw new Error(`the losses are not a training curve (${losses.slice(0, 4).join(', ')}…): the step computed nothing useful`);
 const sorted = [...stepMs].sort((p, q) => p - q);
 const medianMs = sorted[Math.floor(sorted.length / 2)]!;
 const tokens = cfg.batch * cfg.seqLen;

@@ -51,6 +51,12 @@ async function lossAndGrads(backend: string, config: Config, B: number, withMask
   }
 }
 
+function relL2Of(a: Float32Array, b: Float32Array): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < b.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2; }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+
 /** Largest relative L2 error over the parameter gradients. */
 function worstRelError(a: Float32Array[], b: Float32Array[]): number {
   let worst = 0;
@@ -89,6 +95,52 @@ describe.skipIf(!info.available)(title, () => {
     expect(Math.abs(fused.loss - cpu.loss)).toBeLessThan(1e-5 * Math.abs(cpu.loss));
     expect(worstRelError(fused.grads, cpu.grads)).toBeLessThan(1e-4);
   }, 180_000);
+
+  it('gives the same rows when a dispatch passes 65,535 workgroups (TensorFlow.js then reshapes it, with padding)', async () => {
+    // 513 sequences of 128, one head of 2: 65,664 attention rows (one workgroup each) and 8.5M probabilities (132k
+    // workgroups of the flat programs). The same rows computed in two halves, each under the limit, are the reference.
+    await startWebGpu();
+    await tf.setBackend('webgpu');
+    const [B, N, H, dh] = [513, 128, 1, 2];
+    let seed = 7;
+    const values = (n: number): Float32Array => Float32Array.from({ length: n }, () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return (seed / 2 ** 32 - 0.5) * 3; });
+    const qkv = tf.tensor4d(values(B * N * 3 * H * dh), [B, N, 3 * H, dh]);
+    const sinkK = tf.tensor2d(values(H * dh), [H, dh]), sinkV = tf.tensor2d(values(H * dh), [H, dh]);
+    const attrs = { nHeads: H, scale: 1 / Math.sqrt(dh), softCap: 5 };
+    const run = async (q: tf.Tensor, dOut: tf.Tensor): Promise<Float32Array[]> => {
+      const [out, probs, gate] = tf.engine().runKernel('DifflmAttention', { qkv: q, sinkK, sinkV }, attrs) as tf.Tensor[];
+      const grads = tf.engine().runKernel('DifflmAttentionGrad', { qkv: q, sinkK, sinkV, probs: probs!, gate: gate!, dOut }, attrs) as tf.Tensor[];
+      const all = [out!, probs!, gate!, ...grads];
+      const data = await Promise.all(all.map(async (t) => Float32Array.from(await t.data())));
+      tf.dispose(all);
+      return data;
+    };
+    const dOut = tf.tensor4d(values(B * N * H * dh), [B, N, H, dh]);
+    const whole = await run(qkv, dOut);
+    const cut = 256;
+    const halves = await Promise.all([[0, cut], [cut, B - cut]].map(async ([start, size]) => {
+      const q = tf.slice(qkv, [start!, 0, 0, 0], [size!, N, 3 * H, dh]), d = tf.slice(dOut, [start!, 0, 0, 0], [size!, N, H, dh]);
+      const r = await run(q, d);
+      tf.dispose([q, d]);
+      return r;
+    }));
+    const joined = (k: number): Float32Array => Float32Array.from([...halves[0]![k]!, ...halves[1]![k]!]);
+    for (const [k, name] of [[0, 'out'], [1, 'probs'], [2, 'gate'], [3, 'dqkv']] as const) {
+      const a = whole[k]!, b = joined(k);
+      expect(a.length, name).toBe(b.length);
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      expect(worst, name).toBe(0); // the same arithmetic per element, whatever the dispatch's shape
+    }
+    for (const [k, name] of [[4, 'dSinkK'], [5, 'dSinkV']] as const) {
+      const sum = halves[0]![k]!.map((v, i) => v + halves[1]![k]![i]!);
+      expect(relL2Of(whole[k]!, sum), name).toBeLessThan(1e-5);
+    }
+    // Every attention row is a distribution: padding workgroups wrote nothing over real rows.
+    const probs = whole[1]!;
+    for (const r of [0, 65_535, 65_536, B * N - 1]) expect(probs.subarray(r * (N + 1), (r + 1) * (N + 1)).reduce((p, q) => p + q, 0), `row ${r}`).toBeCloseTo(1, 5);
+    tf.dispose([qkv, sinkK, sinkV, dOut]);
+  }, 300_000);
 
   it('changes the result when the fused attention sees other weights (the comparison can fail)', async () => {
     await startWebGpu();

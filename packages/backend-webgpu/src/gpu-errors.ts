@@ -9,22 +9,27 @@ export class WebGpuKernelError extends Error {
   override name = 'WebGpuKernelError';
 }
 
-const watched = new WeakSet<object>();
+type Handler = (e: WebGpuKernelError) => void;
+const handlers = new WeakMap<object, Handler>();
+const reported = new WeakSet<Handler>();
 
 /**
  * Watch the device of TensorFlow.js's active 'webgpu' backend (`tf.backend()`): on its first uncaptured error call
- * `onError` with a one-line Error (by default it is thrown on the next tick). Calling it again for the same device does
- * nothing; a backend without a device (not webgpu) is ignored.
+ * `onError` with a one-line Error (by default it is thrown on the next tick). Calling it again for the same device
+ * replaces the handler (a dry run's measurement catches what a run would stop on); a backend without a device (not
+ * webgpu) is ignored.
  */
-export function failOnGpuErrors(backend: unknown, onError: (e: WebGpuKernelError) => void = (e) => process.nextTick(() => { throw e; })): void {
+export function failOnGpuErrors(backend: unknown, onError: Handler = (e) => process.nextTick(() => { throw e; })): void {
   const device = (backend as { device?: DeviceLike } | null)?.device;
-  if (!device || typeof device.addEventListener !== 'function' || watched.has(device)) return;
-  watched.add(device);
-  let reported = false;
+  if (!device || typeof device.addEventListener !== 'function') return;
+  const listening = handlers.has(device);
+  handlers.set(device, onError);
+  if (listening) return;
   device.addEventListener('uncapturederror', (event) => {
-    if (reported) return;
-    reported = true;
-    const first = String(event.error?.message ?? 'unknown error').split('\n')[0]!.trim();
-    onError(new WebGpuKernelError(`WebGPU rejected a kernel, so its results would be wrong: ${first}`));
+    const handler = handlers.get(device);
+    if (!handler || reported.has(handler)) return;
+    reported.add(handler);
+    const first = String(event.error?.message ?? '').split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
+    handler(new WebGpuKernelError(`WebGPU rejected a kernel, so its results would be wrong: ${first}`));
   });
 }

@@ -13,6 +13,11 @@ export interface SelectedBackend {
   readonly tf: Tf;
   /** What ran, as plain values for a run directory: backend, tfjs version and, on native, the kernel and threads. */
   readonly environment: Readonly<Record<string, string | number | boolean | null>>;
+  /**
+   * Where the device reports a kernel it rejected (a GPU backend): `handler` gets it instead of the run process stopping,
+   * e.g. for a measurement that falls back when it fails. Absent on backends whose kernels cannot be rejected.
+   */
+  readonly onDeviceError?: (handler: (e: Error) => void) => void;
 }
 
 /** What a backend gets to load itself: the module loader (tests inject one to simulate missing packages). */

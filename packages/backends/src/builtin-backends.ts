@@ -157,10 +157,10 @@ function hardwareVulkanDriver(): boolean {
 
 /** The parts of @difflm/backend-webgpu used here (typed structurally, as the native backend's). */
 interface WebGpuModule {
-  startWebGpu(): Promise<{ software: boolean; vendor: string; device: string; description: string; limits: Record<string, number> }>;
+  startWebGpu(): Promise<{ software: boolean; vendor: string; architecture?: string; device: string; description: string; limits: Record<string, number> }>;
   describeAdapter(info: Awaited<ReturnType<WebGpuModule['startWebGpu']>>): string;
   /** Stop the process on the first kernel the device rejects (its output would read as zeros). */
-  failOnGpuErrors?(backend: unknown): void;
+  failOnGpuErrors?(backend: unknown, onError?: (e: Error) => void): void;
 }
 
 export const webgpuBackend = defineBackend({
@@ -187,7 +187,9 @@ export const webgpuBackend = defineBackend({
     if (ctx.auto && info.software) throw new BackendUnavailable('webgpu', `its only adapter is a software one (${adapter})`, 'auto uses WebGPU on a GPU; ask for it with --backend webgpu');
     await activateBackend(tf, webgpuBackend, 'webgpu', 'webgpu');
     mod.failOnGpuErrors?.(tf.backend());
-    return { name: 'webgpu', description: `webgpu (${adapter}) · tfjs ${tf.version.tfjs}`, tf, environment: { backend: 'webgpu', tfjs: tf.version.tfjs, adapter, software: info.software } };
+    const onDeviceError = mod.failOnGpuErrors ? (handler: (e: Error) => void) => mod.failOnGpuErrors!(tf.backend(), handler) : undefined;
+    const adapterName = `${[info.vendor, info.architecture, info.device || info.description].filter(Boolean).join(' ') || 'unnamed adapter'}${info.software ? ' (software)' : ''}`;
+    return { name: 'webgpu', description: `webgpu (${adapter}) · tfjs ${tf.version.tfjs}`, tf, environment: { backend: 'webgpu', tfjs: tf.version.tfjs, adapter, adapterName, software: info.software }, ...(onDeviceError ? { onDeviceError } : {}) };
   },
 });
 

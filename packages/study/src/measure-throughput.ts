@@ -30,6 +30,11 @@ export interface MeasureThroughputOptions {
   readonly warmup?: number;
   /** Timed steps; default 3 (their median is used). */
   readonly steps?: number;
+  /**
+   * The most logits (sequences × N × V) one measured step may hold; default 2^26 (256 MB). A larger run is measured
+   * on fewer sequences (at least one) per step, which on a GPU under-uses it: the estimate errs long, and says so.
+   */
+  readonly maxLogits?: number;
 }
 
 /** The run with the most work per optimizer step (training FLOPs per token × tokens per step). */
@@ -55,10 +60,11 @@ export async function measureThroughput(config: RunConfig, o: MeasureThroughputO
   const components = runComponentsWith(o.plugins ?? []);
   const model = components.createModel(cfg.model, { seed: cfg.seed });
   let state = cfg.seed >>> 0 || 1;
+  const batchSize = Math.min(cfg.batchSize, Math.max(1, Math.floor((o.maxLogits ?? 2 ** 26) / (cfg.seqLen * vocabSize))));
   const data: TokenBatchSource = {
-    batchSize: cfg.batchSize, seqLen: cfg.seqLen,
+    batchSize, seqLen: cfg.seqLen,
     next() {
-      const ids = new Int32Array(cfg.batchSize * cfg.seqLen);
+      const ids = new Int32Array(batchSize * cfg.seqLen);
       for (let i = 0; i < ids.length; i++) {
         state ^= state << 13; state ^= state >>> 17; state ^= state << 5; // xorshift32
         ids[i] = (state >>> 0) % regular;
@@ -82,7 +88,7 @@ export async function measureThroughput(config: RunConfig, o: MeasureThroughputO
       ...(components.optimizers ? { optimizers: components.optimizers } : {}),
       schedule: cfg.schedule,
       budget: { steps: warmup + steps },
-      gradAccumSteps: cfg.gradAccumSteps,
+      gradAccumSteps: batchSize < cfg.batchSize ? 1 : cfg.gradAccumSteps,
       clipGradNorm: cfg.clipGradNorm,
       seed: cfg.seed + 1,
     });
@@ -100,7 +106,7 @@ export async function measureThroughput(config: RunConfig, o: MeasureThroughputO
     const tokensPerSec = trainer.tokensPerStep / median;
     return {
       backend: o.backend, flopsPerSec: tokensPerSec * trainingFlopsPerToken(config), tokensPerSec, stepSeconds, model: config.model.name,
-      source: `measured: ${tokensPerSecText(tokensPerSec)} tokens/s on ${o.device} (${config.model.name}, ${cfg.batchSize} × ${cfg.seqLen}; median of ${steps} steps after ${warmup} warm-up)`,
+      source: `measured: ${tokensPerSecText(tokensPerSec)} tokens/s on ${o.device} (${config.model.name}, ${batchSize} × ${cfg.seqLen}${batchSize < cfg.batchSize ? ` of its ${cfg.batchSize} sequences per step, to bound the measurement's memory: fewer than a run uses, so the estimate errs long` : ''}; median of ${steps} steps after ${warmup} warm-up)`,
     };
   } finally {
     model.dispose();

@@ -146,9 +146,15 @@ export async function measureGpuThroughput(backend: string, plan: import('@diffl
   try {
     const { createBackendRegistry, selectBackend } = await import('@difflm/backends');
     const chosen = await selectBackend(backend, { backends: createBackendRegistry(plugins) });
-    const adapter = chosen.environment.adapter;
-    const device = typeof adapter === 'string' ? adapter.split(', max buffer')[0]! : chosen.description; // the adapter's name, not its limits
-    return await s.measureThroughput(s.largestRun(plan), { backend: chosen.name, device, plugins, ...o });
+    const name = chosen.environment.adapterName;
+    const device = typeof name === 'string' ? name : chosen.description; // the adapter's name, not its limits
+    // A kernel the device rejects would stop a run; here it makes the measurement fail, and the dry run falls back.
+    let rejected: Error | undefined;
+    chosen.onDeviceError?.((e) => { rejected ??= e; });
+    const measured = await s.measureThroughput(s.largestRun(plan), { backend: chosen.name, device, plugins, ...o });
+    await new Promise((r) => setTimeout(r, 50)); // the device reports asynchronously
+    if (rejected) throw rejected;
+    return measured;
   } catch (e) {
     process.stderr.write(`difflm study: --dry-run could not measure ${backend}'s throughput (${oneLine(e instanceof Error ? e.message : String(e))}); the estimates below use the stored CPU rates\n`);
     return undefined;
