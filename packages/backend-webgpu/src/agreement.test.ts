@@ -5,18 +5,14 @@
 // tolerance, leaking no tensor. On CPU-only machines the adapter is SwiftShader, Chromium's software Vulkan driver
 // (Debian's chromium package), with libvulkan1. A whole `difflm train --backend webgpu` run (checkpoints, held-out
 // evaluation) is tested in packages/integration/src/train-webgpu.test.ts.
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, tf } from '@difflm/test-utils';
+import { expectNoLeaks, tf, useSoftwareVulkan } from '@difflm/test-utils';
 import { buildTransformer, resolveModelConfig, type ModelConfigInput } from '@difflm/models';
 import { createObjective, createRng, generate, type NoiseSpec } from '@difflm/noise';
 import { autoregressiveObjective, createTrainer, diffusionObjective, sampleAutoregressive, type TokenBatchSource, type TrainingObjective } from '@difflm/trainer';
 import { describeAdapter, startWebGpu, webgpuInfo } from './index.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-process.env.XDG_RUNTIME_DIR ??= tmpdir();
+useSoftwareVulkan();
 const info = await webgpuInfo();
 const title = info.available ? `the webgpu backend (${describeAdapter(info)}) agrees with cpu` : `the webgpu backend agrees with cpu (SKIPPED: ${info.reason})`;
 

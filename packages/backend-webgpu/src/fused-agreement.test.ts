@@ -2,16 +2,12 @@
 // ADR 0005) against the composite tf-op graph they replace, on the same WebGPU adapter and against cpu: loss and every
 // parameter gradient of the paper's transformer, bidirectional, causal (an additive bias shared over the batch) and
 // with per-sequence attention masks, on rows longer than a workgroup. On CPU-only machines the adapter is SwiftShader.
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, tf } from '@difflm/test-utils';
+import { expectNoLeaks, tf, useSoftwareVulkan } from '@difflm/test-utils';
 import { createTransformer, fusedKernelActive, setFusedKernelsEnabled } from '@difflm/models';
 import { describeAdapter, startWebGpu, webgpuInfo } from './index.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-process.env.XDG_RUNTIME_DIR ??= tmpdir();
+useSoftwareVulkan();
 const info = await webgpuInfo();
 const title = info.available ? `the WGSL fused attention kernels (${describeAdapter(info)}) match the composite graph` : `the WGSL fused attention kernels match the composite graph (SKIPPED: ${info.reason})`;
 

@@ -2,16 +2,12 @@
 // it replaces, on the same WebGPU adapter and inputs: per-token KL, IS, loss and ELBO, and the gradient with respect to
 // the logits, for every built-in noise type, with prompt tokens, with logits far from the data, and with a vocabulary
 // longer than a workgroup. On CPU-only machines the adapter is SwiftShader.
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { tf } from '@difflm/test-utils';
+import { tf, useSoftwareVulkan } from '@difflm/test-utils';
 import { createObjective, createRng, fusedLossActive, setFusedLossEnabled, type NoiseSpec, type TokenSpace } from '@difflm/noise';
 import { describeAdapter, startWebGpu, webgpuInfo } from './index.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-process.env.XDG_RUNTIME_DIR ??= tmpdir();
+useSoftwareVulkan();
 const info = await webgpuInfo();
 const title = info.available ? `the WGSL GIDD loss (${describeAdapter(info)}) matches the composite graph` : `the WGSL GIDD loss matches the composite graph (SKIPPED: ${info.reason})`;
 

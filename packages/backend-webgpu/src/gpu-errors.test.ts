@@ -1,13 +1,9 @@
 // A kernel WebGPU rejects (here an AddN binding more storage buffers than a shader may) is reported, not read as zeros.
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { tf } from '@difflm/test-utils';
+import { tf, useSoftwareVulkan } from '@difflm/test-utils';
 import { failOnGpuErrors, startWebGpu, webgpuInfo, type WebGpuKernelError } from './index.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-process.env.XDG_RUNTIME_DIR ??= tmpdir();
+useSoftwareVulkan();
 const info = await webgpuInfo();
 
 describe.skipIf(!info.available)(`rejected WebGPU kernels${info.available ? '' : ` (SKIPPED: ${info.reason})`}`, () => {

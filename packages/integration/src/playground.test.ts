@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { useBackend } from '@difflm/test-utils';
+import { SWIFTSHADER_ICD, useBackend } from '@difflm/test-utils';
 import { defaultRunComponents } from '@difflm/cli';
 import { runTraining } from '@difflm/trainer/node';
 import { chromiumPath, embeddedCorpus, removeTempDirs, tempDir, tinyRunConfig } from './fixtures.js';
@@ -18,7 +18,7 @@ import { chromiumPath, embeddedCorpus, removeTempDirs, tempDir, tinyRunConfig } 
 const bin = join(dirname(createRequire(import.meta.url).resolve('@difflm/cli/package.json')), 'dist', 'bin.js');
 const playground = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'playground');
 const chromium = chromiumPath();
-const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const icd = SWIFTSHADER_ICD;
 const built = existsSync(join(playground, 'dist', 'playground.js'));
 const title = !chromium ? 'the playground in headless Chromium (SKIPPED: no Chromium found; `apt-get install chromium` or set DIFFLM_CHROMIUM)'
   : !built ? 'the playground in headless Chromium (SKIPPED: examples/playground is not built; run the build first)' : 'the playground in headless Chromium';

@@ -6,10 +6,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SWIFTSHADER_ICD } from '@difflm/test-utils';
 import { embeddedCorpus, removeTempDirs, tempDir, tinyRunConfig } from './fixtures.js';
 
 const bin = join(dirname(createRequire(import.meta.url).resolve('@difflm/cli/package.json')), 'dist', 'bin.js');
-const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const icd = SWIFTSHADER_ICD;
 const title = existsSync(icd) ? 'difflm train --backend webgpu (SwiftShader)' : `difflm train --backend webgpu (SKIPPED: no ${icd}; Debian's chromium ships SwiftShader's Vulkan driver)`;
 
 describe.skipIf(!existsSync(icd))(title, () => {

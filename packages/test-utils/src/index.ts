@@ -1,2 +1,3 @@
 export { sharedDir, sharedPath, sharedSkipReason, REPO_ROOT } from './shared-data.js';
 export { useBackend, expectNoLeaks, tf, type TestBackend } from './tf-backend.js';
+export { SWIFTSHADER_ICD, softwareVulkanEnv, swiftShaderInstalled, useSoftwareVulkan } from './software-vulkan.js';
