@@ -1,7 +1,7 @@
 // The native backend's fused kernels (@difflm/models' attention, RMSNorm and squared-ReLU blocks; @difflm/trainer's
 // AdamW and LaProp updates) against the composite tf-op graphs they replace, on the same backend and inputs.
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, tf } from '@difflm/test-utils';
+import { expectNoLeaks, tf, worstRelativeL2 } from '@difflm/test-utils';
 import { createTransformer, fusedKernelActive, setFusedKernelsEnabled } from '@difflm/models';
 import { createAdamW, createLaProp, fusedUpdateActive, setFusedUpdatesEnabled } from '@difflm/trainer';
 import { isNativeAvailable, nativeInfo } from './native-info.js';
@@ -35,22 +35,6 @@ function lossAndGrads(model: Model, x: tf.Tensor2D, mask: tf.Tensor3D | null, fu
   } finally {
     setFusedKernelsEnabled(true);
   }
-}
-
-/** Largest relative L2 error over the parameter gradients. */
-function worstRelError(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  a.forEach((g, k) => {
-    const ref = b[k]!;
-    let num = 0;
-    let den = 0;
-    for (let i = 0; i < ref.length; i++) {
-      num += (g[i]! - ref[i]!) ** 2;
-      den += ref[i]! ** 2;
-    }
-    worst = Math.max(worst, Math.sqrt(num / Math.max(den, 1e-30)));
-  });
-  return worst;
 }
 
 describe.skipIf(!available)(title, () => {
@@ -101,7 +85,7 @@ describe.skipIf(!available)(title, () => {
     const fused = lossAndGrads(model, x, mask, true);
     const composite = lossAndGrads(model, x, mask, false);
     expect(Math.abs(fused.loss - composite.loss)).toBeLessThan(1e-5 * Math.abs(composite.loss));
-    expect(worstRelError(fused.grads, composite.grads)).toBeLessThan(1e-4);
+    expect(worstRelativeL2(fused.grads, composite.grads)).toBeLessThan(1e-4);
     tf.dispose([x, ...(mask ? [mask] : [])]);
     model.dispose();
   });
@@ -133,7 +117,7 @@ describe.skipIf(!available)(title, () => {
     const saved = sinkV.clone();
     sinkV.assign(tf.tidy(() => tf.add(saved, 1e-2)));
     const fused = lossAndGrads(model, x, null, true);
-    expect(worstRelError(fused.grads, composite.grads)).toBeGreaterThan(1e-4);
+    expect(worstRelativeL2(fused.grads, composite.grads)).toBeGreaterThan(1e-4);
     sinkV.assign(saved);
     tf.dispose([saved, x]);
     model.dispose();
@@ -166,7 +150,7 @@ describe.skipIf(!available)(title, () => {
     };
     const fused = run(true);
     const composite = run(false);
-    expect(worstRelError(fused, composite)).toBeLessThan(1e-5);
+    expect(worstRelativeL2(fused, composite)).toBeLessThan(1e-5);
   });
 
   it('leaves no tensors behind in a fused training step', async () => {

@@ -2,7 +2,7 @@
 // graph it replaces, on the same backend and inputs: per-token KL, IS, loss and ELBO, and the gradient with respect
 // to the logits, for every built-in noise type, with prompt tokens and with logits far from the data.
 import { describe, expect, it } from 'vitest';
-import { tf } from '@difflm/test-utils';
+import { tf, relativeL2 } from '@difflm/test-utils';
 import { createObjective, createRng, fusedLossActive, setFusedLossEnabled, type NoiseSpec, type TokenSpace } from '@difflm/noise';
 import { isNativeAvailable, nativeInfo } from './native-info.js';
 import { registerNativeKernels } from './register.js';
@@ -41,13 +41,7 @@ function termsAndGrad(spec: NoiseSpec, logits: tf.Tensor3D, x: tf.Tensor2D, fuse
   }
 }
 
-/** Relative L2 error of a against b, and the largest per-element error scaled by b's largest magnitude. */
-function relL2(a: Float32Array, b: Float32Array): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2; }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-}
-
+/** The largest per-element error of a against b, scaled by b's largest magnitude. */
 function maxAbsScaled(a: Float32Array, b: Float32Array): number {
   let worst = 0, scale = 1e-30;
   for (let i = 0; i < b.length; i++) { worst = Math.max(worst, Math.abs(a[i]! - b[i]!)); scale = Math.max(scale, Math.abs(b[i]!)); }
@@ -72,9 +66,9 @@ describe.skipIf(!available)(title, () => {
       const logits = tf.randomNormal([B, N, V], 0, scale, 'float32', 11) as tf.Tensor3D;
       const fused = termsAndGrad(spec, logits, x, true, 5);
       const composite = termsAndGrad(spec, logits, x, false, 5);
-      for (const k of ['kl', 'is', 'loss', 'elbo'] as const) expect(relL2(fused[k], composite[k]), `${k} at logit scale ${scale}`).toBeLessThan(2e-5);
+      for (const k of ['kl', 'is', 'loss', 'elbo'] as const) expect(relativeL2(fused[k], composite[k]), `${k} at logit scale ${scale}`).toBeLessThan(2e-5);
       expect(maxAbsScaled(fused.elbo, composite.elbo), `elbo per token at scale ${scale}`).toBeLessThan(1e-4);
-      expect(relL2(fused.grad, composite.grad), `gradient at logit scale ${scale}`).toBeLessThan(2e-5);
+      expect(relativeL2(fused.grad, composite.grad), `gradient at logit scale ${scale}`).toBeLessThan(2e-5);
       logits.dispose();
     }
     x.dispose();
@@ -89,7 +83,7 @@ describe.skipIf(!available)(title, () => {
     const shifted = tf.tidy(() => tf.add(logits, tf.oneHot(tf.fill([B, N], 3, 'int32'), V).mul(1e-2))) as tf.Tensor3D;
     const fused = termsAndGrad({ id: 'difflm/uniform' }, shifted, x, true, 5);
     const composite = termsAndGrad({ id: 'difflm/uniform' }, logits, x, false, 5);
-    expect(relL2(fused.grad, composite.grad)).toBeGreaterThan(2e-5);
+    expect(relativeL2(fused.grad, composite.grad)).toBeGreaterThan(2e-5);
     tf.dispose([x, logits, shifted]);
   });
 

@@ -6,7 +6,7 @@
 // (Debian's chromium package), with libvulkan1. A whole `difflm train --backend webgpu` run (checkpoints, held-out
 // evaluation) is tested in packages/integration/src/train-webgpu.test.ts.
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, tf, useSoftwareVulkan } from '@difflm/test-utils';
+import { expectNoLeaks, tf, useSoftwareVulkan, relativeL2 } from '@difflm/test-utils';
 import { buildTransformer, resolveModelConfig, type ModelConfigInput } from '@difflm/models';
 import { createObjective, createRng, generate, type NoiseSpec } from '@difflm/noise';
 import { autoregressiveObjective, createTrainer, diffusionObjective, sampleAutoregressive, type TokenBatchSource, type TrainingObjective } from '@difflm/trainer';
@@ -30,7 +30,6 @@ function weights(causal: boolean): (name: string, size: number) => Float32Array 
 }
 const model = (causal: boolean) => { const w = weights(causal); return buildTransformer(resolveModelConfig(config(causal)), (s) => w(s.name, s.shape.reduce((a, b) => a * b, 1))); };
 
-
 async function lossAndGrads(backend: string, causal: boolean, make: () => TrainingObjective): Promise<{ loss: number; grads: Float32Array[] }> {
   await tf.setBackend(backend);
   const m = model(causal), objective = make();
@@ -42,12 +41,6 @@ async function lossAndGrads(backend: string, causal: boolean, make: () => Traini
   m.dispose();
   return out;
 }
-
-const relL2 = (a: Float32Array, b: Float32Array): number => {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2; }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-};
 
 function source(): TokenBatchSource {
   let pos = 0;
@@ -67,7 +60,7 @@ describe.skipIf(!info.available)(title, () => {
     const cpu = await lossAndGrads('cpu', causal, make);
     const gpu = await lossAndGrads('webgpu', causal, make);
     expect(Math.abs(gpu.loss - cpu.loss) / Math.abs(cpu.loss)).toBeLessThan(1e-5);
-    expect(Math.max(...gpu.grads.map((g, i) => relL2(g, cpu.grads[i]!)))).toBeLessThan(1e-4);
+    expect(Math.max(...gpu.grads.map((g, i) => relativeL2(g, cpu.grads[i]!)))).toBeLessThan(1e-4);
   }, 120_000);
 
   it.each([['laprop'], ['adamw']] as const)('a short %s training curve (masked noise) follows cpu\'s, leaking nothing', async (optimizer) => {
@@ -127,7 +120,7 @@ describe.skipIf(!info.available)(title, () => {
       m.dispose();
       return out;
     };
-    expect(relL2(await logits('webgpu'), await logits('cpu'))).toBeLessThan(1e-5);
+    expect(relativeL2(await logits('webgpu'), await logits('cpu'))).toBeLessThan(1e-5);
   }, 120_000);
 
   it('sampling (masked noise, adaptive, blocks after a prompt, prefix cache) draws the same tokens, leaking nothing', async () => {

@@ -3,7 +3,7 @@
 // parameter gradient of the paper's transformer, bidirectional, causal (an additive bias shared over the batch) and
 // with per-sequence attention masks, on rows longer than a workgroup. On CPU-only machines the adapter is SwiftShader.
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, tf, useSoftwareVulkan } from '@difflm/test-utils';
+import { expectNoLeaks, tf, useSoftwareVulkan, relativeL2, worstRelativeL2 } from '@difflm/test-utils';
 import { createTransformer, fusedKernelActive, setFusedKernelsEnabled } from '@difflm/models';
 import { describeAdapter, startWebGpu, webgpuInfo } from './index.js';
 
@@ -47,24 +47,6 @@ async function lossAndGrads(backend: string, config: Config, B: number, withMask
   }
 }
 
-function relL2Of(a: Float32Array, b: Float32Array): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2; }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-}
-
-/** Largest relative L2 error over the parameter gradients. */
-function worstRelError(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  a.forEach((g, k) => {
-    const ref = b[k]!;
-    let num = 0, den = 0;
-    for (let i = 0; i < ref.length; i++) { num += (g[i]! - ref[i]!) ** 2; den += ref[i]! ** 2; }
-    worst = Math.max(worst, Math.sqrt(num / Math.max(den, 1e-30)));
-  });
-  return worst;
-}
-
 describe.skipIf(!info.available)(title, () => {
   it('runs the fused attention block on webgpu (and not on cpu)', async () => {
     await startWebGpu();
@@ -87,9 +69,9 @@ describe.skipIf(!info.available)(title, () => {
     const composite = await lossAndGrads('webgpu', config, B, withMask, false);
     const cpu = await lossAndGrads('cpu', config, B, withMask, false);
     expect(Math.abs(fused.loss - composite.loss)).toBeLessThan(1e-5 * Math.abs(composite.loss));
-    expect(worstRelError(fused.grads, composite.grads)).toBeLessThan(1e-4);
+    expect(worstRelativeL2(fused.grads, composite.grads)).toBeLessThan(1e-4);
     expect(Math.abs(fused.loss - cpu.loss)).toBeLessThan(1e-5 * Math.abs(cpu.loss));
-    expect(worstRelError(fused.grads, cpu.grads)).toBeLessThan(1e-4);
+    expect(worstRelativeL2(fused.grads, cpu.grads)).toBeLessThan(1e-4);
   }, 180_000);
 
   it('gives the same rows when a dispatch passes 65,535 workgroups (TensorFlow.js then reshapes it, with padding)', async () => {
@@ -130,7 +112,7 @@ describe.skipIf(!info.available)(title, () => {
     }
     for (const [k, name] of [[4, 'dSinkK'], [5, 'dSinkV']] as const) {
       const sum = halves[0]![k]!.map((v, i) => v + halves[1]![k]![i]!);
-      expect(relL2Of(whole[k]!, sum), name).toBeLessThan(1e-5);
+      expect(relativeL2(whole[k]!, sum), name).toBeLessThan(1e-5);
     }
     // Every attention row is a distribution: padding workgroups wrote nothing over real rows.
     const probs = whole[1]!;
@@ -144,7 +126,7 @@ describe.skipIf(!info.available)(title, () => {
     const composite = await lossAndGrads('webgpu', config, 2, false, false);
     const bump = (m: Model): void => { const v = m.params.find((p) => p.name.endsWith('sink_v'))!.variable; v.assign(tf.tidy(() => tf.add(v, 1e-2))); };
     const fused = await lossAndGrads('webgpu', config, 2, false, true, bump);
-    expect(worstRelError(fused.grads, composite.grads)).toBeGreaterThan(1e-4);
+    expect(worstRelativeL2(fused.grads, composite.grads)).toBeGreaterThan(1e-4);
   }, 120_000);
 
   it('leaves no tensors behind in a fused forward and backward pass', async () => {

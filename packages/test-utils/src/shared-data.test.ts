@@ -13,3 +13,13 @@ describe('test-utils', () => {
     await expect(expectNoLeaks(() => tf.tidy(() => { tf.scalar(2); }))).resolves.toBeUndefined();
   });
 });
+
+describe('relativeL2', () => {
+  it('is the relative L2 error against the reference, and refuses arrays of different lengths', async () => {
+    const { relativeL2, worstRelativeL2 } = await import('./compare.js');
+    expect(relativeL2([3, 4], [3, 4])).toBe(0);
+    expect(relativeL2([3, 5], [3, 4])).toBeCloseTo(1 / 5, 12);
+    expect(worstRelativeL2([[1, 1], [3, 5]], [[1, 1], [3, 4]])).toBeCloseTo(1 / 5, 12);
+    expect(() => relativeL2([1], [1, 2])).toThrow(/lengths differ/);
+  });
+});
