@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openShards } from '@difflm/data';
-import { corpusFingerprint, dataCacheDir, preparedDataDir } from './prepared-data.js';
+import { breakLock, corpusFingerprint, dataCacheDir, lockOwner, preparedDataDir, releaseLock, takeLock } from './prepared-data.js';
 
 /** A pid that certainly belongs to no live process: a child that has already exited. */
 function deadPid(): number {
@@ -61,6 +61,45 @@ describe('preparedDataDir', () => {
     expect(existsSync(`${dir}.lock`)).toBe(false);
     expect(existsSync(partial)).toBe(false);
     expect(readdirSync(dataCacheDir()).filter((n) => n.includes('.partial-'))).toEqual([]);
+  });
+
+  it('a waiter that saw a dead owner does not remove the lock another waiter has taken since', async () => {
+    // Two waiters both see the lock of a killed owner. The first breaks it and takes the lock; the second, acting on
+    // what it saw, must not remove that live lock (it did: both then prepared, and one moved the other's shards).
+    const lock = join(tmp, 'race.lock');
+    const host = (await import('node:os')).hostname();
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'owner'), JSON.stringify({ pid: deadPid(), host, token: 'dead' }));
+    const seen = lockOwner(lock);
+    expect(seen?.token).toBe('dead');
+    breakLock(lock, seen); // the first waiter
+    const mine = takeLock(lock);
+    expect(mine).not.toBeNull();
+    breakLock(lock, seen); // the second, late
+    expect(lockOwner(lock)?.token).toBe(mine);
+    expect(readdirSync(tmp).filter((n) => n.startsWith('race.lock.'))).toEqual([]);
+    // Releasing removes only one's own lock.
+    releaseLock(lock, 'someone-else');
+    expect(existsSync(lock)).toBe(true);
+    releaseLock(lock, mine!);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('removes a dead waiter\'s private directory only when its owner ran on this machine', async () => {
+    const lock = join(tmp, 'hosts.lock');
+    const host = (await import('node:os')).hostname();
+    const pid = deadPid();
+    const here = `${lock}.take-${pid}-aa`, elsewhere = `${lock}.take-${pid}-bb`;
+    for (const [dir, h] of [[here, host], [elsewhere, 'another-machine']] as const) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'owner'), JSON.stringify({ pid, host: h, token: dir.slice(-2) }));
+    }
+    const token = takeLock(lock);
+    expect(token).not.toBeNull();
+    expect(existsSync(here)).toBe(false);
+    expect(existsSync(elsewhere)).toBe(true); // that pid may be alive on its own machine
+    releaseLock(lock, token!);
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 
   it('names a missing corpus in one line', async () => {

@@ -40,14 +40,15 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
       return dir;
     }
     mkdirSync(dataCacheDir(), { recursive: true });
-    if (!takeLock(lock)) {
+    const token = takeLock(lock);
+    if (token === null) {
       // Someone else is preparing it. A lock whose owner process has died (kill -9) is taken over at once; one
       // without an owner file (left by an older difflm, which wrote the owner after taking the lock) after 30 s;
       // any lock after 10 minutes.
       const owner = lockOwner(lock);
       const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       const dead = owner ? owner.host === hostname() && !processAlive(owner.pid) : age > 30_000;
-      if (dead || age > 600_000) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (dead || age > 600_000) { breakLock(lock, owner); continue; }
       if (!waitingSaid && age > 2_000) {
         waitingSaid = true;
         process.stderr.write(`waiting for process ${owner?.pid ?? '?'} to finish preparing ${data.corpus} into ${dir}\n`);
@@ -63,7 +64,7 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
       }
       return dir;
     } finally {
-      rmSync(lock, { recursive: true, force: true });
+      releaseLock(lock, token);
     }
   }
 }
@@ -72,37 +73,79 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
  * Take the preparation lock with its owner already inside: the owner file is written into a private directory
  * that is then renamed onto the lock's name, which fails while another owner holds it. A kill at any point leaves
  * either no lock or a lock that names its (dead) owner, never an anonymous one that waiters must age out. Private
- * directories of writers killed before the rename are removed here.
+ * directories of writers killed before the rename are removed here. Returns the lock's token (for releaseLock), or
+ * null while another owner holds it.
  */
-function takeLock(lock: string): boolean {
+export function takeLock(lock: string): string | null {
   const parent = dirname(lock);
   const prefix = `${basename(lock)}.take-`;
   for (const name of readdirSync(parent)) {
-    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : NaN;
-    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+    if (!name.startsWith(prefix)) continue;
+    // Another waiter's private directory: removed only when its owner file names a dead process on this machine (a
+    // cache shared between machines holds other hosts' pids), or when it never got an owner file in a minute.
+    const path = join(parent, name);
+    const owner = lockOwner(path);
+    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    const dead = owner ? owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid) : age > 60_000;
+    if (dead) rmSync(path, { recursive: true, force: true });
   }
-  const mine = join(parent, `${prefix}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const token = randomBytes(8).toString('hex');
+  const mine = join(parent, `${prefix}${process.pid}-${token}`);
   mkdirSync(mine);
   try {
-    writeFileSync(join(mine, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
+    writeFileSync(join(mine, 'owner'), JSON.stringify({ pid: process.pid, host: hostname(), token }));
     if (existsSync(lock)) throw new Error('held');
     renameSync(mine, lock); // onto an existing lock: ENOTEMPTY (or EEXIST); the existsSync above keeps it off an empty one
-    return true;
+    return token;
   } catch {
     rmSync(mine, { recursive: true, force: true });
-    return false;
+    return null;
   }
+}
+
+export interface LockOwner { readonly pid: number; readonly host: string; readonly token: string | null }
+
+/**
+ * Remove `lock` if it is still the one whose owner was `seen` (dead, or too old), not a lock another waiter has taken
+ * since: it is moved aside first (one waiter's rename wins), its owner compared with what was seen, and then removed,
+ * or put back when it turns out to be a newer owner's. Acting on what was seen with a plain remove let a late waiter
+ * delete the lock of the waiter that had just broken the dead one, and both prepared.
+ */
+export function breakLock(lock: string, seen: LockOwner | null): void {
+  const aside = `${lock}.broken-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return; // gone already: another waiter broke it
+  }
+  const found = lockOwner(aside);
+  const same = seen === null ? found === null : found !== null && found.pid === seen.pid && found.host === seen.host && found.token === seen.token;
+  if (!same) {
+    try {
+      renameSync(aside, lock); // a newer owner's lock: put it back
+      return;
+    } catch {
+      // A third waiter took the name in the moment it was aside; that newer owner goes on without its lock directory
+      // (releaseLock removes only its own), and at worst the shards are prepared twice, each write atomic.
+    }
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/** Remove `lock` only if it is still the one taken with `token`. */
+export function releaseLock(lock: string, token: string): void {
+  if (lockOwner(lock)?.token === token) rmSync(lock, { recursive: true, force: true });
 }
 
 function removeDeadLock(lock: string): void {
   const owner = lockOwner(lock);
-  if (owner && owner.host === hostname() && !processAlive(owner.pid)) rmSync(lock, { recursive: true, force: true });
+  if (owner && owner.host === hostname() && !processAlive(owner.pid)) breakLock(lock, owner);
 }
 
-function lockOwner(lock: string): { pid: number; host: string } | null {
+export function lockOwner(lock: string): LockOwner | null {
   try {
-    const o = JSON.parse(readFileSync(join(lock, 'owner'), 'utf8')) as { pid?: unknown; host?: unknown };
-    return typeof o.pid === 'number' && typeof o.host === 'string' ? { pid: o.pid, host: o.host } : null;
+    const o = JSON.parse(readFileSync(join(lock, 'owner'), 'utf8')) as { pid?: unknown; host?: unknown; token?: unknown };
+    return typeof o.pid === 'number' && typeof o.host === 'string' ? { pid: o.pid, host: o.host, token: typeof o.token === 'string' ? o.token : null } : null;
   } catch {
     return null;
   }
