@@ -97,3 +97,16 @@ export function fitFrontier(group: string, budgets: readonly IsoflopBudget[], qu
   fit.band = { compute: grid, lower, upper };
   return fit;
 }
+
+/** What a plot of frontiers draws: the per-budget optima, each fitted law along its band's (or points') computes, and the bootstrap bands. */
+export function frontierPlotData(fits: readonly FrontierFit[]): {
+  points: { group: string; compute: number; value: number }[];
+  lines: { group: string; compute: number; value: number }[];
+  bands: { group: string; compute: number; lower: number; upper: number }[];
+} {
+  return {
+    points: fits.flatMap((f) => f.points.map((p) => ({ group: f.group, compute: p.compute, value: p.value }))),
+    lines: fits.flatMap((f) => (f.band?.compute ?? f.points.map((p) => p.compute)).map((c) => ({ group: f.group, compute: c, value: f.law.A * Math.pow(c, f.law.alpha) + f.law.E }))),
+    bands: fits.flatMap((f) => (f.band ? f.band.compute.map((c, i) => ({ group: f.group, compute: c, lower: f.band!.lower[i]!, upper: f.band!.upper[i]! })) : [])),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseBudget, fitStudy, isoflopAnalysis, resolveRuns, type ScalingRun } from './index.js';
+import { analyseBudget, fitStudy, isoflopAnalysis, parabolaCurve, resolveRuns, type ScalingRun } from './index.js';
 import { createFitRng } from './rng.js';
 
 // Paper Table 7, Method 1 sq. fit (SPEC §5.4): M* = A·C^α, D* = A·C^α, L* = A·C^α.
@@ -99,5 +99,17 @@ describe('IsoFLOP analysis', () => {
     expect(fit.frontiers).toEqual([]);
     expect(fit.frontierIssues.length).toBeGreaterThan(0);
     expect(fit.frontierIssues[0]!.message).toMatch(/usable budget/);
+  });
+});
+
+describe('parabolaCurve', () => {
+  it('draws the fitted parabola over the sampled sizes, log-spaced, and nothing without one', () => {
+    const q = { c0: 2, c1: -0.3, c2: 0.02, optimum: 0, lossAtOptimum: 0 };
+    const budget = { budget: 1e12, points: [{ flopsPerToken: 1e4 }, { flopsPerToken: 1e6 }], parabolas: { flopsPerToken: q } } as unknown as Parameters<typeof parabolaCurve>[0];
+    const curve = parabolaCurve(budget, 'flopsPerToken', 5);
+    expect(curve).toHaveLength(5);
+    for (const [i, x] of [[0, 1e4], [2, 1e5], [4, 1e6]] as const) expect(curve[i]!.x / x).toBeCloseTo(1, 12);
+    for (const c of curve) expect(Math.log(c.loss)).toBeCloseTo(q.c0 + q.c1 * Math.log(c.x) + q.c2 * Math.log(c.x) ** 2, 9);
+    expect(parabolaCurve({ ...budget, parabolas: {} } as typeof budget)).toEqual([]);
   });
 });

@@ -167,3 +167,18 @@ export function analyseBudget(group: string, budget: number, points: IsoflopPoin
   const ok = fitted.length > 0 && fitted.every((p) => p.inRange) && !issues.some((m) => m.includes('opens downward'));
   return { group, budget, points, parabolas, raw, ok, issues };
 }
+
+/**
+ * A budget's fitted parabola drawn as `n` points over the sampled sizes on `axis` (log-spaced), for plots; empty when
+ * the budget has no parabola on that axis or fewer than two sizes.
+ */
+export function parabolaCurve(b: IsoflopBudget, axis: SizeAxis = 'flopsPerToken', n = 40): { budget: number; x: number; loss: number }[] {
+  const q = b.parabolas[axis];
+  const xs = b.points.map((p) => p[axis]).filter((x): x is number => x !== undefined);
+  if (!q || xs.length < 2) return [];
+  const lo = Math.log(Math.min(...xs)), hi = Math.log(Math.max(...xs));
+  return Array.from({ length: n }, (_, i) => {
+    const lx = lo + ((hi - lo) * i) / (n - 1);
+    return { budget: b.budget, x: Math.exp(lx), loss: Math.exp(q.c0 + q.c1 * lx + q.c2 * lx * lx) };
+  });
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { FrontierQuantity, IsoflopBudget, StudyFit } from '@difflm/scaling-fit';
+import { frontierPlotData, parabolaCurve, type FrontierQuantity, type IsoflopBudget, type StudyFit } from '@difflm/scaling-fit';
 
 /** What the page shows, taken from report.json's data. */
 export interface ReportHtmlData {
@@ -63,13 +63,7 @@ function isoflopSpec(group: string, budgets: readonly IsoflopBudget[], data: Rep
       loss: p.loss, error: err, lo: p.loss - err, hi: p.loss + err, replicates: p.replicates ?? 1,
     };
   }));
-  const curves = budgets.flatMap((b) => {
-    const q = b.parabolas.flopsPerToken;
-    const xs = b.points.map((p) => p.flopsPerToken);
-    if (!q || xs.length < 2) return [];
-    const lo = Math.log(Math.min(...xs)), hi = Math.log(Math.max(...xs));
-    return Array.from({ length: 40 }, (_, i) => { const lx = lo + ((hi - lo) * i) / 39; return { budget: b.budget, x: Math.exp(lx), loss: Math.exp(q.c0 + q.c1 * lx + q.c2 * lx * lx) }; });
-  });
+  const curves = budgets.flatMap((b) => parabolaCurve(b));
   const shown = new Set(points.map((p) => p.run));
   const lossCurves = runs.filter((r) => shown.has(firstOf.get(r.id) ?? r.id)).flatMap((r) => thin(r.curve ?? []).map((c) => ({ run: firstOf.get(r.id) ?? r.id, curve: r.id, tokens: c.tokens, loss: c.loss })));
   const x = { field: 'x', type: 'quantitative', scale: log, axis: { format: '.1e' }, title: 'FLOPs per token M' };
@@ -116,9 +110,7 @@ function isoflopSpec(group: string, budgets: readonly IsoflopBudget[], data: Rep
 function frontierSpec(quantity: FrontierQuantity, fit: StudyFit, groups: readonly string[]): Record<string, unknown> | null {
   const fits = fit.frontiers.filter((f) => f.quantity === quantity);
   if (fits.length === 0) return null;
-  const points = fits.flatMap((f) => f.points.map((p) => ({ group: f.group, compute: p.compute, value: p.value })));
-  const lines = fits.flatMap((f) => (f.band?.compute ?? f.points.map((p) => p.compute)).map((c) => ({ group: f.group, compute: c, value: f.law.A * Math.pow(c, f.law.alpha) + f.law.E })));
-  const bands = fits.flatMap((f) => (f.band ? f.band.compute.map((c, i) => ({ group: f.group, compute: c, lower: f.band!.lower[i]!, upper: f.band!.upper[i]! })) : []));
+  const { points, lines, bands } = frontierPlotData(fits);
   const x = { field: 'compute', type: 'quantitative', scale: log, axis: { format: '.1e' }, title: 'compute C (FLOPs)' };
   const yAxis = quantity === 'loss' ? { format: '.3~g' } : { format: '.1e' };
   const color = { field: 'group', type: 'nominal', title: 'noise', scale: { domain: [...groups] } };

@@ -1,9 +1,9 @@
 // Vega-Lite specifications for the report's figures: IsoFLOP curves with their parabolas, compute-optimal
 // frontiers per group with bootstrap bands, and the hyperparameter fits. Pure data → spec, no rendering.
-import type { FrontierFit, FrontierQuantity } from '../frontier.js';
+import { frontierPlotData, type FrontierFit, type FrontierQuantity } from '../frontier.js';
 import type { HyperparameterLaw } from '../hyperparameter-laws.js';
 import type { TokenFrontier } from '../fit-study.js';
-import type { IsoflopBudget, SizeAxis } from '../isoflop.js';
+import { parabolaCurve, type IsoflopBudget, type SizeAxis } from '../isoflop.js';
 
 /** A Vega-Lite top-level spec (kept structural so this module needs no vega-lite types). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -30,16 +30,7 @@ export function isoflopSpec(group: string, budgets: readonly IsoflopBudget[], ax
     const err = Math.max(p.lossStandardError ?? 0, p.lossSpread ?? 0);
     return { budget: b.budget, x: p[axis]!, loss: p.loss, lo: p.loss - err, hi: p.loss + err, se: p.lossStandardError ?? null, spread: p.lossSpread ?? null, run: p.runId };
   }));
-  const curves = budgets.flatMap((b) => {
-    const q = b.parabolas[axis];
-    const xs = b.points.map((p) => p[axis]).filter((x): x is number => x !== undefined);
-    if (!q || xs.length < 2) return [];
-    const lo = Math.log(Math.min(...xs)), hi = Math.log(Math.max(...xs));
-    return Array.from({ length: 40 }, (_, i) => {
-      const lx = lo + ((hi - lo) * i) / 39;
-      return { budget: b.budget, x: Math.exp(lx), loss: Math.exp(q.c0 + q.c1 * lx + q.c2 * lx * lx) };
-    });
-  });
+  const curves = budgets.flatMap((b) => parabolaCurve(b, axis));
   // Vertices only of usable budgets: an unusable parabola's vertex can lie decades outside the sampled sizes, and
   // plotting it would squeeze every measured point into a corner.
   const optima = budgets.flatMap((b) => (b.ok && b.parabolas[axis] ? [{ budget: b.budget, x: b.parabolas[axis]!.optimum, loss: b.parabolas[axis]!.lossAtOptimum }] : []));
@@ -81,10 +72,7 @@ export function tokenFrontierSpec(frontiers: readonly TokenFrontier[]): VegaLite
 
 /** One quantity's frontier for every group: points, fitted law, and the bootstrap band. */
 export function frontierSpec(quantity: FrontierQuantity, frontiers: readonly FrontierFit[]): VegaLiteSpec {
-  const fits = frontiers.filter((f) => f.quantity === quantity);
-  const points = fits.flatMap((f) => f.points.map((p) => ({ group: f.group, compute: p.compute, value: p.value })));
-  const lines = fits.flatMap((f) => (f.band?.compute ?? f.points.map((p) => p.compute)).map((c) => ({ group: f.group, compute: c, value: f.law.A * Math.pow(c, f.law.alpha) + f.law.E })));
-  const bands = fits.flatMap((f) => (f.band ? f.band.compute.map((c, i) => ({ group: f.group, compute: c, lower: f.band!.lower[i]!, upper: f.band!.upper[i]! })) : []));
+  const { points, lines, bands } = frontierPlotData(frontiers.filter((f) => f.quantity === quantity));
   const x = { field: 'compute', type: 'quantitative', scale: log, axis: sci, title: 'compute C (FLOPs)' };
   const color = { field: 'group', type: 'nominal' };
   // Losses span a few percent: three significant digits, not one, or neighbouring ticks read the same.
