@@ -80,6 +80,12 @@ export function takeLock(lock: string): string | null {
   const parent = dirname(lock);
   const prefix = `${basename(lock)}.take-`;
   for (const name of readdirSync(parent)) {
+    if (name.startsWith(`${basename(lock)}.broken-`)) {
+      // A broken lock a waiter moved aside and was killed before removing: nobody needs it after a moment.
+      const path = join(parent, name);
+      if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000) rmSync(path, { recursive: true, force: true });
+      continue;
+    }
     if (!name.startsWith(prefix)) continue;
     // Another waiter's private directory: removed only when its owner file names a dead process on this machine (a
     // cache shared between machines holds other hosts' pids), or when it never got an owner file in a minute.
