@@ -85,7 +85,7 @@ describe('preparedDataDir', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
-  it('removes a dead waiter\'s private directory only when its owner ran on this machine', async () => {
+  it('removes a dead waiter\'s private or set-aside directory only when it ran on this machine', async () => {
     const lock = join(tmp, 'hosts.lock');
     const host = (await import('node:os')).hostname();
     const pid = deadPid();
@@ -94,10 +94,15 @@ describe('preparedDataDir', () => {
       mkdirSync(dir);
       writeFileSync(join(dir, 'owner'), JSON.stringify({ pid, host: h, token: dir.slice(-2) }));
     }
+    const asideHere = `${lock}.broken-${host}-${pid}-cc`, asideElsewhere = `${lock}.broken-another-machine-${pid}-dd`;
+    for (const dir of [asideHere, asideElsewhere]) mkdirSync(dir);
     const token = takeLock(lock);
     expect(token).not.toBeNull();
     expect(existsSync(here)).toBe(false);
     expect(existsSync(elsewhere)).toBe(true); // that pid may be alive on its own machine
+    expect(existsSync(asideHere)).toBe(false); // a broken lock its killed breaker left aside
+    expect(existsSync(asideElsewhere)).toBe(true);
+    rmSync(asideElsewhere, { recursive: true, force: true });
     releaseLock(lock, token!);
     rmSync(elsewhere, { recursive: true, force: true });
   });

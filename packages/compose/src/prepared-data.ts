@@ -81,9 +81,9 @@ export function takeLock(lock: string): string | null {
   const prefix = `${basename(lock)}.take-`;
   for (const name of readdirSync(parent)) {
     if (name.startsWith(`${basename(lock)}.broken-`)) {
-      // A broken lock a waiter moved aside and was killed before removing: nobody needs it after a moment.
-      const path = join(parent, name);
-      if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000) rmSync(path, { recursive: true, force: true });
+      // A lock a waiter moved aside (`.broken-<host>-<pid>-<hex>`) and was killed before removing or restoring.
+      const [pid, host] = [Number(name.split('-').at(-2)), name.slice(`${basename(lock)}.broken-`.length).split('-').slice(0, -2).join('-')];
+      if (host === hostname() && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
       continue;
     }
     if (!name.startsWith(prefix)) continue;
@@ -118,7 +118,7 @@ export interface LockOwner { readonly pid: number; readonly host: string; readon
  * delete the lock of the waiter that had just broken the dead one, and both prepared.
  */
 export function breakLock(lock: string, seen: LockOwner | null): void {
-  const aside = `${lock}.broken-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${lock}.broken-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     renameSync(lock, aside);
   } catch {
