@@ -8,6 +8,8 @@ import { openCorpus } from './open-corpus.js';
 import { openShards } from './open-shards.js';
 import { prepareShards, type PrepareProgress } from './prepare-shards.js';
 import { unigramEntropy } from './unigram-entropy.js';
+import { createSplitReader } from './split-reader.js';
+import { readShardMetadata } from './shard-metadata.js';
 import type { Corpus } from './corpus.js';
 
 const root = mkdtempSync(join(tmpdir(), 'difflm-data-test-'));
@@ -39,6 +41,31 @@ function splitAtEos(tokens: Int32Array, eos: number): number[][] {
   expect(cur).toEqual([]); // the stream ends with EOS
   return docs;
 }
+
+describe('split readers', () => {
+  it('read the same windows from memory as by positioned reads, across shard boundaries, and refuse windows outside', async () => {
+    const { dir } = makeCorpusDir();
+    const out = join(root, 'shards-mem');
+    const meta = await prepareShards({ corpus: openCorpus(dir), tokenizer: byteTokenizer(), outDir: out, validationFraction: 0.3, seed: 3, shardTokens: 97 });
+    expect(readShardMetadata(out).splits.train.shards.length).toBeGreaterThan(3);
+    const shards = meta.splits.train.shards;
+    const held = createSplitReader(out, shards, meta.dtype);
+    const positioned = createSplitReader(out, shards, meta.dtype, 0);
+    const total = meta.splits.train.tokens;
+    let x = 5;
+    for (let k = 0; k < 200; k++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const len = 1 + (x % 300), start = (x >>> 9) % (total - len);
+      const a = new Int32Array(len), b = new Int32Array(len);
+      held.read(start, a);
+      positioned.read(start, b);
+      expect(Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer)), `window [${start}, ${start + len})`).toBe(0);
+    }
+    expect(() => held.read(total - 2, new Int32Array(3))).toThrow(/outside the split/);
+    held.close();
+    positioned.close();
+  });
+});
 
 describe('prepareShards', () => {
   it('writes shards whose tokens are the tokenized documents with EOS separators, split disjointly by seed', async () => {
