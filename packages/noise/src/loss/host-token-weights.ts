@@ -24,18 +24,22 @@ export function hostTokenWeights(process: NoiseProcess, settings: WeightSettings
     alpha: new Float32Array(n), beta: new Float32Array(n), betaCoefficients: new Float32Array(n * K),
     qAtZ: new Float32Array(n), lossWeight: new Float32Array(n), elboWeight: new Float32Array(n),
   };
-  const cache = new Map<number, { c: Float64Array; w: Map<string, { loss: number; elbo: number }> }>();
+  // λ is shared across a sequence most of the time: c_k(λ), σ(±λ) and each (x, z) pair's weights once per value.
+  const cache = new Map<number, { c: Float64Array; a: number; b: number; w: Map<number, { loss: number; elbo: number }> }>();
   for (let i = 0; i < n; i++) {
     const l = logSnr[i]!, xi = x[i]!, zi = z[i]!;
     if (!Number.isFinite(l)) throw new Error(`loss: logSnr[${i}] is ${l}; λ must be finite (corrupt() writes it)`);
-    let entry = cache.get(l); // λ is shared across a sequence most of the time: evaluate c_k(λ) once per value
-    if (!entry) { entry = { c: mixingAt(process, l).c, w: new Map() }; cache.set(l, entry); }
-    const lc = clamp(l, lo, hi);
-    const a = sigmoid(lc), b = sigmoid(-lc);
+    let entry = cache.get(l);
+    if (!entry) {
+      const lc = clamp(l, lo, hi);
+      entry = { c: mixingAt(process, l).c, a: sigmoid(lc), b: sigmoid(-lc), w: new Map() };
+      cache.set(l, entry);
+    }
+    const { a, b } = entry;
     out.alpha[i] = a; out.beta[i] = b;
     for (let k = 0; k < K; k++) out.betaCoefficients[i * K + k] = b * entry.c[k]!;
     out.qAtZ[i] = (zi === xi ? a : 0) + b * mixAt(process, entry.c, zi);
-    const key = `${xi},${zi}`;
+    const key = xi * 67108864 + zi; // exact while token ids are below 2^26 (vocabularies are far smaller)
     let w = entry.w.get(key);
     if (!w) { w = tokenWeights(process, settings, l, xi, zi, maskId); entry.w.set(key, w); }
     out.lossWeight[i] = w.loss; out.elboWeight[i] = w.elbo;
