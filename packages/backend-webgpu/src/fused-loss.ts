@@ -5,13 +5,12 @@
 // native/loss.cc step for step, in float32. Token ids outside [0, V) cannot be checked without a synchronous read;
 // WebGPU's robust buffer access keeps every read inside its buffer, and the noise package draws the ids itself.
 import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { flat, flatView, floats, ints, ROW, type Program, type WebGpuBackendLike } from './webgpu-program.js';
+import { flat, flatView, floats, ints, reduceSnippet, ROW, rowwise, withShape, type Program, type WebGpuBackendLike } from './webgpu-program.js';
 
 const UNIFORMS = 'nT : i32, nV : i32, nK : i32, maskId : i32, eps : f32,';
 
 /** WGSL shared by both programs: the row's softmax statistics, x̂_v, σ(−λ)·π_λ(v) and g(r) = r − log(1 + r). */
 const lossPrelude = `
-      var<workgroup> red : array<f32, ${ROW}>;
       const TINY = 1.1754943508222875e-38;
       fn maskedLogit(t : i32, v : i32) -> f32 {
         return logits[t * uniforms.nV + v] + select(0.0, -1e6, v == uniforms.maskId);
@@ -25,38 +24,22 @@ const lossPrelude = `
         let rs = clamp(r, -0.01, 0.01);
         let series = rs * rs * (0.5 + rs * (-1.0 / 3.0 + rs * (0.25 + rs * -0.2)));
         return select(r - logOnePlusR, series, abs(r) <= 0.01);
-      }
-      fn reduceMax(tid : i32) {
-        for (var stride = ${ROW / 2}; stride > 0; stride = stride >> 1) {
-          if (tid < stride) { red[tid] = max(red[tid], red[tid + stride]); }
-          workgroupBarrier();
-        }
-      }
-      fn reduceSum(tid : i32) {
-        for (var stride = ${ROW / 2}; stride > 0; stride = stride >> 1) {
-          if (tid < stride) { red[tid] = red[tid] + red[tid + stride]; }
-          workgroupBarrier();
-        }
       }`;
 
-/** WGSL: the token t of this workgroup, its softmax max and 1/Σexp (every invocation ends with both). */
+/** WGSL: the token t of this row program's workgroup, its softmax max and 1/Σexp (every invocation ends with both). */
 const rowStats = `
-        let t = index / ${ROW};
-        let tid = index % ${ROW};
-        let valid = t < uniforms.nT;
+        let t = row;
         let V = uniforms.nV;
         var m = -3.402823e+38;
         for (var v = tid; v < V; v += ${ROW}) { m = max(m, maskedLogit(t, v)); }
         red[tid] = m;
-        workgroupBarrier();
-        reduceMax(tid);
+        workgroupBarrier();${reduceSnippet('max')}
         let rowMax = red[0];
         workgroupBarrier();
         var s = 0.0;
         for (var v = tid; v < V; v += ${ROW}) { s += exp(maskedLogit(t, v) - rowMax); }
         red[tid] = s;
-        workgroupBarrier();
-        reduceSum(tid);
+        workgroupBarrier();${reduceSnippet('+')}
         let inv = 1.0 / red[0];
         workgroupBarrier();
         let a = alphaOf(t); let x = x0[t]; let z = zt[t];
@@ -65,14 +48,12 @@ const rowStats = `
 
 const VARIABLES = ['logits', 'x0', 'zt', 'alpha', 'coef', 'bases', 'qz'];
 
-/** klIs [2, T]: row 0 KL(q_λ(x) ‖ q_λ(x̂)), row 1 D_IS. */
+/**
+ * klIs [2, T]: row 0 KL(q_λ(x) ‖ q_λ(x̂)), row 1 D_IS. A row program over T tokens, so its output is declared [T, 2];
+ * it writes the [2, T] layout (result[t], result[T + t]), which the kernel returns under that shape.
+ */
 function klIsProgram(T: number): Program {
-  return {
-    variableNames: VARIABLES, outputShape: [2, T], shaderKey: 'difflm_gidd_klis', dispatchLayout: { x: [0] },
-    dispatch: [T, 1, 1], workgroupSize: [ROW, 1, 1], uniforms: UNIFORMS,
-    getUserCode: () => `${lossPrelude}
-      fn alphaOf(t : i32) -> f32 { return alpha[t]; }
-      fn main(index : i32) {${rowStats}
+  return rowwise('gidd_klis', T, 2, VARIABLES, UNIFORMS, `${rowStats}
         var kl = 0.0;
         for (var v = tid; v < V; v += ${ROW}) {
           let xh = exp(maskedLogit(t, v) - rowMax) * inv;
@@ -85,8 +66,7 @@ function klIsProgram(T: number): Program {
           kl += select(p, onSupport, q > 0.0);
         }
         red[tid] = kl;
-        workgroupBarrier();
-        reduceSum(tid);
+        workgroupBarrier();${reduceSnippet('+')}
         if (valid && tid == 0) {
           let exz = select(0.0, a, z == x);
           let dz = a * xz - exz;
@@ -95,9 +75,8 @@ function klIsProgram(T: number): Program {
           let q = qz[t];
           result[t] = red[0];
           result[uniforms.nT + t] = gTerm(ratioMinus1, log(q + TINY) - log(pzEps + TINY)) - (log(pzEps + TINY) - log(pz + TINY));
-        }
-      }`,
-  };
+        }`, `${lossPrelude}
+      fn alphaOf(t : i32) -> f32 { return alpha[t]; }`);
 }
 
 /**
@@ -114,12 +93,7 @@ function packProgram(T: number): Program {
 
 /** dLogits [T, V] = x̂·(G − Σ x̂·G), G_v = −dyKl·α·q_v/p_v + [v = z]·dyIs·α·(1/p_z − q_z/(p_z + ε)²). */
 function klIsGradProgram(T: number, V: number): Program {
-  return {
-    variableNames: ['logits', 'x0', 'zt', 'coef', 'bases', 'tok'], outputShape: [T, V], shaderKey: 'difflm_gidd_klis_grad', dispatchLayout: { x: [0] },
-    dispatch: [T, 1, 1], workgroupSize: [ROW, 1, 1], uniforms: UNIFORMS,
-    getUserCode: () => `${lossPrelude}
-      fn alphaOf(t : i32) -> f32 { return tok[t]; }
-      fn main(index : i32) {${rowStats}
+  return rowwise('gidd_klis_grad', T, V, ['logits', 'x0', 'zt', 'coef', 'bases', 'tok'], UNIFORMS, `${rowStats}
         let T = uniforms.nT;
         let root = pz + uniforms.eps + TINY;
         let isSlope = a * (1.0 / (pz + TINY) - tok[T + t] / (root * root));
@@ -136,14 +110,12 @@ function klIsGradProgram(T: number, V: number): Program {
           acc += gx;
         }
         red[tid] = acc;
-        workgroupBarrier();
-        reduceSum(tid);
+        workgroupBarrier();${reduceSnippet('+')}
         let total = red[0];
         for (var v = tid; v < V; v += ${ROW}) {
           if (valid) { result[t * V + v] = result[t * V + v] - exp(maskedLogit(t, v) - rowMax) * inv * total; }
-        }
-      }`,
-  };
+        }`, `${lossPrelude}
+      fn alphaOf(t : i32) -> f32 { return tok[t]; }`);
 }
 
 interface LossShape { T: number; V: number; K: number; maskId: number; isEpsilon: number }
@@ -172,7 +144,7 @@ const giddKlIs: KernelFunc = ({ inputs, backend, attrs }) => {
   const gpu = backend as unknown as WebGpuBackendLike;
   const ins = inputs as Record<string, TensorInfo | undefined>;
   const { T, V, K, maskId, isEpsilon } = lossShape('DifflmGiddKlIs', ins, attrs as Record<string, unknown>);
-  return gpu.runWebGPUProgram(klIsProgram(T), views(ins), 'float32', [...ints(T, V, K, maskId), ...floats(isEpsilon)]);
+  return withShape(gpu.runWebGPUProgram(klIsProgram(T), views(ins), 'float32', [...ints(T, V, K, maskId), ...floats(isEpsilon)]), [2, T]);
 };
 
 const giddKlIsGrad: KernelFunc = ({ inputs, backend, attrs }) => {

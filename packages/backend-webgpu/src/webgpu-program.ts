@@ -51,14 +51,15 @@ export const reduceSnippet = (op: 'max' | '+'): string => `
 
 /**
  * A row program: one workgroup of ROW invocations per row of `rows`, each row `cols` long in the output; `body`
- * sees row, tid, valid (false for the padding workgroups a large dispatch can add) and the shared array `red`.
+ * sees row, tid, valid (false for the padding workgroups a large dispatch can add) and the shared array `red`
+ * (reduce it with reduceSnippet); `prelude` holds WGSL declared before main.
  */
-export function rowwise(key: string, rows: number, cols: number, variableNames: string[], uniforms: string, body: string): Program {
+export function rowwise(key: string, rows: number, cols: number, variableNames: string[], uniforms: string, body: string, prelude = ''): Program {
   return {
     variableNames, outputShape: [rows, cols], shaderKey: `difflm_${key}`, dispatchLayout: { x: [0] },
     dispatch: [rows, 1, 1], workgroupSize: [ROW, 1, 1], uniforms,
     getUserCode: () => `
-      var<workgroup> red : array<f32, ${ROW}>;
+      var<workgroup> red : array<f32, ${ROW}>;${prelude}
       fn main(index : i32) {
         let row = index / ${ROW};
         let tid = index % ${ROW};
