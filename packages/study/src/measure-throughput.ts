@@ -5,7 +5,7 @@
 // FLOP accounting as the stored rates (trainingFlopsPerToken) turns them into an effective FLOP/s for every run.
 import { runComponentsWith } from '@difflm/compose';
 import { createTrainer, diffusionObjective, type TokenBatchSource } from '@difflm/trainer';
-import { parseTrainRunConfig } from '@difflm/trainer/node';
+import { optimizerOptionsOf, parseTrainRunConfig } from '@difflm/trainer/node';
 import type { RunConfig } from './run-config.js';
 import type { StudyPlan } from './study-plan.js';
 import { trainingFlopsPerToken, vocabSizeOf, type BackendThroughput } from './throughput.js';
@@ -79,12 +79,7 @@ export async function measureThroughput(config: RunConfig, o: MeasureThroughputO
     const objective = diffusionObjective(noise, { eval: { levels: cfg.eval.levels } });
     const trainer = createTrainer({
       model, objective, data,
-      optimizer: {
-        kind: cfg.optimizer.kind, beta1: cfg.optimizer.beta1, weightDecay: cfg.optimizer.weightDecay, auxLrScale: cfg.optimizer.auxLrScale,
-        ...(cfg.optimizer.options ? { options: cfg.optimizer.options } : {}),
-        ...(cfg.optimizer.beta2 != null ? { beta2: cfg.optimizer.beta2 } : {}),
-        ...(cfg.optimizer.epsilon != null ? { epsilon: cfg.optimizer.epsilon } : {}),
-      },
+      optimizer: optimizerOptionsOf(cfg.optimizer),
       ...(components.optimizers ? { optimizers: components.optimizers } : {}),
       schedule: cfg.schedule,
       budget: { steps: warmup + steps },

@@ -3,6 +3,7 @@
 // with a typo never trains the wrong thing silently.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { OptimizerOptions } from '../trainer.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -152,4 +153,14 @@ export function readStoredRunConfig(path: string, fix: string): TrainRunConfig {
     const why = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).slice(1).join('; ');
     throw new Error(`${path} is not a valid run config (${why}): the run directory was edited or damaged; ${fix}`);
   }
+}
+
+/** The trainer's optimizer options for a run config (unset β₂ and ε keep the optimizer type's defaults). */
+export function optimizerOptionsOf(o: TrainRunConfig['optimizer']): OptimizerOptions {
+  return {
+    kind: o.kind, beta1: o.beta1, weightDecay: o.weightDecay, auxLrScale: o.auxLrScale,
+    ...(o.options ? { options: o.options } : {}),
+    ...(o.beta2 != null ? { beta2: o.beta2 } : {}),
+    ...(o.epsilon != null ? { epsilon: o.epsilon } : {}),
+  };
 }

@@ -12,7 +12,7 @@ import type { TrainerState } from '../trainer-state.js';
 import type { TrainingObjective } from '../training-objective.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import type { RunComponents } from './run-components.js';
-import { parseTrainRunConfig, readStoredRunConfig, type TrainRunConfig } from './run-config.js';
+import { optimizerOptionsOf, parseTrainRunConfig, readStoredRunConfig, type TrainRunConfig } from './run-config.js';
 import { acquireRunLease, OWNER_FILE, type RunLease } from './run-lease.js';
 import { checkRunHistory, evalRowProblem } from './run-history.js';
 import { appendJsonl, checkpointPath, listCheckpoints, readJsonlLenient, removeDeadTempFiles, runPaths, truncateJsonl, writeFileAtomic } from './run-dir.js';
@@ -143,12 +143,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunResult> {
     const trainer = createTrainer({
       model, objective,
       data: data.batches({ split: 'train', batchSize: config.batchSize, seqLen: config.seqLen, seed: config.seeds?.data ?? config.seed }),
-      optimizer: {
-        kind: config.optimizer.kind, beta1: config.optimizer.beta1, weightDecay: config.optimizer.weightDecay, auxLrScale: config.optimizer.auxLrScale,
-        ...(config.optimizer.options ? { options: config.optimizer.options } : {}),
-        ...(config.optimizer.beta2 != null ? { beta2: config.optimizer.beta2 } : {}),
-        ...(config.optimizer.epsilon != null ? { epsilon: config.optimizer.epsilon } : {}),
-      },
+      optimizer: optimizerOptionsOf(config.optimizer),
       ...(o.components.optimizers ? { optimizers: o.components.optimizers } : {}),
       schedule: config.schedule,
       budget: config.budget,
