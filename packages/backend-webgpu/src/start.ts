@@ -22,10 +22,14 @@ interface AdapterLike { info?: Record<string, unknown>; isFallbackAdapter?: bool
 const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-/** The one-line description of an adapter: vendor, device, limits. */
+/** An adapter's name: vendor, architecture, device, and whether it is a software one. */
+export function adapterName(a: WebGpuAdapterInfo): string {
+  return `${[a.vendor, a.architecture, a.device || a.description].filter(Boolean).join(' ') || 'unnamed adapter'}${a.software ? ' (software)' : ''}`;
+}
+
+/** The one-line description of an adapter: its name and limits. */
 export function describeAdapter(a: WebGpuAdapterInfo): string {
-  const name = [a.vendor, a.architecture, a.device || a.description].filter(Boolean).join(' ') || 'unnamed adapter';
-  return `${name}${a.software ? ' (software)' : ''}, max buffer ${(a.limits.maxBufferSize / 2 ** 20).toFixed(0)} MiB, storage binding ${(a.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB, workgroup storage ${(a.limits.maxComputeWorkgroupStorageSize / 1024).toFixed(0)} KiB`;
+  return `${adapterName(a)}, max buffer ${(a.limits.maxBufferSize / 2 ** 20).toFixed(0)} MiB, storage binding ${(a.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB, workgroup storage ${(a.limits.maxComputeWorkgroupStorageSize / 1024).toFixed(0)} KiB`;
 }
 
 function noAdapterReason(): string {

@@ -159,6 +159,7 @@ function hardwareVulkanDriver(): boolean {
 interface WebGpuModule {
   startWebGpu(): Promise<{ software: boolean; vendor: string; architecture?: string; device: string; description: string; limits: Record<string, number> }>;
   describeAdapter(info: Awaited<ReturnType<WebGpuModule['startWebGpu']>>): string;
+  adapterName(info: Awaited<ReturnType<WebGpuModule['startWebGpu']>>): string;
   /** Stop the process on the first kernel the device rejects (its output would read as zeros). */
   failOnGpuErrors?(backend: unknown, onError?: (e: Error) => void): void;
 }
@@ -174,8 +175,8 @@ export const webgpuBackend = defineBackend({
     if (ctx.auto && !hardwareVulkanDriver()) throw new BackendUnavailable('webgpu', 'no GPU Vulkan driver found', 'auto uses WebGPU on a GPU; ask for it with --backend webgpu');
     const tf = (await loadBackendPackage(cpuBackend, 'webgpu', ctx)) as Tf;
     const mod = (await loadBackendPackage(webgpuBackend, 'webgpu', ctx)) as Partial<WebGpuModule>;
-    if (typeof mod.startWebGpu !== 'function' || typeof mod.describeAdapter !== 'function') {
-      const reason = '@difflm/backend-webgpu is installed but does not export startWebGpu and describeAdapter (a version mismatch or an unbuilt package)';
+    if (typeof mod.startWebGpu !== 'function' || typeof mod.describeAdapter !== 'function' || typeof mod.adapterName !== 'function') {
+      const reason = '@difflm/backend-webgpu is installed but does not export startWebGpu, describeAdapter and adapterName (a version mismatch or an unbuilt package)';
       throw new BackendUnavailable('webgpu', reason, webgpuBackend.installHint(reason));
     }
     let info;
@@ -188,8 +189,7 @@ export const webgpuBackend = defineBackend({
     await activateBackend(tf, webgpuBackend, 'webgpu', 'webgpu');
     mod.failOnGpuErrors?.(tf.backend());
     const onDeviceError = mod.failOnGpuErrors ? (handler: (e: Error) => void) => mod.failOnGpuErrors!(tf.backend(), handler) : undefined;
-    const adapterName = `${[info.vendor, info.architecture, info.device || info.description].filter(Boolean).join(' ') || 'unnamed adapter'}${info.software ? ' (software)' : ''}`;
-    return { name: 'webgpu', description: `webgpu (${adapter}) · tfjs ${tf.version.tfjs}`, tf, environment: { backend: 'webgpu', tfjs: tf.version.tfjs, adapter, adapterName, software: info.software }, ...(onDeviceError ? { onDeviceError } : {}) };
+    return { name: 'webgpu', description: `webgpu (${adapter}) · tfjs ${tf.version.tfjs}`, tf, environment: { backend: 'webgpu', tfjs: tf.version.tfjs, adapter, adapterName: mod.adapterName(info), software: info.software }, ...(onDeviceError ? { onDeviceError } : {}) };
   },
 });
 
