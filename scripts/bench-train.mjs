@@ -78,21 +78,25 @@ function failureLine(r) {
   const errorLine = lines.findLast((l) => /^([A-Za-z.]*(Error|Exception)|error)\b:?/.test(l)) ?? lines.at(-1);
   return (errorLine ?? `exit ${r.status}`).slice(0, 300);
 }
-function runJson(cmd, cmdArgs, env) {
+/** A child's environment: this one's with `env` over it (null = unset). */
+function childEnvOf(env) {
   const childEnv = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(env ?? {})) if (v === null) delete childEnv[k]; // null = unset
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, env: childEnv, encoding: 'utf8', maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL' });
+  for (const [k, v] of Object.entries(env ?? {})) if (v === null) delete childEnv[k];
+  return childEnv;
+}
+/** A measurement process's last JSON line, or its one-line failure. */
+function resultOf(r) {
   const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (r.status !== 0 || !line) return { error: failureLine(r) };
-  return JSON.parse(line);
+  return r.status !== 0 || !line ? { error: failureLine(r) } : JSON.parse(line);
+}
+function runJson(cmd, cmdArgs, env) {
+  return resultOf(spawnSync(cmd, cmdArgs, { cwd: root, env: childEnvOf(env), encoding: 'utf8', maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL' }));
 }
 const nodeScript = (file, scriptArgs, env = {}) => runJson(process.execPath, [...tsxArgs, join(benchDir, file), ...scriptArgs], env);
 /** runJson without blocking, so that two measurements can run side by side. */
 function runJsonAsync(cmd, cmdArgs, env) {
-  const childEnv = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(env ?? {})) if (v === null) delete childEnv[k];
   return new Promise((done) => {
-    const child = spawn(cmd, cmdArgs, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, cmdArgs, { cwd: root, env: childEnvOf(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
@@ -100,9 +104,7 @@ function runJsonAsync(cmd, cmdArgs, env) {
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutS * 1000);
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      if (timedOut) return done({ error: failureLine({ error: { code: 'ETIMEDOUT' } }) });
-      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-      done(status !== 0 || !line ? { error: failureLine({ status, signal, stdout, stderr }) } : JSON.parse(line));
+      done(resultOf(timedOut ? { error: { code: 'ETIMEDOUT' } } : { status, signal, stdout, stderr }));
     });
   });
 }
