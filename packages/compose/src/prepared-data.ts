@@ -20,6 +20,8 @@ export function dataCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Milliseconds since `path` was last modified (0 when it is gone). */
+const ageMs = (path: string): number => Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
 
 /** The shard directory for a run's data, preparing it (once per machine) when needed. */
 export async function preparedDataDir(data: StudyData): Promise<string> {
@@ -46,7 +48,7 @@ export async function preparedDataDir(data: StudyData): Promise<string> {
       // without an owner file (left by an older difflm, which wrote the owner after taking the lock) after 30 s;
       // any lock after 10 minutes.
       const owner = lockOwner(lock);
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      const age = ageMs(lock);
       const dead = owner ? owner.host === hostname() && !processAlive(owner.pid) : age > 30_000;
       if (dead || age > 600_000) { breakLock(lock, owner); continue; }
       if (!waitingSaid && age > 2_000) {
@@ -80,10 +82,11 @@ export function takeLock(lock: string): string | null {
   const parent = dirname(lock);
   const prefix = `${basename(lock)}.take-`;
   for (const name of readdirSync(parent)) {
-    if (name.startsWith(`${basename(lock)}.broken-`)) {
-      // A lock a waiter moved aside (`.broken-<host>-<pid>-<hex>`) and was killed before removing or restoring.
-      const [pid, host] = [Number(name.split('-').at(-2)), name.slice(`${basename(lock)}.broken-`.length).split('-').slice(0, -2).join('-')];
-      if (host === hostname() && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+    // A lock a waiter moved aside (`.broken-<host>-<pid>-<hex>`) and was killed before removing or restoring.
+    const aside = name.startsWith(`${basename(lock)}.broken-`) ? /^(.*)-(\d+)-[0-9a-f]+$/.exec(name.slice(`${basename(lock)}.broken-`.length)) : null;
+    if (aside) {
+      const pid = Number(aside[2]);
+      if (aside[1] === hostname() && pid !== process.pid && !processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
       continue;
     }
     if (!name.startsWith(prefix)) continue;
@@ -91,8 +94,7 @@ export function takeLock(lock: string): string | null {
     // cache shared between machines holds other hosts' pids), or when it never got an owner file in a minute.
     const path = join(parent, name);
     const owner = lockOwner(path);
-    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    const dead = owner ? owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid) : age > 60_000;
+    const dead = owner ? owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid) : ageMs(path) > 60_000;
     if (dead) rmSync(path, { recursive: true, force: true });
   }
   const token = randomBytes(8).toString('hex');
