@@ -92,7 +92,7 @@ const cases: Record<string, (() => tf.Tensor | tf.Tensor[])[]> = {
   Max: [() => tf.max(rand([4, 5, 6], 1), -1), () => tf.max(rand([4, 5, 6], 1), [0, 1])],
   Min: [() => tf.min(rand([4, 5, 6], 1), 0), () => tf.min(rand([4, 5, 6], 1), 1, true)],
   Transpose: [() => tf.transpose(rand([3, 4], 1)), () => tf.transpose(rand([2, 3, 4, 5], 1), [0, 2, 1, 3]), () => tf.transpose(rand([2, 3, 4, 5], 1), [0, 2, 3, 1]), () => tf.transpose(rand([2, 3, 40, 50], 1), [0, 1, 3, 2]), () => tf.transpose(rand([2, 1, 3], 1), [2, 1, 0])],
-  Softmax: [() => tf.softmax(rand([600, 500], 4, -10, 10)), () => tf.softmax(rand([6, 9], 1, -10, 10)), () => tf.softmax(tf.concat([rand([2, 3, 4], 1), tf.fill([2, 3, 2], -1e9)], -1))],
+  Softmax: [() => tf.softmax(rand([600, 500], 4, -10, 10)), () => tf.softmax(rand([6, 9], 1, -10, 10)), () => tf.softmax(rand([50, 37], 5, -300, 300)), () => tf.softmax(tf.concat([rand([2, 3, 4], 1), tf.fill([2, 3, 2], -1e9)], -1))],
   Slice: [() => tf.slice(rand([4, 5, 6], 1), [1, 0, 2], [2, -1, 3]), () => tf.slice(rand([4, 5], 1), [1, 0], [2, 5])],
   SplitV: [() => tf.split(rand([4, 6], 1), [2, 4], 1), () => tf.split(rand([2, 3, 6], 1), 3, -1)],
   Concat: [() => tf.concat([rand([2, 3, 1], 1), rand([2, 3, 4], 2)], -1), () => tf.concat([rand([1, 3], 1), rand([2, 3], 2)], 0)],
