@@ -57,6 +57,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("lapropUpdate", Napi::Function::New(env, LaPropUpdate));
   exports.Set("giddKlIsForward", Napi::Function::New(env, GiddKlIsForward));
   exports.Set("giddKlIsBackward", Napi::Function::New(env, GiddKlIsBackward));
+  exports.Set("embeddingBackward", Napi::Function::New(env, EmbeddingBackward));
+  exports.Set("sumSquares", Napi::Function::New(env, SumSquares));
   return exports;
 }
 

@@ -49,5 +49,7 @@ Napi::Value AdamWUpdate(const Napi::CallbackInfo& info);
 Napi::Value LaPropUpdate(const Napi::CallbackInfo& info);
 Napi::Value GiddKlIsForward(const Napi::CallbackInfo& info);
 Napi::Value GiddKlIsBackward(const Napi::CallbackInfo& info);
+Napi::Value EmbeddingBackward(const Napi::CallbackInfo& info);
+Napi::Value SumSquares(const Napi::CallbackInfo& info);
 
 }  // namespace difflm

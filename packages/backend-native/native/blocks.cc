@@ -402,3 +402,28 @@ Napi::Value QkNormRopeBackward(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace difflm
+
+namespace difflm {
+
+// embeddingBackward(ids, dy, dTable, M, d, V): dTable[v] = Σ over m with ids[m] = v of dy[m], rows added in m order
+// (the gradient of a row lookup; callers checked 0 ≤ ids[m] < V).
+Napi::Value EmbeddingBackward(const Napi::CallbackInfo& info) {
+  const int32_t* ids = info[0].As<Napi::Int32Array>().Data();
+  const float* dy = f32(info, 1);
+  float* out = f32(info, 2);
+  const int64_t M = i64(info, 3), d = i64(info, 4), V = i64(info, 5);
+  std::fill(out, out + V * d, 0.0f);
+  for (int64_t m = 0; m < M; m++) axpy(1.0f, dy + m * d, out + static_cast<int64_t>(ids[m]) * d, d);
+  return info.Env().Undefined();
+}
+
+// sumSquares(x, n) → Σ x[i]² accumulated in double, in index order.
+Napi::Value SumSquares(const Napi::CallbackInfo& info) {
+  const float* x = f32(info, 0);
+  const int64_t n = i64(info, 1);
+  double s = 0.0;
+  for (int64_t i = 0; i < n; i++) s += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+  return Napi::Number::New(info.Env(), s);
+}
+
+}  // namespace difflm

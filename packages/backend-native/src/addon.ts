@@ -51,6 +51,10 @@ export interface NativeAddon {
   /** The GIDD loss per token (DifflmGiddKlIs, layouts in native/loss.cc): writes kl and is, each [T]. */
   giddKlIsForward(logits: Float32Array, x0: Int32Array, zt: Int32Array, alpha: Float32Array, coef: Float32Array, bases: Float32Array, qz: Float32Array, kl: Float32Array, is: Float32Array, tokens: number, vocab: number, numBases: number, maskId: number, isEpsilon: number): void;
   giddKlIsBackward(logits: Float32Array, x0: Int32Array, zt: Int32Array, alpha: Float32Array, coef: Float32Array, bases: Float32Array, qz: Float32Array, dyKl: Float32Array, dyIs: Float32Array, dLogits: Float32Array, tokens: number, vocab: number, numBases: number, maskId: number, isEpsilon: number): void;
+  /** dTable [V, d] = rows of dy [M, d] added at their ids (each checked in [0, V) by the caller), in row order. */
+  embeddingBackward(ids: Int32Array, dy: Float32Array, dTable: Float32Array, rows: number, d: number, vocab: number): void;
+  /** Σ x[i]² over the first n elements, accumulated in double in index order. */
+  sumSquares(x: Float32Array, n: number): number;
   stridedCopy(src: Float32Array, srcBase: number, srcStrides: Int32Array, dst: Float32Array, dstBase: number, dstStrides: Int32Array, dims: Int32Array): void;
 }
 

@@ -1,9 +1,10 @@
-// The native backend's fused kernels (@difflm/models' attention, RMSNorm and squared-ReLU blocks; @difflm/trainer's
-// AdamW and LaProp updates) against the composite tf-op graphs they replace, on the same backend and inputs.
+// The native backend's fused kernels (@difflm/models' attention, RMSNorm, squared-ReLU and embedding-gradient kernels;
+// @difflm/trainer's AdamW and LaProp updates and the sum of squares) against the composite tf-op graphs they replace,
+// on the same backend and inputs.
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks, tf, worstRelativeL2 } from '@difflm/test-utils';
-import { createTransformer, fusedKernelActive, setFusedKernelsEnabled } from '@difflm/models';
-import { createAdamW, createLaProp, fusedUpdateActive, setFusedUpdatesEnabled } from '@difflm/trainer';
+import { createTransformer, embed, fusedKernelActive, setFusedKernelsEnabled } from '@difflm/models';
+import { createAdamW, createLaProp, fusedUpdateActive, setFusedUpdatesEnabled, sumOfSquares } from '@difflm/trainer';
 import { isNativeAvailable, nativeInfo } from './native-info.js';
 import { registerNativeKernels } from './register.js';
 
@@ -151,6 +152,60 @@ describe.skipIf(!available)(title, () => {
     const fused = run(true);
     const composite = run(false);
     expect(worstRelativeL2(fused, composite)).toBeLessThan(1e-5);
+  });
+
+  it('adds the gradient rows of repeated ids into the embedding table\'s gradient as the one-hot product does', async () => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    const [V, d, M] = [23, 5, 60];
+    const ids = tf.tensor1d(Int32Array.from({ length: M }, (_, i) => (i * i + 3) % 17), 'int32'); // ids repeat; rows 17–22 get none
+    const table = tf.variable(tf.randomNormal([V, d], 0, 1, 'float32', 5));
+    const dyValues = tf.randomNormal([M, d], 0, 1, 'float32', 6);
+    const grad = (fused: boolean): Float32Array => {
+      setFusedKernelsEnabled(fused);
+      try {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(embed(table as unknown as tf.Tensor2D, ids), dyValues)) as tf.Scalar, [table]);
+        const out = Float32Array.from(grads[table.name]!.dataSync());
+        tf.dispose([value, ...Object.values(grads)]);
+        return out;
+      } finally {
+        setFusedKernelsEnabled(true);
+      }
+    };
+    expect(tf.getKernel('DifflmEmbeddingGrad', 'native')).toBeDefined();
+    const fused = grad(true);
+    const composite = grad(false);
+    expect(worstRelativeL2([fused], [composite])).toBeLessThan(1e-6);
+    expect(Array.from(fused.subarray(17 * d))).toEqual(new Array((V - 17) * d).fill(0));
+    const bad = tf.tensor1d([0, V], 'int32');
+    expect(() => tf.engine().runKernel('DifflmEmbeddingGrad', { ids: bad, dy: tf.ones([2, d]) }, { vocabSize: V })).toThrow(/DifflmEmbeddingGrad: ids\[1\] = 23 is not a token id in \[0, 23\)/);
+    tf.dispose([ids, table, dyValues, bad]);
+  });
+
+  it('sums every tensor\'s squares in one kernel as the per-tensor graph does', async () => {
+    registerNativeKernels(tf);
+    await tf.setBackend('native');
+    const ts = [tf.randomNormal([40, 12], 0, 1, 'float32', 1), tf.randomNormal([12], 0, 3, 'float32', 2), tf.scalar(-2), tf.randomNormal([3, 4, 5], 0, 1e-3, 'float32', 4)];
+    const expected = ts.reduce((s, t) => s + Array.from(t.dataSync()).reduce((a, v) => a + v * v, 0), 0);
+    const read = (fused: boolean): number => {
+      setFusedUpdatesEnabled(fused);
+      try {
+        const before = tf.memory().numTensors;
+        const r = sumOfSquares(ts);
+        expect(tf.memory().numTensors).toBe(before + 1); // the result alone
+        const v = r.dataSync()[0]!;
+        r.dispose();
+        return v;
+      } finally {
+        setFusedUpdatesEnabled(true);
+      }
+    };
+    expect(tf.getKernel('DifflmSumSquares', 'native')).toBeDefined();
+    const fused = read(true), composite = read(false);
+    expect(Math.abs(fused - expected) / expected).toBeLessThan(1e-6);
+    expect(Math.abs(composite - expected) / expected).toBeLessThan(1e-5);
+    expect(read(true)).toBe(fused); // the same bits again
+    tf.dispose(ts);
   });
 
   it('leaves no tensors behind in a fused training step', async () => {

@@ -16,6 +16,8 @@
 //   DifflmRmsNormGrad      inputs {x, weight, rstd, dy}; attrs {eps} → [dx, dWeight]
 //   DifflmBiasSquaredRelu      inputs {x [M,F], bias [F]} → y = max(x + bias, 0)²
 //   DifflmBiasSquaredReluGrad  inputs {x, bias, dy} → [dx, dBias]
+//   DifflmEmbeddingGrad    inputs {ids int32 [M] (each in [0, V)), dy [M, d]}; attrs {vocabSize V} → dTable [V, d],
+//                          row v the sum of the dy rows whose id is v (the gradient of a row lookup)
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
 
@@ -28,6 +30,7 @@ export const FusedKernel = {
   rmsNormGrad: 'DifflmRmsNormGrad',
   biasSquaredRelu: 'DifflmBiasSquaredRelu',
   biasSquaredReluGrad: 'DifflmBiasSquaredReluGrad',
+  embeddingGrad: 'DifflmEmbeddingGrad',
 } as const;
 
 /** A fused block: 'attention' is QK-norm + RoPE and the attention core (four kernels), the others two each. */
@@ -132,6 +135,15 @@ export const fusedBiasSquaredRelu = tf.customGrad((...args: (Tensor | Saver)[]) 
     gradFunc: (dy: Tensor, saved: Tensor[]) => run(FusedKernel.biasSquaredReluGrad, { x: saved[0]!, bias: saved[1]!, dy }),
   };
 }) as (x: Tensor, bias: Tensor) => Tensor;
+
+/**
+ * The embedding table's gradient [V, d] from the looked-up rows' gradient dy [M, d] (the DifflmEmbeddingGrad kernel),
+ * or null where the active backend lacks it or fused kernels are off (the caller then runs its composite graph).
+ */
+export function fusedEmbeddingGrad(ids: Tensor, dy: Tensor, vocabSize: number): Tensor | null {
+  if (!enabled || tf.getKernel(FusedKernel.embeddingGrad, tf.getBackend()) == null) return null;
+  return run(FusedKernel.embeddingGrad, { ids, dy }, { vocabSize })[0]!;
+}
 
 /** Whether `block` runs as a fused kernel on the active backend (and fused kernels are enabled). */
 export function fusedKernelActive(block: FusedBlock): boolean {

@@ -9,6 +9,8 @@
 //   DifflmLaPropUpdate  inputs {param, grad, m, nu}; attrs {beta1, beta2, epsilon, lr, weightDecay} (the step's
 //                       bias-corrected betas) → [param', m', nu'] with nu' = β2·nu + (1−β2)·g²,
 //                       m' = β1·m + (1−β1)·g/(√nu' + ε), param' = param − lr·(m' + wd·param)
+//   DifflmSumSquares    inputs {x0, x1, …, x(n−1)} (any shapes) → scalar Σᵢ Σ xᵢ² (the gradient norm's square in one
+//                       kernel instead of two per parameter and the sums of their results)
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
 
@@ -16,6 +18,8 @@ export const FusedUpdateKernel = {
   adamw: 'DifflmAdamWUpdate',
   laprop: 'DifflmLaPropUpdate',
 } as const;
+
+export const SUM_SQUARES_KERNEL = 'DifflmSumSquares';
 
 let enabled = true;
 
@@ -35,4 +39,29 @@ export function fusedUpdate(kind: keyof typeof FusedUpdateKernel, variable: Vari
   variable.assign(theta);
   theta.dispose();
   return [slot1, slot2];
+}
+
+/**
+ * The sum of every tensor's squared entries as a scalar: the DifflmSumSquares kernel where the active backend has it
+ * (and fused kernels are on), else a square and a sum per tensor, added up at most ADD_N_INPUTS at a time.
+ */
+export function sumOfSquares(tensors: readonly Tensor[]): Tensor {
+  if (enabled && tensors.length > 0 && tf.getKernel(SUM_SQUARES_KERNEL, tf.getBackend()) != null) {
+    const inputs: NamedTensorMap = {};
+    tensors.forEach((t, i) => { inputs[`x${i}`] = t; });
+    return tf.engine().runKernel(SUM_SQUARES_KERNEL, inputs, {}) as Tensor;
+  }
+  return tf.tidy(() => sumAll(tensors.map((g) => tf.sum(tf.square(g)))));
+}
+
+/**
+ * The sum of many tensors of one shape, added at most ADD_N_INPUTS at a time: a WebGPU shader binds at most 8 storage
+ * buffers by default, and TensorFlow.js's WebGPU AddN with more inputs fails validation and yields zeros.
+ */
+const ADD_N_INPUTS = 7;
+function sumAll(ts: Tensor[]): Tensor {
+  if (ts.length <= ADD_N_INPUTS) return ts.length === 1 ? ts[0]!.clone() : tf.addN(ts);
+  const parts: Tensor[] = [];
+  for (let i = 0; i < ts.length; i += ADD_N_INPUTS) parts.push(sumAll(ts.slice(i, i + ADD_N_INPUTS)));
+  return sumAll(parts);
 }

@@ -20,4 +20,4 @@ export type { TrainerState, TensorData } from './trainer-state.js';
 export { createTrainer, type Trainer, type TrainerOptions, type OptimizerOptions, type OptimizerId, type ScheduleOptions, type StepMetrics } from './trainer.js';
 export { train, type TrainOptions, type TrainResult } from './train.js';
 export { sampleAutoregressive, sampleFromLogits, type AutoregressiveSampleOptions } from './autoregressive-sampler.js';
-export { FusedUpdateKernel, fusedUpdateActive, setFusedUpdatesEnabled } from './fused-update.js';
+export { FusedUpdateKernel, SUM_SQUARES_KERNEL, fusedUpdateActive, setFusedUpdatesEnabled, sumOfSquares } from './fused-update.js';

@@ -9,6 +9,7 @@ import { createOptimizerRegistry, type OptimizerRegistry } from './optimizer-reg
 import type { OptimizerTypes } from './optimizer-type.js';
 import type { TrainableModel } from './model-port.js';
 import type { Optimizer } from './optimizer.js';
+import { sumOfSquares } from './fused-update.js';
 import { completePGroups, defaultBeta2, defaultEpsilon } from './param-groups.js';
 import { wsdSchedule, type LrSchedule } from './schedule.js';
 import type { TokenBatchSource } from './token-batch-source.js';
@@ -99,18 +100,6 @@ export interface Trainer {
   dispose(): void;
 }
 
-/**
- * The sum of many tensors of one shape, added at most ADD_N_INPUTS at a time: a WebGPU shader binds at most 8 storage
- * buffers by default, and TensorFlow.js's WebGPU AddN with more inputs fails validation and yields zeros.
- */
-const ADD_N_INPUTS = 7;
-function sumAll(ts: Tensor[]): Tensor {
-  if (ts.length <= ADD_N_INPUTS) return ts.length === 1 ? ts[0]!.clone() : tf.addN(ts);
-  const parts: Tensor[] = [];
-  for (let i = 0; i < ts.length; i += ADD_N_INPUTS) parts.push(sumAll(ts.slice(i, i + ADD_N_INPUTS)));
-  return sumAll(parts);
-}
-
 export function createTrainer(o: TrainerOptions): Trainer {
   const { model, objective, data } = o;
   const shape = model.shape;
@@ -174,7 +163,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
       for (const [name, g] of Object.entries(prev)) { g.dispose(); grads[name]?.dispose(); }
     }
     // Average the micro-batch gradients, then measure (and optionally clip) the global L2 norm.
-    const sumSq = tf.tidy(() => sumAll(Object.values(acc).map((g) => tf.sum(tf.square(g)))));
+    const sumSq = sumOfSquares(Object.values(acc));
     const gradNorm = Math.sqrt((await sumSq.data())[0]!) / accum;
     sumSq.dispose();
     // Optional global-norm clip (SPEC §1.5: clip_by_global_norm(1.0) exists in the code but is off at HEAD).

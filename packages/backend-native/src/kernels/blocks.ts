@@ -1,10 +1,11 @@
-// The fused blocks of @difflm/models (DifflmQkNormRope, DifflmAttention, DifflmRmsNorm, DifflmBiasSquaredRelu and their gradients;
-// the contract is documented in @difflm/models' fused.ts) on the addon's native/blocks.cc. These are new kernel
-// names, registered for the native backend only; a backend without them runs the model's composite graph.
+// The fused blocks of @difflm/models (DifflmQkNormRope, DifflmAttention, DifflmRmsNorm, DifflmBiasSquaredRelu and their
+// gradients, DifflmEmbeddingGrad; the contract is documented in @difflm/models' fused.ts) and @difflm/trainer's fused
+// kernels (the optimizer updates and DifflmSumSquares; its fused-update.ts) on the addon's native/blocks.cc. These are
+// new kernel names, registered for the native backend only; a backend without them runs the composite graph.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.js';
-import { alloc, input, output, sizeOf } from './native-kernel.js';
+import { alloc, input, output, sizeOf, tokenIds } from './native-kernel.js';
 import { lossKernels } from './loss.js';
 
 /** A kernel that exists only on the native backend (no cpu kernel underneath). */
@@ -177,6 +178,44 @@ const biasSquaredReluGrad: FusedNativeKernel = {
   },
 };
 
+const embeddingGrad: FusedNativeKernel = {
+  kernelName: 'DifflmEmbeddingGrad',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const { ids, dy } = args.inputs as Record<string, TensorInfo>;
+    const V = Number((args.attrs as { vocabSize?: unknown }).vocabSize);
+    const k = 'DifflmEmbeddingGrad';
+    if (!Number.isInteger(V) || V < 1) throw new Error(`${k}: attr vocabSize must be an integer >= 1, got ${String((args.attrs as { vocabSize?: unknown }).vocabSize)}`);
+    if (!ids || ids.shape.length !== 1) throw new Error(`${k}: ids must be [M], got [${ids?.shape.join(', ')}]`);
+    const M = ids.shape[0]!;
+    if (!dy || dy.shape.length !== 2 || dy.shape[0] !== M) throw new Error(`${k}: dy must be [${M}, d], got [${dy?.shape.join(', ')}]`);
+    const d = dy.shape[1]!;
+    const out = alloc(backend, V * d);
+    addon.embeddingBackward(tokenIds(backend, ids, k, 'ids', M, V), input(backend, dy, k, 'dy'), out, M, d, V);
+    return output(backend, [V, d], out);
+  },
+};
+
+/** Σ of every input's squared entries (inputs x0, x1, …; @difflm/trainer's gradient norm), as a float32 scalar. */
+const sumSquares: FusedNativeKernel = {
+  kernelName: 'DifflmSumSquares',
+  make: (addon) => (args) => {
+    const backend = args.backend as MathBackendCPU;
+    const inputs = args.inputs as Record<string, TensorInfo | undefined>;
+    const k = 'DifflmSumSquares';
+    const count = Object.keys(inputs).length;
+    let s = 0;
+    for (let i = 0; i < count; i++) {
+      const t = inputs[`x${i}`];
+      if (!t) throw new Error(`${k}: inputs must be named x0 … x${count - 1}, and x${i} is missing`);
+      s += addon.sumSquares(input(backend, t, k, `x${i}`), sizeOf(t.shape));
+    }
+    const out = alloc(backend, 1);
+    out[0] = s;
+    return output(backend, [], out);
+  },
+};
+
 /** One fused optimizer step (@difflm/trainer's fused-update.ts): [param', slot1', slot2'] from {param, grad, slot1, slot2}. */
 function optimizerUpdate(kernelName: string, slot2: 'v' | 'nu', run: (addon: NativeAddon, io: Float32Array[], n: number, attrs: Record<string, number>) => void): FusedNativeKernel {
   return {
@@ -201,4 +240,4 @@ const lapropUpdate = optimizerUpdate('DifflmLaPropUpdate', 'nu', (addon, [p, g, 
   addon.lapropUpdate(p!, g!, m!, nu!, po!, mo!, nuo!, n, a.beta1!, a.beta2!, a.epsilon!, a.lr!, a.weightDecay!));
 
 /** Every fused kernel the native backend adds. */
-export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, qkNormRope, qkNormRopeGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad, adamwUpdate, lapropUpdate, ...lossKernels];
+export const fusedKernels: readonly FusedNativeKernel[] = [attention, attentionGrad, qkNormRope, qkNormRopeGrad, rmsNorm, rmsNormGrad, biasSquaredRelu, biasSquaredReluGrad, embeddingGrad, adamwUpdate, lapropUpdate, sumSquares, ...lossKernels];

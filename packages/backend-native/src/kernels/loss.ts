@@ -3,24 +3,12 @@
 // composite graph's ~40 element-wise kernels on [B, N, V].
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { alloc, input, output, sizeOf } from './native-kernel.js';
+import { alloc, input, output, sizeOf, tokenIds } from './native-kernel.js';
 import type { FusedNativeKernel } from './blocks.js';
 
 function floats(backend: MathBackendCPU, t: TensorInfo, kernel: string, name: string, size: number): Float32Array {
   if (t.dtype === 'float32' && sizeOf(t.shape) !== size) throw new Error(`${kernel}: input '${name}' must have ${size} elements, got shape [${t.shape.join(', ')}]`);
   return input(backend, t, kernel, name);
-}
-
-/** Token ids as int32, each checked to lie in [0, V): the addon indexes rows with them. */
-function ids(backend: MathBackendCPU, t: TensorInfo, kernel: string, name: string, T: number, V: number): Int32Array {
-  if (t.dtype !== 'int32') throw new Error(`${kernel}: input '${name}' must be int32, got ${t.dtype}`);
-  if (sizeOf(t.shape) !== T) throw new Error(`${kernel}: input '${name}' must have ${T} elements, got shape [${t.shape.join(', ')}]`);
-  const stored = backend.data.get(t.dataId)?.values;
-  const v = stored instanceof Int32Array ? stored : Int32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
-  for (let i = 0; i < T; i++) {
-    if (!(v[i]! >= 0 && v[i]! < V)) throw new Error(`${kernel}: ${name}[${i}] = ${v[i]} is not a token id in [0, ${V})`);
-  }
-  return v;
 }
 
 interface LossArgs {
@@ -44,7 +32,7 @@ function lossArgs(kernel: string, backend: MathBackendCPU, inputs: Record<string
   if (!Number.isFinite(isEpsilon) || isEpsilon < 0) throw new Error(`${kernel}: attr isEpsilon must be a finite number ≥ 0, got ${attrs.isEpsilon}`);
   return {
     T, V, K, maskId, isEpsilon,
-    arrays: [floats(backend, logits, kernel, 'logits', T * V), ids(backend, x0!, kernel, 'x0', T, V), ids(backend, zt!, kernel, 'zt', T, V), floats(backend, alpha!, kernel, 'alpha', T), floats(backend, coef!, kernel, 'coef', T * K), floats(backend, bases, kernel, 'bases', K * V), floats(backend, qz!, kernel, 'qz', T)],
+    arrays: [floats(backend, logits, kernel, 'logits', T * V), tokenIds(backend, x0!, kernel, 'x0', T, V), tokenIds(backend, zt!, kernel, 'zt', T, V), floats(backend, alpha!, kernel, 'alpha', T), floats(backend, coef!, kernel, 'coef', T * K), floats(backend, bases, kernel, 'bases', K * V), floats(backend, qz!, kernel, 'qz', T)],
   };
 }
 

@@ -38,3 +38,15 @@ export function input(backend: MathBackendCPU, t: TensorInfo, kernel: string, na
   if (t.dtype !== 'float32') throw new Error(`${kernel}: input '${name}' must be float32, got ${t.dtype}`);
   return f32(backend, t) ?? Float32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
 }
+
+/** Token ids as int32, each checked to lie in [0, V): the addon indexes rows with them. */
+export function tokenIds(backend: MathBackendCPU, t: TensorInfo, kernel: string, name: string, T: number, V: number): Int32Array {
+  if (t.dtype !== 'int32') throw new Error(`${kernel}: input '${name}' must be int32, got ${t.dtype}`);
+  if (sizeOf(t.shape) !== T) throw new Error(`${kernel}: input '${name}' must have ${T} elements, got shape [${t.shape.join(', ')}]`);
+  const stored = backend.data.get(t.dataId)?.values;
+  const v = stored instanceof Int32Array ? stored : Int32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
+  for (let i = 0; i < T; i++) {
+    if (!(v[i]! >= 0 && v[i]! < V)) throw new Error(`${kernel}: ${name}[${i}] = ${v[i]} is not a token id in [0, ${V})`);
+  }
+  return v;
+}
