@@ -60,20 +60,21 @@ interface AttentionAttrs {
   softCap: number;
 }
 
-function attentionOp(withBias: boolean, attrs: AttentionAttrs) {
+// The bias (from a mask or the causal rule) is no input of the op: it takes no gradient, and as an input the backward
+// pass would allocate and return a zero tensor of its [Bb, 1, N, N+1] shape every step.
+function attentionOp(bias: Tensor | null, attrs: AttentionAttrs) {
   return tf.customGrad((...args: (Tensor | Saver)[]) => {
     const save = args.pop() as Saver;
-    const [qkv, sinkK, sinkV, bias] = args as Tensor[];
+    const [qkv, sinkK, sinkV] = args as Tensor[];
     const inputs: NamedTensorMap = { qkv: qkv!, sinkK: sinkK!, sinkV: sinkV! };
-    if (withBias) inputs.bias = bias!;
+    if (bias) inputs.bias = bias;
     const [out, probs, gate] = run(FusedKernel.attention, inputs, { ...attrs });
     save([qkv!, sinkK!, sinkV!, probs!, gate!]);
     return {
       value: out!,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [sqkv, ssk, ssv, sp, sg] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor];
-        const grads = run(FusedKernel.attentionGrad, { qkv: sqkv, sinkK: ssk, sinkV: ssv, probs: sp, gate: sg, dOut: dy }, { ...attrs });
-        return withBias ? [...grads, tf.zerosLike(bias!)] : grads;
+        return run(FusedKernel.attentionGrad, { qkv: sqkv, sinkK: ssk, sinkV: ssv, probs: sp, gate: sg, dOut: dy }, { ...attrs });
       },
     };
   });
@@ -84,8 +85,8 @@ function attentionOp(withBias: boolean, attrs: AttentionAttrs) {
  * fusedKernelActive('attention').
  */
 export function fusedAttention(qkv: Tensor, sinkK: Tensor, sinkV: Tensor, bias: Tensor | null, attrs: AttentionAttrs): Tensor {
-  const op = attentionOp(bias !== null, attrs) as (...t: Tensor[]) => Tensor;
-  return bias ? op(qkv, sinkK, sinkV, bias) : op(qkv, sinkK, sinkV);
+  const op = attentionOp(bias, attrs) as (...t: Tensor[]) => Tensor;
+  return op(qkv, sinkK, sinkV);
 }
 
 /**

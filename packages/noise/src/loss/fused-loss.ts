@@ -43,21 +43,22 @@ export interface FusedLossInputs {
 /** [KL, IS] per token, [2, T], differentiable with respect to `logits` [T, V] only. */
 export function fusedKlIs(logits: tf.Tensor2D, inputs: FusedLossInputs, attrs: { maskId: number; isEpsilon: number }): tf.Tensor2D {
   const names = ['x0', 'zt', 'alpha', 'coef', 'bases', 'qz'] as const;
+  const rest = names.map((n) => inputs[n] as tf.Tensor);
+  const named = (ts: tf.Tensor[]) => Object.fromEntries(names.map((n, i) => [n, ts[i]!]));
+  // Only the logits are an input of the op: the others take no gradient, and as inputs the backward pass would
+  // return a zero tensor for each of them every step.
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const save = args.pop() as tf.GradSaveFunc;
-    const [lg, ...rest] = args as tf.Tensor[];
+    const [lg, save] = args as [tf.Tensor, tf.GradSaveFunc];
     // Every input is saved: the caller's tidy disposes them before the backward pass runs.
-    save([lg!, ...rest]);
-    const named = (ts: tf.Tensor[]) => Object.fromEntries(names.map((n, i) => [n, ts[i]!]));
-    const value = tf.engine().runKernel(FusedLossKernel.klIs, { logits: lg!, ...named(rest) }, { ...attrs }) as tf.Tensor;
+    save([lg, ...rest]);
+    const value = tf.engine().runKernel(FusedLossKernel.klIs, { logits: lg, ...named(rest) }, { ...attrs }) as tf.Tensor;
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [slg, ...srest] = saved;
-        const dl = tf.engine().runKernel(FusedLossKernel.klIsGrad, { logits: slg!, ...named(srest), dy }, { ...attrs }) as tf.Tensor;
-        return [dl, ...srest.map((t) => tf.zerosLike(t))];
+        return tf.engine().runKernel(FusedLossKernel.klIsGrad, { logits: slg!, ...named(srest), dy }, { ...attrs }) as tf.Tensor;
       },
     };
   });
-  return op(logits, inputs.x0, inputs.zt, inputs.alpha, inputs.coef, inputs.bases, inputs.qz) as tf.Tensor2D;
+  return op(logits) as tf.Tensor2D;
 }
