@@ -2,7 +2,7 @@
 // determinism and error messages for bad inputs.
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks, tf, useBackend } from '@difflm/test-utils';
-import { createObjective, createRng, type TokenSpace } from '../src/index.js';
+import { createObjective, createRng, sampleToken, type TokenSpace } from '../src/index.js';
 
 const tokens: TokenSpace = { vocabSize: 16, maskId: 15, padId: 14 };
 const cleanBatch = (B: number, N: number, seed = 1): tf.Tensor2D => { const r = createRng(seed); return tf.tensor2d(Int32Array.from({ length: B * N }, () => r.int(14)), [B, N], 'int32'); };
@@ -25,6 +25,24 @@ describe('corruption', () => {
       expect(Math.abs(mean / N - keep)).toBeLessThan(0.02); // marginal: kept with probability σ(λ)
       if (stratified) expect(Math.max(...c) - Math.min(...c)).toBeLessThanOrEqual(1);
       else expect(Math.max(...c) - Math.min(...c)).toBeGreaterThan(5); // binomial spread without stratification
+    }
+    x.dispose();
+  });
+
+  it('corruptAt draws every token exactly as sampleToken does, in the same order (its λ-level cache changes nothing)', async () => {
+    await useBackend('cpu');
+    const obj = createObjective({ id: 'difflm/hybrid', options: { preset: 'balanced' } }, tokens, { stratified: false });
+    const [B, N] = [6, 20];
+    const x = cleanBatch(B, N, 7);
+    for (const lam of [-2.5, 0.3, 4]) {
+      const b = obj.corruptAt(x, lam, createRng(11));
+      const got = Array.from(b.zt.dataSync());
+      b.dispose();
+      const rng = createRng(11), coeff = new Float64Array(obj.process.bases.length), x0 = x.dataSync();
+      const range = [obj.schedule.minLogSnr, obj.schedule.maxLogSnr] as const;
+      const want = Array.from(x0, (v) => sampleToken(obj.process, v, lam, range, coeff, rng));
+      expect(got).toEqual(want);
+      expect(got.some((v, i) => v !== x0[i])).toBe(true); // some tokens were replaced
     }
     x.dispose();
   });

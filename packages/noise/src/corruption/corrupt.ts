@@ -35,6 +35,23 @@ export function sampleToken(process: NoiseProcess, x: number, logSnr: number, ra
   return process.bases[k]!.sample(rng);
 }
 
+/**
+ * sampleToken for many tokens, with σ(clamp(λ)) and the mixing coefficients kept for the last λ seen (a sequence
+ * shares one λ unless it draws one per token): the same arithmetic and the same draws, in the same order.
+ */
+function tokenSampler(process: NoiseProcess, range: readonly [number, number]): (x: number, logSnr: number, rng: Rng, keepU?: number) => number {
+  const coeff = new Float64Array(process.bases.length);
+  let keepAt = NaN, keep = 0, coeffAt = NaN;
+  return (x, logSnr, rng, keepU) => {
+    if (logSnr !== keepAt) { keep = sigmoid(clamp(logSnr, range[0], range[1])); keepAt = logSnr; }
+    if ((keepU ?? rng.uniform()) < keep) return x;
+    if (logSnr !== coeffAt) { process.coefficients(logSnr, coeff); coeffAt = logSnr; }
+    let u = rng.uniform(), k = 0;
+    while (k < coeff.length - 1 && u >= coeff[k]!) { u -= coeff[k]!; k++; }
+    return process.bases[k]!.sample(rng);
+  };
+}
+
 function makeBatch(x0: Int32Array, zt: Int32Array, logSnr: Float32Array, noiseMask: Float32Array, attention: Float32Array | null, B: number, N: number): CorruptedBatch {
   const tensors = {
     x0: withHostValues(tf.tensor2d(x0, [B, N], 'int32'), x0),
@@ -77,7 +94,7 @@ export function corruptBatch(process: NoiseProcess, tokens: TokenSpace, s: Corru
   const range = [s.schedule.minLogSnr, s.schedule.maxLogSnr] as const;
   const seqU = s.stratified ? stratifiedUniforms(B, rng) : Float64Array.from({ length: B }, () => rng.uniform());
   const logSnr = new Float32Array(B * N), noiseMask = new Float32Array(B * N), zt = new Int32Array(B * N);
-  const coeff = new Float64Array(process.bases.length);
+  const sample = tokenSampler(process, range);
   const tokU = new Float64Array(N);
   for (let b = 0; b < B; b++) {
     const independent = rng.uniform() < s.pIndependent;
@@ -90,7 +107,7 @@ export function corruptBatch(process: NoiseProcess, tokens: TokenSpace, s: Corru
       const l = independent ? logSnrFromUniform(s.schedule, tokU[j]!) : shared;
       logSnr[i] = l;
       noiseMask[i] = 1;
-      zt[i] = sampleToken(process, x0[i]!, l, range, coeff, rng);
+      zt[i] = sample(x0[i]!, l, rng);
     }
   }
   const attention = s.promptFraction > 0 ? attentionFromLevels(noiseMask, B, N) : null;
@@ -108,12 +125,12 @@ export function corruptAtLogSnr(process: NoiseProcess, tokens: TokenSpace, sched
   if (!Number.isFinite(logSnr)) throw new Error(`corruptAt: logSnr must be a finite number, got ${logSnr}`);
   const { data: x0, B, N } = readTokens(x, tokens);
   const range = [schedule.minLogSnr, schedule.maxLogSnr] as const;
-  const coeff = new Float64Array(process.bases.length);
+  const sample = tokenSampler(process, range);
   const zt = new Int32Array(B * N);
   const keepU = new Float64Array(N);
   for (let b = 0; b < B; b++) {
     if (stratified) shuffleInPlace(stratifiedUniforms(N, rng, keepU), rng);
-    for (let j = 0; j < N; j++) zt[b * N + j] = sampleToken(process, x0[b * N + j]!, logSnr, range, coeff, rng, stratified ? keepU[j] : undefined);
+    for (let j = 0; j < N; j++) zt[b * N + j] = sample(x0[b * N + j]!, logSnr, rng, stratified ? keepU[j] : undefined);
   }
   return makeBatch(x0, zt, new Float32Array(B * N).fill(logSnr), new Float32Array(B * N).fill(1), null, B, N);
 }

@@ -17,6 +17,14 @@ export interface HostTokenWeights {
   readonly elboWeight: Float32Array;
 }
 
+/** What one λ value's tokens share: c_k(λ), σ(±λ) and each (x, z) pair's weights. */
+interface LevelEntry {
+  readonly c: Float64Array;
+  readonly a: number;
+  readonly b: number;
+  readonly w: Map<number, { loss: number; elbo: number }>;
+}
+
 export function hostTokenWeights(process: NoiseProcess, settings: WeightSettings, x: ArrayLike<number>, z: ArrayLike<number>, logSnr: ArrayLike<number>, maskId: number | null): HostTokenWeights {
   const n = x.length, K = process.bases.length;
   const [lo, hi] = [settings.schedule.minLogSnr, settings.schedule.maxLogSnr];
@@ -25,15 +33,19 @@ export function hostTokenWeights(process: NoiseProcess, settings: WeightSettings
     qAtZ: new Float32Array(n), lossWeight: new Float32Array(n), elboWeight: new Float32Array(n),
   };
   // λ is shared across a sequence most of the time: c_k(λ), σ(±λ) and each (x, z) pair's weights once per value.
-  const cache = new Map<number, { c: Float64Array; a: number; b: number; w: Map<number, { loss: number; elbo: number }> }>();
+  const cache = new Map<number, LevelEntry>();
+  let entry: LevelEntry | undefined, entryAt = NaN;
   for (let i = 0; i < n; i++) {
     const l = logSnr[i]!, xi = x[i]!, zi = z[i]!;
     if (!Number.isFinite(l)) throw new Error(`loss: logSnr[${i}] is ${l}; λ must be finite (corrupt() writes it)`);
-    let entry = cache.get(l);
-    if (!entry) {
-      const lc = clamp(l, lo, hi);
-      entry = { c: mixingAt(process, l).c, a: sigmoid(lc), b: sigmoid(-lc), w: new Map() };
-      cache.set(l, entry);
+    if (l !== entryAt || !entry) { // consecutive tokens mostly share λ: look it up only when it changes
+      entry = cache.get(l);
+      if (!entry) {
+        const lc = clamp(l, lo, hi);
+        entry = { c: mixingAt(process, l).c, a: sigmoid(lc), b: sigmoid(-lc), w: new Map() };
+        cache.set(l, entry);
+      }
+      entryAt = l;
     }
     const { a, b } = entry;
     out.alpha[i] = a; out.beta[i] = b;
