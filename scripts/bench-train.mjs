@@ -61,8 +61,13 @@ const json = flag('--json');
 const rounds = count('--rounds', 2);
 const warmupFlag = count('--warmup', undefined, 0);
 // difflm's first ~20–25 steps of a quick model run at 2–3x the steady step time (measured 2026-12-08: 17–23 ms, then
-// 6 ms on the quick-small model), so the quick configs warm up for 30 steps and time 100.
-const warmupOf = (name) => warmupFlag ?? (name.startsWith('quick') ? 30 : 2);
+// 6 ms on the quick-small model), and the steps keep getting faster for a few hundred more (the quick study's L2-D12
+// run: median 7.9 ms over steps 0–50, 7.3 over 50–200, 6.75 after). Two processes side by side (a study's layout)
+// suffer more in that phase, presumably as V8's background threads lose the idle core: after 30 warm-up steps the
+// pair read 0.72x (quick-small) and 0.90x (quick-large) of twice one process, after 300 it read 1.05x and 1.02x, as
+// a study's own thousands-of-steps runs show (L2-D12: 6.3–6.5 ms a step beside another run, 6.75 alone).
+// So the quick configs warm up for 300 steps and time 300.
+const warmupOf = (name) => warmupFlag ?? (name.startsWith('quick') ? 300 : 2);
 const stepsFlag = count('--steps', undefined);
 const timeoutS = count('--timeout', 900);
 const cores = cpus().length;
@@ -118,7 +123,7 @@ if (backend === 'native' && !meta.native.available) fail(`--backend native: the 
 const configs = (opt('--configs', undefined)?.split(',').map((s) => s.trim()).filter(Boolean)) ?? [...(gpu ? meta.defaultConfigs.gpu : meta.defaultConfigs.cpu)];
 const unknown = configs.filter((c) => !meta.configs.includes(c));
 if (unknown.length || configs.length === 0) fail(`--configs: unknown config${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; use ${meta.configs.join(', ')}`);
-const defaultSteps = { a: 10, b: 5, 'quick-small': 100, 'quick-large': 100, 'l8-d512': 5 };
+const defaultSteps = { a: 10, b: 5, 'quick-small': 300, 'quick-large': 300, 'l8-d512': 5 };
 const stepsOf = (name) => stepsFlag ?? defaultSteps[name] ?? 5;
 
 // PyTorch beside difflm on the same device: CPU torch for a CPU backend; CUDA torch for a GPU backend, or none.
