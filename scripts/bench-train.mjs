@@ -14,10 +14,11 @@
 //   Writes bench-results/train-speed-webgpu.json and .md.
 // Python: DIFFLM_BENCH_PYTHON, else /usr/bin/python3. Each measurement is its own process, killed after --timeout
 // seconds (default 900); a failure or timeout is reported in its config's row. Output dir: DIFFLM_BENCH_OUT or
-// <repo>/bench-results.
+// <repo>/bench-results; a partial run (--configs other than the default set, --steps or --warmup) goes to a temporary
+// folder instead, so it never replaces the committed table.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -285,7 +286,11 @@ const machine = {
 };
 const result = { date: new Date().toISOString(), machine, backend, sgemmPeakGflops: headline.sgemmPeakGflops, configs: headline.configs, extraPasses: extra };
 
-const out = process.env.DIFFLM_BENCH_OUT ?? join(root, 'bench-results');
+// A partial run (other configs than the default set, or other step counts) must not replace the committed table:
+// it is written to a temporary folder instead, unless DIFFLM_BENCH_OUT names one.
+const defaults = gpu ? meta.defaultConfigs.gpu : meta.defaultConfigs.cpu;
+const partial = stepsFlag !== undefined || warmupFlag !== undefined || configs.length !== defaults.length || configs.some((c, i) => c !== defaults[i]);
+const out = process.env.DIFFLM_BENCH_OUT ?? (partial ? join(tmpdir(), `difflm-bench-train-${process.pid}`) : join(root, 'bench-results'));
 const base = requested && requested !== 'native' ? `train-speed-${requested}` : 'train-speed';
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, `${base}.json`), `${JSON.stringify(result, null, 2)}\n`);
@@ -333,4 +338,4 @@ const md = gpu ? [
 ];
 writeFileSync(join(out, `${base}.md`), `${md.join('\n')}\n`);
 if (json) console.log(JSON.stringify(result, null, 2));
-else log(`\nwrote ${join(out, `${base}.json`)} and ${base}.md`);
+else log(`\nwrote ${join(out, `${base}.json`)} and ${base}.md${partial && !process.env.DIFFLM_BENCH_OUT ? ' (a partial run: bench-results/ is left as it is; DIFFLM_BENCH_OUT=bench-results writes there)' : ''}`);
