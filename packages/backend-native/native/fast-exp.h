@@ -72,7 +72,6 @@ inline float fastTanh(float x) {
   return x < 0.0f ? -y : y;
 }
 
-/** Softmax of one row, max-subtracted so exp never overflows; out may be x (in place). */
 /**
  * The largest of x[0..cols): 16 independent running maxima, so the loop is not one long chain of dependent compares
  * (a row of 260 took ~1000 cycles that way). Max is exact in any order, so the result is the sequential loop's on
@@ -98,6 +97,7 @@ inline float rowMax(const float* x, int64_t cols) {
   return m;
 }
 
+/** Softmax of one row, max-subtracted so exp never overflows; out may be x (in place). */
 inline void softmaxRow(const float* x, float* out, int64_t cols) {
   const float m = rowMax(x, cols);
   for (int64_t i = 0; i < cols; i++) out[i] = fastExp(x[i] - m);

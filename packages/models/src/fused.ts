@@ -1,6 +1,7 @@
 // Fused kernels: named TensorFlow.js kernels that a backend may implement to run a whole block of the model in one
 // call (the native CPU backend does). The model uses a fused kernel when the active backend registers it and its
-// gradient kernel, and the composite graph of ordinary tfjs ops otherwise; both compute the same function.
+// gradient kernel (DifflmEmbeddingGrad, a gradient itself, on its own), and the composite graph of ordinary tfjs ops
+// otherwise; both compute the same function.
 //
 // The contract (kernel names, inputs, attrs, outputs) is public so that any backend can implement it:
 //   DifflmQkNormRope       inputs {qkv [B·N, 3d] (the fused q|k|v projection), weight [2, d] (QK-norm gains),

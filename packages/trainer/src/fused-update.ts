@@ -10,7 +10,8 @@
 //                       bias-corrected betas) → [param', m', nu'] with nu' = β2·nu + (1−β2)·g²,
 //                       m' = β1·m + (1−β1)·g/(√nu' + ε), param' = param − lr·(m' + wd·param)
 //   DifflmSumSquares    inputs {x0, x1, …, x(n−1)} (any shapes) → scalar Σᵢ Σ xᵢ² (the gradient norm's square in one
-//                       kernel instead of two per parameter and the sums of their results)
+//                       kernel instead of two per parameter and the sums of their results; the native kernel adds in
+//                       double, the composite graph in float32, so the two differ in the last bits)
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
 
