@@ -121,7 +121,8 @@ if (gpu && !meta.webgpu.available) fail(`WebGPU is not available here: ${meta.we
 const backend = requested ?? (meta.native.available ? 'native' : 'wasm');
 if (!requested && !meta.native.available) console.error(`difflm: native CPU kernels unavailable (${meta.native.reason}); using the wasm backend`);
 if (backend === 'native' && !meta.native.available) fail(`--backend native: the native CPU kernels are unavailable (${meta.native.reason})`);
-const configs = (opt('--configs', undefined)?.split(',').map((s) => s.trim()).filter(Boolean)) ?? [...(gpu ? meta.defaultConfigs.gpu : meta.defaultConfigs.cpu)];
+const defaultConfigs = gpu ? meta.defaultConfigs.gpu : meta.defaultConfigs.cpu;
+const configs = (opt('--configs', undefined)?.split(',').map((s) => s.trim()).filter(Boolean)) ?? [...defaultConfigs];
 const unknown = configs.filter((c) => !meta.configs.includes(c));
 if (unknown.length || configs.length === 0) fail(`--configs: unknown config${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; use ${meta.configs.join(', ')}`);
 const defaultSteps = { a: 10, b: 5, 'quick-small': 300, 'quick-large': 300, 'l8-d512': 5 };
@@ -288,8 +289,7 @@ const result = { date: new Date().toISOString(), machine, backend, sgemmPeakGflo
 
 // A partial run (other configs than the default set, or other step counts) must not replace the committed table:
 // it is written to a temporary folder instead, unless DIFFLM_BENCH_OUT names one.
-const defaults = gpu ? meta.defaultConfigs.gpu : meta.defaultConfigs.cpu;
-const partial = stepsFlag !== undefined || warmupFlag !== undefined || configs.length !== defaults.length || configs.some((c, i) => c !== defaults[i]);
+const partial = stepsFlag !== undefined || warmupFlag !== undefined || configs.length !== defaultConfigs.length || configs.some((c, i) => c !== defaultConfigs[i]);
 const out = process.env.DIFFLM_BENCH_OUT ?? (partial ? join(tmpdir(), `difflm-bench-train-${process.pid}`) : join(root, 'bench-results'));
 const base = requested && requested !== 'native' ? `train-speed-${requested}` : 'train-speed';
 mkdirSync(out, { recursive: true });

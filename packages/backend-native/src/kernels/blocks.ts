@@ -183,9 +183,10 @@ const embeddingGrad: FusedNativeKernel = {
   make: (addon) => (args) => {
     const backend = args.backend as MathBackendCPU;
     const { ids, dy } = args.inputs as Record<string, TensorInfo>;
-    const V = Number((args.attrs as { vocabSize?: unknown }).vocabSize);
+    const { vocabSize } = args.attrs as { vocabSize?: unknown };
+    const V = Number(vocabSize);
     const k = 'DifflmEmbeddingGrad';
-    if (!Number.isInteger(V) || V < 1) throw new Error(`${k}: attr vocabSize must be an integer >= 1, got ${String((args.attrs as { vocabSize?: unknown }).vocabSize)}`);
+    if (!Number.isInteger(V) || V < 1) throw new Error(`${k}: attr vocabSize must be an integer >= 1, got ${String(vocabSize)}`);
     if (!ids || ids.shape.length !== 1) throw new Error(`${k}: ids must be [M], got [${ids?.shape.join(', ')}]`);
     const M = ids.shape[0]!;
     if (!dy || dy.shape.length !== 2 || dy.shape[0] !== M) throw new Error(`${k}: dy must be [${M}, d], got [${dy?.shape.join(', ')}]`);

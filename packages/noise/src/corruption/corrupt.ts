@@ -30,6 +30,11 @@ export interface CorruptionSettings {
 export function sampleToken(process: NoiseProcess, x: number, logSnr: number, range: readonly [number, number], coeff: Float64Array, rng: Rng, keepU?: number): number {
   if ((keepU ?? rng.uniform()) < sigmoid(clamp(logSnr, range[0], range[1]))) return x;
   process.coefficients(logSnr, coeff);
+  return sampleReplacement(process, coeff, rng);
+}
+
+/** A replacement token: a base picked with the mixing coefficients `coeff`, then a draw from it. */
+function sampleReplacement(process: NoiseProcess, coeff: Float64Array, rng: Rng): number {
   let u = rng.uniform(), k = 0;
   while (k < coeff.length - 1 && u >= coeff[k]!) { u -= coeff[k]!; k++; }
   return process.bases[k]!.sample(rng);
@@ -46,9 +51,7 @@ function tokenSampler(process: NoiseProcess, range: readonly [number, number]): 
     if (logSnr !== keepAt) { keep = sigmoid(clamp(logSnr, range[0], range[1])); keepAt = logSnr; }
     if ((keepU ?? rng.uniform()) < keep) return x;
     if (logSnr !== coeffAt) { process.coefficients(logSnr, coeff); coeffAt = logSnr; }
-    let u = rng.uniform(), k = 0;
-    while (k < coeff.length - 1 && u >= coeff[k]!) { u -= coeff[k]!; k++; }
-    return process.bases[k]!.sample(rng);
+    return sampleReplacement(process, coeff, rng);
   };
 }
 
